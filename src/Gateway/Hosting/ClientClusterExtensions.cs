@@ -1,0 +1,30 @@
+using Orleans.Configuration;
+using StackExchange.Redis;
+
+namespace Alerts.Gateway.Hosting;
+
+public static class ClientClusterExtensions
+{
+    /// <summary>An Orleans client on the silos' clustering: Redis when <c>ConnectionStrings:Redis</c> is set, else the localhost development silo.</summary>
+    public static WebApplicationBuilder UseAlertsClient(this WebApplicationBuilder builder)
+    {
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+            builder.WebHost.UseUrls("http://127.0.0.1:5000");
+
+        var configuration = builder.Configuration;
+        var redis = configuration.GetConnectionString("Redis");
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = configuration["Orleans:ClusterId"] ?? "alerts";
+                o.ServiceId = configuration["Orleans:ServiceId"] ?? "alerts";
+            });
+            if (string.IsNullOrWhiteSpace(redis))
+                client.UseLocalhostClustering(configuration.GetValue("Orleans:GatewayPort", 30000));
+            else
+                client.UseRedisClustering(o => o.ConfigurationOptions = ConfigurationOptions.Parse(redis));
+        });
+        return builder;
+    }
+}

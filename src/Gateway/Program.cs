@@ -1,0 +1,13 @@
+using Alerts.Gateway.Endpoints;
+using Alerts.Gateway.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.UseAlertsClient();
+builder.Services.AddOpenApi();
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+
+var app = builder.Build();
+app.MapOpenApi();
+app.MapHealth();
+app.MapFiles();
+await app.RunAsync();

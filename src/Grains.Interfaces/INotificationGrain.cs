@@ -1,0 +1,22 @@
+using Alerts.Grains.Interfaces.Model;
+
+namespace Alerts.Grains.Interfaces;
+
+/// <summary>
+/// One user's alerts, keyed by user id: dedupes by alert id, delivers to the webhook and confirms each
+/// outcome back to the file. Dispatch returns at once; delivery happens outside the caller's turn.
+/// </summary>
+[Alias("alerts.INotificationGrain")]
+public interface INotificationGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Accepts alerts for this user. Returns, per alert, what is already known: <see cref="DispatchOutcome.Queued"/>
+    /// (its confirmation will follow), <see cref="DispatchOutcome.Delivered"/> or <see cref="DispatchOutcome.DeadLettered"/>
+    /// (decided before; no confirmation follows), or <see cref="DispatchOutcome.DuplicateRow"/> (another row of the same file
+    /// carries the same alert).
+    /// </summary>
+    Task<DispatchOutcome[]> DispatchAsync(IReadOnlyList<Alert> alerts);
+
+    /// <summary>This user's delivery confirmations, newest first.</summary>
+    Task<IReadOnlyList<DeliveryRecord>> GetDeliveriesAsync();
+}

@@ -1,0 +1,14 @@
+namespace Alerts.Grains.Interfaces.Model;
+
+/// <summary>One alert for one user, as dispatched from a file to that user's grain.</summary>
+[GenerateSerializer, Immutable, Alias("alerts.Alert")]
+public sealed record Alert
+{
+    /// <summary>hash(fileId, userId, alertMessage): the dedupe key and the webhook's Idempotency-Key.</summary>
+    [Id(0)] public required string AlertId { get; init; }
+    [Id(1)] public required string FileId { get; init; }
+    /// <summary>1-based line of the row in the file.</summary>
+    [Id(2)] public long Line { get; init; }
+    [Id(3)] public required string UserId { get; init; }
+    [Id(4)] public required string Message { get; init; }
+}

@@ -1,0 +1,35 @@
+namespace Alerts.Grains.Interfaces.Model;
+
+/// <summary>A file's status as served at <c>GET /files/{id}</c>.</summary>
+[GenerateSerializer, Immutable, Alias("alerts.FileSummary")]
+public sealed record FileSummary
+{
+    [Id(0)] public required string FileId { get; init; }
+    [Id(1)] public required string Name { get; init; }
+    [Id(2)] public FileStatus Status { get; init; }
+    /// <summary>Records read, header excluded.</summary>
+    [Id(3)] public long Rows { get; init; }
+    [Id(4)] public long Valid { get; init; }
+    [Id(5)] public long Invalid { get; init; }
+    /// <summary>Rows repeating an alert (same user and message) of an earlier row; sent once.</summary>
+    [Id(6)] public long DuplicateRows { get; init; }
+    [Id(7)] public long Delivered { get; init; }
+    [Id(8)] public long DeadLettered { get; init; }
+    /// <summary>Valid, distinct alerts without a final outcome yet.</summary>
+    [Id(9)] public long Pending { get; init; }
+    /// <summary>The first invalid rows, with line numbers and reasons.</summary>
+    [Id(10)] public IReadOnlyList<InvalidRow> InvalidRows { get; init; } = [];
+    /// <summary>Why the file failed, for <see cref="FileStatus.Failed"/>.</summary>
+    [Id(11)] public string? Error { get; init; }
+    [Id(12)] public long Size { get; init; }
+    /// <summary>Fraction of the file's bytes read (0–1).</summary>
+    [Id(13)] public double Progress { get; init; }
+    /// <summary>Alerts confirmed per second since the file was discovered.</summary>
+    [Id(14)] public double Rate { get; init; }
+    /// <summary>Estimated seconds left, when it can be estimated.</summary>
+    [Id(15)] public double? EtaSeconds { get; init; }
+    [Id(16)] public DateTimeOffset DiscoveredAt { get; init; }
+    [Id(17)] public DateTimeOffset? CompletedAt { get; init; }
+    /// <summary>Where the file lies now (inbox, archive or failed folder).</summary>
+    [Id(18)] public string? Path { get; init; }
+}

@@ -1,0 +1,57 @@
+using System.Threading.Channels;
+using Alerts.Grains.Interfaces;
+using Alerts.Grains.Interfaces.Model;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Alerts.Grains.Delivery;
+
+/// <summary>
+/// Carries delivery outcomes from users' grains back to their files in batches, from outside any
+/// grain turn: a user's grain never awaits its file, so no call cycle can form, and a file gets one
+/// call per batch instead of one per alert. A lost batch (silo crash) is safe: the file re-dispatches
+/// what it has not heard of, and the user's grain confirms from its records.
+/// </summary>
+public sealed partial class ConfirmationBatcher(IGrainFactory grains, ILogger<ConfirmationBatcher> log) : BackgroundService
+{
+    private const int MaxBatch = 4096;
+    private static readonly TimeSpan GatherDelay = TimeSpan.FromMilliseconds(20);
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+    private readonly Channel<(string FileId, Confirmation Confirmation)> _queue = Channel.CreateUnbounded<(string, Confirmation)>();
+
+    public void Enqueue(string fileId, Confirmation confirmation) => _queue.Writer.TryWrite((fileId, confirmation));
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<(string FileId, Confirmation Confirmation)>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync(stoppingToken))
+        {
+            await Task.Delay(GatherDelay, stoppingToken);
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item)) batch.Add(item);
+            await Task.WhenAll(batch.GroupBy(c => c.FileId).Select(file => SendAsync(file.Key, [.. file.Select(c => c.Confirmation)], stoppingToken)));
+            batch.Clear();
+        }
+    }
+
+    private async Task SendAsync(string fileId, List<Confirmation> confirmations, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await grains.GetGrain<IFileGrain>(fileId).ConfirmAsync(confirmations);
+        }
+        catch (Exception error) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogConfirmFailed(error, fileId, confirmations.Count);
+            _ = RequeueLaterAsync(fileId, confirmations, stoppingToken);
+        }
+    }
+
+    private async Task RequeueLaterAsync(string fileId, List<Confirmation> confirmations, CancellationToken stoppingToken)
+    {
+        await Task.Delay(RetryDelay, stoppingToken);
+        foreach (var confirmation in confirmations) Enqueue(fileId, confirmation);
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Confirming {Count} alerts to file {FileId} failed; retrying")]
+    private partial void LogConfirmFailed(Exception error, string fileId, int count);
+}

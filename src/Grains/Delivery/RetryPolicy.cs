@@ -1,0 +1,46 @@
+using Alerts.Grains.Hosting;
+
+namespace Alerts.Grains.Delivery;
+
+/// <summary>What to do after an attempt.</summary>
+public enum RetryAction
+{
+    Delivered,
+    /// <summary>429: not a failure; wait and try again without using up an attempt.</summary>
+    Throttled,
+    /// <summary>Transient failure: back off and try again.</summary>
+    Retry,
+    DeadLetter,
+}
+
+public readonly record struct RetryDecision(RetryAction Action, TimeSpan Delay);
+
+/// <summary>The retry policy of DESIGN §2: which answers are final, and how long to wait before the next try.</summary>
+public sealed class RetryPolicy(WebhookOptions options)
+{
+    private static readonly TimeSpan DefaultThrottlePause = TimeSpan.FromSeconds(1);
+
+    /// <param name="result">The attempt's result.</param>
+    /// <param name="attempts">Attempts used so far, this one included (429s excluded).</param>
+    /// <param name="sinceFirstAttempt">Time since the alert's first attempt.</param>
+    /// <param name="jitter">A number in [0, 1) that spreads retries out.</param>
+    public RetryDecision Decide(WebhookResult result, int attempts, TimeSpan sinceFirstAttempt, double jitter)
+    {
+        if (result.IsSuccess) return new(RetryAction.Delivered, TimeSpan.Zero);
+        if (result.Status == 429) return new(RetryAction.Throttled, result.RetryAfter ?? DefaultThrottlePause);
+        if (!IsTransient(result.Status)) return new(RetryAction.DeadLetter, TimeSpan.Zero);
+        if (attempts >= options.MaxAttempts || sinceFirstAttempt >= options.GiveUpAfter) return new(RetryAction.DeadLetter, TimeSpan.Zero);
+        return new(RetryAction.Retry, Backoff(attempts, jitter));
+    }
+
+    /// <summary>1 s, 2 s, 4 s … capped, each scaled by a jitter factor in [0.5, 1.5).</summary>
+    public TimeSpan Backoff(int attempts, double jitter)
+    {
+        var exponent = Math.Min(attempts - 1, 30);
+        var ticks = Math.Min(options.InitialBackoff.Ticks * Math.Pow(2, exponent), options.MaxBackoff.Ticks);
+        return TimeSpan.FromTicks((long)Math.Min(ticks * (0.5 + jitter), options.MaxBackoff.Ticks));
+    }
+
+    // No status: timeout or connection error.
+    private static bool IsTransient(int? status) => status is null or 408 or >= 500;
+}

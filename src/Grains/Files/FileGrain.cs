@@ -1,0 +1,313 @@
+using Alerts.Grains.Common;
+using Alerts.Grains.Hosting;
+using Alerts.Grains.Interfaces;
+using Alerts.Grains.Interfaces.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Concurrency;
+
+namespace Alerts.Grains.Files;
+
+/// <summary>
+/// Reads one file in chunks and dispatches its alerts to the users' grains, keeping at most a window
+/// of them unconfirmed. Reentrant: confirmations land while a chunk is being dispatched; every state
+/// change happens between awaits, so turns never see each other half-done.
+/// </summary>
+[Reentrant]
+public sealed partial class FileGrain(
+    [PersistentState("file", StorageNames.Alerts)] IPersistentState<FileState> file,
+    IOptions<FileProcessingOptions> processing,
+    IOptions<AlertsOptions> folders,
+    TimeProvider time,
+    ILogger<FileGrain> log) : Grain, IFileGrain, IRemindable
+{
+    private const string ResumeReminder = "resume";
+    private static readonly TimeSpan HeartbeatPeriod = TimeSpan.FromSeconds(1);
+    private readonly FileProcessingOptions _options = processing.Value;
+    // When each window line was last dispatched by this activation; a line missing here is due now.
+    private readonly Dictionary<long, DateTimeOffset> _dispatchedAt = [];
+    private CoalescingWriter? _writer;
+    private CsvAlertReader? _reader;
+    private IGrainTimer? _heartbeat;
+    private bool _pumping;
+
+    private FileState State => file.State;
+    private string FileId => this.GetPrimaryKeyString();
+    private bool IsKnown => file.RecordExists || State.Path.Length > 0;
+    private CoalescingWriter Writer => _writer ??= new(() => file.WriteStateAsync());
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (IsKnown && State.IsActive) StartHeartbeat();
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        CloseReader();
+        if (IsKnown) await Writer.SaveAsync();
+    }
+
+    public async Task<FileSummary> StartAsync(FileSource source)
+    {
+        if (IsKnown) return Summary(); // same content again: one grain, processed once
+        State.Path = source.Path;
+        State.Name = source.Name;
+        State.Size = source.Size;
+        State.AlertMessage = source.AlertMessage;
+        State.DiscoveredAt = time.GetUtcNow();
+        State.Status = FileStatus.Reading;
+        LogDiscovered(FileId, source.Name, source.Size);
+        if (source.Size == 0) Fail("file is empty");
+        await Writer.SaveAsync();
+        if (State.IsActive)
+        {
+            await this.RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+            StartHeartbeat();
+        }
+        return Summary();
+    }
+
+    public Task<FileSummary?> GetSummaryAsync() => Task.FromResult(IsKnown ? Summary() : null);
+
+    public Task ConfirmAsync(IReadOnlyList<Confirmation> confirmations)
+    {
+        foreach (var confirmation in confirmations)
+            Apply(confirmation.Line, confirmation.Delivered ? DispatchOutcome.Delivered : DispatchOutcome.DeadLettered);
+        _ = PumpAsync(); // the window has room again; the confirmer need not wait for the next chunk
+        return Writer.SaveAsync();
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        // Activation already restarted the heartbeat; the reminder exists to cause that activation after a crash.
+        if (!State.IsActive) await StopResumingAsync();
+    }
+
+    private FileSummary Summary() => FileSummaries.From(FileId, State, time.GetUtcNow());
+
+    private void StartHeartbeat() => _heartbeat ??= this.RegisterGrainTimer(
+        HeartbeatAsync, new GrainTimerCreationOptions(TimeSpan.Zero, HeartbeatPeriod) { Interleave = true, KeepAlive = true });
+
+    private async Task HeartbeatAsync(CancellationToken cancellationToken)
+    {
+        await RedispatchStaleAsync();
+        await PumpAsync();
+    }
+
+    /// <summary>Reads and dispatches chunks while the window has room, then completes the file when all is confirmed.</summary>
+    private async Task PumpAsync()
+    {
+        if (_pumping || !State.IsActive) return;
+        _pumping = true;
+        try
+        {
+            while (State.Status == FileStatus.Reading && State.Window.Count < _options.Window)
+            {
+                var alerts = ReadChunk(Math.Min(_options.ChunkRows, _options.Window - State.Window.Count));
+                await DispatchAsync(alerts);
+                await Writer.SaveAsync();
+            }
+            await CompleteIfDoneAsync();
+        }
+        catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
+        {
+            Fail($"file disappeared: {error.Message}");
+            await Writer.SaveAsync();
+        }
+        catch (Exception error)
+        {
+            LogPumpFailed(error, FileId); // the heartbeat tries again
+        }
+        finally
+        {
+            _pumping = false;
+        }
+    }
+
+    private List<Alert> ReadChunk(int maxAlerts)
+    {
+        var reader = _reader ??= CsvAlertReader.Open(State.Path, State.NextOffset, State.LinesRead, State.AlertMessage);
+        var alerts = new List<Alert>(maxAlerts);
+        while (alerts.Count < maxAlerts)
+        {
+            if (reader.Read() is not { } row)
+            {
+                State.Status = FileStatus.Delivering;
+                CloseReader();
+                break;
+            }
+            State.NextOffset = reader.Offset;
+            State.LinesRead = reader.Lines;
+            if (reader.IsHeader(row)) continue;
+            State.Rows++;
+            if (!row.IsValid)
+            {
+                RecordInvalid(row);
+                continue;
+            }
+            State.Valid++;
+            State.Window[row.Line] = row.Offset;
+            alerts.Add(ToAlert(row));
+        }
+        return alerts;
+    }
+
+    private void RecordInvalid(SourceRow row)
+    {
+        State.Invalid++;
+        if (State.InvalidRows.Count < _options.InvalidRowSample) State.InvalidRows.Add(new InvalidRow(row.Line, row.Error!));
+    }
+
+    private Alert ToAlert(SourceRow row) => new()
+    {
+        AlertId = AlertIds.For(FileId, row.UserId!, row.Message!),
+        FileId = FileId,
+        Line = row.Line,
+        UserId = row.UserId!,
+        Message = row.Message!,
+    };
+
+    private async Task DispatchAsync(IReadOnlyCollection<Alert> alerts)
+    {
+        var now = time.GetUtcNow();
+        foreach (var alert in alerts) _dispatchedAt[alert.Line] = now;
+        await Task.WhenAll(alerts.GroupBy(a => a.UserId).Select(user => DispatchToUserAsync(user.Key, [.. user])));
+    }
+
+    private async Task DispatchToUserAsync(string userId, List<Alert> alerts)
+    {
+        try
+        {
+            var outcomes = await GrainFactory.GetGrain<INotificationGrain>(userId).DispatchAsync(alerts);
+            for (var i = 0; i < alerts.Count; i++) Apply(alerts[i].Line, outcomes[i]);
+        }
+        catch (Exception error)
+        {
+            // The alerts stay in the window; forgetting when they were sent makes the next heartbeat retry them.
+            foreach (var alert in alerts) _dispatchedAt.Remove(alert.Line);
+            LogDispatchFailed(error, FileId, userId);
+        }
+    }
+
+    /// <summary>Settles a window line once; later news of the same line is ignored.</summary>
+    private void Apply(long line, DispatchOutcome outcome)
+    {
+        if (outcome == DispatchOutcome.Queued || !State.Window.Remove(line)) return;
+        _dispatchedAt.Remove(line);
+        switch (outcome)
+        {
+            case DispatchOutcome.Delivered: State.Delivered++; break;
+            case DispatchOutcome.DeadLettered: State.DeadLettered++; break;
+            case DispatchOutcome.DuplicateRow: State.DuplicateRows++; break;
+        }
+    }
+
+    /// <summary>Dispatches again, idempotently, what this activation has not sent lately: after a crash, that is the whole window.</summary>
+    private async Task RedispatchStaleAsync()
+    {
+        var due = time.GetUtcNow() - _options.RedispatchAfter;
+        var stale = State.Window
+            .Where(entry => !_dispatchedAt.TryGetValue(entry.Key, out var at) || at < due)
+            .OrderBy(entry => entry.Value)
+            .ToList();
+        if (stale.Count == 0) return;
+        try
+        {
+            await DispatchAsync(ReReadAlerts(stale));
+        }
+        catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
+        {
+            Fail($"file disappeared: {error.Message}");
+        }
+        await Writer.SaveAsync();
+    }
+
+    private List<Alert> ReReadAlerts(List<KeyValuePair<long, long>> entries)
+    {
+        var alerts = new List<Alert>(entries.Count);
+        CsvAlertReader? reader = null;
+        try
+        {
+            foreach (var (line, offset) in entries)
+            {
+                if (reader is null || reader.Offset != offset)
+                {
+                    reader?.Dispose();
+                    reader = CsvAlertReader.Open(State.Path, offset, line - 1, State.AlertMessage);
+                }
+                if (reader.Read() is { IsValid: true } row) alerts.Add(ToAlert(row));
+            }
+        }
+        finally
+        {
+            reader?.Dispose();
+        }
+        return alerts;
+    }
+
+    private async Task CompleteIfDoneAsync()
+    {
+        if (State.Status != FileStatus.Delivering || State.Window.Count > 0) return;
+        State.Status = FileStatus.Completed;
+        State.CompletedAt = time.GetUtcNow();
+        State.Path = MoveTo(folders.Value.Archive);
+        LogCompleted(FileId, State.Delivered, State.DeadLettered, State.Invalid);
+        await Writer.SaveAsync();
+        await StopResumingAsync();
+    }
+
+    private void Fail(string reason)
+    {
+        CloseReader();
+        State.Status = FileStatus.Failed;
+        State.Error = reason;
+        State.CompletedAt = time.GetUtcNow();
+        State.Path = MoveTo(folders.Value.Failed);
+        LogFailed(FileId, reason);
+    }
+
+    private string MoveTo(string folder)
+    {
+        try
+        {
+            return FileMover.MoveInto(State.Path, folder, FileId);
+        }
+        catch (IOException error)
+        {
+            LogMoveFailed(error, FileId, folder);
+            return State.Path;
+        }
+    }
+
+    private async Task StopResumingAsync()
+    {
+        _heartbeat?.Dispose();
+        _heartbeat = null;
+        if (await this.GetReminder(ResumeReminder) is { } reminder) await this.UnregisterReminder(reminder);
+    }
+
+    private void CloseReader()
+    {
+        _reader?.Dispose();
+        _reader = null;
+    }
+
+    [LoggerMessage(LogLevel.Information, "File {FileId} discovered: {Name}, {Size} bytes")]
+    private partial void LogDiscovered(string fileId, string name, long size);
+
+    [LoggerMessage(LogLevel.Information, "File {FileId} completed: {Delivered} delivered, {DeadLettered} dead-lettered, {Invalid} invalid")]
+    private partial void LogCompleted(string fileId, long delivered, long deadLettered, long invalid);
+
+    [LoggerMessage(LogLevel.Warning, "File {FileId} failed: {Reason}")]
+    private partial void LogFailed(string fileId, string reason);
+
+    [LoggerMessage(LogLevel.Warning, "File {FileId}: reading or dispatching failed; retrying")]
+    private partial void LogPumpFailed(Exception error, string fileId);
+
+    [LoggerMessage(LogLevel.Warning, "File {FileId}: dispatch to user {UserId} failed; it will be re-dispatched")]
+    private partial void LogDispatchFailed(Exception error, string fileId, string userId);
+
+    [LoggerMessage(LogLevel.Warning, "File {FileId}: could not move it into {Folder}")]
+    private partial void LogMoveFailed(Exception error, string fileId, string folder);
+}

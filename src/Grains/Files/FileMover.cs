@@ -1,0 +1,16 @@
+namespace Alerts.Grains.Files;
+
+/// <summary>Moves finished files out of the inbox without overwriting an earlier file of the same name.</summary>
+internal static class FileMover
+{
+    /// <summary>Moves <paramref name="path"/> into <paramref name="folder"/>; returns the new path (or the old one if it is gone).</summary>
+    public static string MoveInto(string path, string folder, string fileId)
+    {
+        if (!File.Exists(path)) return path;
+        Directory.CreateDirectory(folder);
+        var target = Path.Combine(folder, Path.GetFileName(path));
+        if (File.Exists(target)) target = Path.Combine(folder, $"{fileId[..12]}-{Path.GetFileName(path)}");
+        File.Move(path, target, overwrite: true);
+        return target;
+    }
+}

@@ -1,0 +1,47 @@
+using Alerts.Grains.Interfaces.Model;
+
+namespace Alerts.Grains.Files;
+
+/// <summary>Turns a file's state into the status users see, with progress, rate and ETA.</summary>
+internal static class FileSummaries
+{
+    public static FileSummary From(string fileId, FileState state, DateTimeOffset now)
+    {
+        var confirmed = state.Delivered + state.DeadLettered;
+        var elapsed = ((state.CompletedAt ?? now) - state.DiscoveredAt).TotalSeconds;
+        var rate = elapsed > 0 ? confirmed / elapsed : 0;
+        var progress = state.Size > 0 ? Math.Min(1.0, (double)state.NextOffset / state.Size) : 1.0;
+        return new FileSummary
+        {
+            FileId = fileId,
+            Name = state.Name,
+            Path = state.Path,
+            Status = state.Status,
+            Size = state.Size,
+            Rows = state.Rows,
+            Valid = state.Valid,
+            Invalid = state.Invalid,
+            DuplicateRows = state.DuplicateRows,
+            Delivered = state.Delivered,
+            DeadLettered = state.DeadLettered,
+            Pending = state.Pending,
+            InvalidRows = [.. state.InvalidRows],
+            Error = state.Error,
+            Progress = progress,
+            Rate = Math.Round(rate, 1),
+            EtaSeconds = EstimateSecondsLeft(state, progress, rate),
+            DiscoveredAt = state.DiscoveredAt,
+            CompletedAt = state.CompletedAt,
+        };
+    }
+
+    // Remaining alerts are the pending ones plus those still unread, estimated from the share of bytes read.
+    private static double? EstimateSecondsLeft(FileState state, double progress, double rate)
+    {
+        if (!state.IsActive) return state.Status == FileStatus.Completed ? 0 : null;
+        if (rate <= 0 || progress <= 0) return null;
+        var distinct = state.Valid - state.DuplicateRows;
+        var unread = distinct / progress - distinct;
+        return Math.Round((state.Pending + unread) / rate, 1);
+    }
+}

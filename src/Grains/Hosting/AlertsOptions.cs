@@ -1,0 +1,14 @@
+namespace Alerts.Grains.Hosting;
+
+/// <summary>Where files live, bound from the <c>Alerts</c> section.</summary>
+public sealed class AlertsOptions
+{
+    public const string Section = "Alerts";
+
+    /// <summary>Root of <c>inbox/</c>, <c>inbox/archive/</c>, <c>inbox/failed/</c> (default <c>./data</c>).</summary>
+    public string DataRoot { get; set; } = "./data";
+
+    public string Inbox => Path.GetFullPath(Path.Combine(DataRoot, "inbox"));
+    public string Archive => Path.Combine(Inbox, "archive");
+    public string Failed => Path.Combine(Inbox, "failed");
+}

@@ -1,0 +1,33 @@
+namespace Alerts.Grains.Hosting;
+
+/// <summary>How files are read and watched, bound from <c>Alerts:Files</c>.</summary>
+public sealed class FileProcessingOptions
+{
+    public const string Section = "Alerts:Files";
+
+    /// <summary>Most alerts of one file dispatched but not yet confirmed (default 2,000). Bounds memory and state.</summary>
+    public int Window { get; set; } = 2_000;
+
+    /// <summary>Rows read per chunk (default 500).</summary>
+    public int ChunkRows { get; set; } = 500;
+
+    /// <summary>An alert unconfirmed this long is dispatched again, idempotently (default 60 s).</summary>
+    public TimeSpan RedispatchAfter { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How many invalid rows a file keeps with line and reason (default 100).</summary>
+    public int InvalidRowSample { get; set; } = 100;
+
+    /// <summary>A file is taken once its size and time have not changed for this long (default 2 s).</summary>
+    public TimeSpan QuietPeriod { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How often the inbox is scanned (default 1 s).</summary>
+    public TimeSpan ScanInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    public IEnumerable<string> Validate()
+    {
+        if (Window <= 0) yield return $"{Section}:Window must be > 0";
+        if (ChunkRows <= 0) yield return $"{Section}:ChunkRows must be > 0";
+        if (RedispatchAfter <= TimeSpan.Zero) yield return $"{Section}:RedispatchAfter must be > 0";
+        if (ScanInterval <= TimeSpan.Zero) yield return $"{Section}:ScanInterval must be > 0";
+    }
+}

@@ -1,0 +1,104 @@
+using Alerts.Grains.Files;
+using Alerts.Grains.Hosting;
+using Alerts.Grains.Interfaces;
+using Alerts.Grains.Interfaces.Model;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Alerts.Grains.Inbox;
+
+/// <summary>
+/// Scans the inbox and hands each complete file to its FileGrain. A file counts as complete once its
+/// size and modification time have held still for the quiet period. Every silo runs one; the
+/// content-hash grain key makes a file seen by several silos one file.
+/// </summary>
+public sealed partial class InboxWatcher(
+    IGrainFactory grains,
+    IOptions<AlertsOptions> folders,
+    IOptions<FileProcessingOptions> processing,
+    TimeProvider time,
+    ILogger<InboxWatcher> log) : BackgroundService
+{
+    private readonly Dictionary<string, Observation> _seen = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        Directory.CreateDirectory(folders.Value.Inbox);
+        LogWatching(folders.Value.Inbox);
+        using var timer = new PeriodicTimer(processing.Value.ScanInterval, time);
+        do
+        {
+            try
+            {
+                await ScanAsync(stoppingToken);
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+                LogScanFailed(error);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private async Task ScanAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var present = new HashSet<string>();
+        foreach (var info in new DirectoryInfo(folders.Value.Inbox).EnumerateFiles())
+        {
+            if (InboxNames.IsIgnored(info.Name)) continue;
+            present.Add(info.FullName);
+            var current = new Observation(info.Length, info.LastWriteTimeUtc, now, Submitted: false);
+            if (!_seen.TryGetValue(info.FullName, out var seen) || !seen.SameFile(current))
+            {
+                _seen[info.FullName] = current; // new or still changing: wait for it to hold still
+                continue;
+            }
+            if (seen.Submitted || now - seen.StableSince < processing.Value.QuietPeriod) continue;
+            if (await TrySubmitAsync(info, cancellationToken)) _seen[info.FullName] = seen with { Submitted = true };
+        }
+        foreach (var gone in _seen.Keys.Where(path => !present.Contains(path)).ToList()) _seen.Remove(gone);
+    }
+
+    private async Task<bool> TrySubmitAsync(FileInfo info, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var fileId = await ContentHash.OfFileAsync(info.FullName, cancellationToken);
+            var source = new FileSource { Path = info.FullName, Name = info.Name, Size = info.Length };
+            var summary = await grains.GetGrain<IFileGrain>(fileId).StartAsync(source);
+            if (summary.Path != info.FullName && File.Exists(info.FullName)) SetAsideRepeat(info, fileId);
+            return true;
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            LogSubmitFailed(error, info.FullName); // tried again on the next scan
+            return false;
+        }
+    }
+
+    // The same bytes were processed before (or are in progress under another name): not sent again.
+    private void SetAsideRepeat(FileInfo info, string fileId)
+    {
+        var movedTo = FileMover.MoveInto(info.FullName, folders.Value.Archive, fileId);
+        LogRepeat(info.Name, fileId, movedTo);
+    }
+
+    private sealed record Observation(long Size, DateTime Modified, DateTimeOffset StableSince, bool Submitted)
+    {
+        public bool SameFile(Observation other) => Size == other.Size && Modified == other.Modified;
+    }
+
+    [LoggerMessage(LogLevel.Information, "Watching {Inbox}")]
+    private partial void LogWatching(string inbox);
+
+    [LoggerMessage(LogLevel.Warning, "Scanning the inbox failed")]
+    private partial void LogScanFailed(Exception error);
+
+    [LoggerMessage(LogLevel.Warning, "Could not hand {Path} to its file grain; will retry")]
+    private partial void LogSubmitFailed(Exception error, string path);
+
+    [LoggerMessage(LogLevel.Information, "{Name} repeats file {FileId}, which is not sent again; moved to {MovedTo}")]
+    private partial void LogRepeat(string name, string fileId, string movedTo);
+}

@@ -1,0 +1,36 @@
+using Alerts.Notifier.Receiving;
+using Alerts.Notifier.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Alerts.Notifier.Hosting;
+
+/// <summary>Builds the notifier web app; tests start it on a real port through this too.</summary>
+public static class NotifierApp
+{
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+            builder.WebHost.UseUrls("http://127.0.0.1:5080");
+
+        builder.Services.AddOptions<NotifierOptions>()
+            .Bind(builder.Configuration.GetSection(NotifierOptions.Section))
+            .Validate(o => !o.Validate().Any(), "invalid Notifier settings")
+            .ValidateOnStart();
+        var options = builder.Configuration.GetSection(NotifierOptions.Section).Get<NotifierOptions>() ?? new();
+        var errors = options.Validate().ToList();
+        if (errors.Count > 0) throw new OptionsValidationException(NotifierOptions.Section, typeof(NotifierOptions), errors);
+
+        builder.Services.AddSingleton<NotifierStats>();
+        builder.Services.AddSingleton<RowWriter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<RowWriter>());
+        builder.Services.AddClientRateLimiting(options);
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, NotifierJsonContext.Default));
+
+        var app = builder.Build();
+        app.UseRateLimiter();
+        app.MapWebhook();
+        app.MapGet("/stats", (NotifierStats stats) => stats.Snapshot());
+        return app;
+    }
+}

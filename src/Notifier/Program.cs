@@ -1,0 +1,3 @@
+using Alerts.Notifier.Hosting;
+
+await NotifierApp.Build(args).RunAsync();
