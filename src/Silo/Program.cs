@@ -2,7 +2,8 @@ using Microsoft.Extensions.Hosting;
 using Alerts.Grains.Hosting;
 using Alerts.Silo.Hosting;
 
-var builder = Host.CreateApplicationBuilder(args);
+// appsettings.json sits beside the binary; relative data paths still resolve against the working directory.
+var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Services.AddAlertsGrainServices(builder.Configuration);
 builder.UseOrleans(silo => silo.UseAlertsCluster(builder.Configuration));
 

@@ -1,0 +1,38 @@
+# Shared by the scripts: where things live and how to start and find processes.
+set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+CONFIG=${CONFIG:-Release}
+DATA=${ALERTS_DATA:-$ROOT/data}
+RUN=$DATA/run
+LOGS=$DATA/logs
+REDIS_PORT=${REDIS_PORT:-6379}
+GATEWAY_URL=${GATEWAY_URL:-http://127.0.0.1:5000}
+NOTIFIER_URL=${NOTIFIER_URL:-http://127.0.0.1:5080}
+mkdir -p "$RUN" "$LOGS"
+
+export ConnectionStrings__Redis=${ConnectionStrings__Redis:-127.0.0.1:$REDIS_PORT}
+export Alerts__DataRoot=${Alerts__DataRoot:-$DATA}
+export Notifier__OutputDir=${Notifier__OutputDir:-$DATA/output}
+
+dll() { echo "$ROOT/src/$1/bin/$CONFIG/net10.0/Alerts.$1.dll"; }
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# start NAME LOGFILE COMMAND...: runs COMMAND in the background, records its pid as $RUN/NAME.pid
+start() {
+  local name=$1 log=$2; shift 2
+  nohup "$@" >>"$log" 2>&1 &
+  echo $! >"$RUN/$name.pid"
+  echo "started $name (pid $!, log ${log#$ROOT/})"
+}
+
+# wait_for DESCRIPTION SECONDS COMMAND...: polls COMMAND until it succeeds or the time is up
+wait_for() {
+  local what=$1 seconds=$2; shift 2
+  for _ in $(seq 1 $((seconds * 2))); do
+    "$@" >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  echo "timed out after ${seconds}s waiting for $what" >&2
+  return 1
+}

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs every test and ends with one plain line: "N passed, N failed".
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+out=$(mktemp)
+set +e
+dotnet test Alerts.sln -c "$CONFIG" -nologo --logger "console;verbosity=normal" 2>&1 | tee "$out"
+status=${PIPESTATUS[0]}
+set -e
+passed=$(grep -oE 'Passed: +[0-9]+' "$out" | awk '{s += $2} END {print s + 0}')
+failed=$(grep -oE 'Failed: +[0-9]+' "$out" | awk '{s += $2} END {print s + 0}')
+rm -f "$out"
+echo "$passed passed, $failed failed"
+exit "$status"

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Starts Redis, one silo, the gateway and the notifier in the background; logs under data/logs.
+source "$(dirname "$0")/lib.sh"
+
+ensure_redis() {
+  if redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    echo "Redis already answers on port $REDIS_PORT: using it"
+    return
+  fi
+  if ! command -v redis-server >/dev/null; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+      echo "installing redis-server with apt-get"
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+    else
+      echo "redis-server is missing: install it (Debian: sudo apt-get install redis-server) or set ConnectionStrings__Redis" >&2
+      exit 1
+    fi
+  fi
+  mkdir -p "$DATA/redis"
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$DATA/redis" --appendonly yes \
+    --daemonize yes --pidfile "$RUN/redis.pid" --logfile "$LOGS/redis.log"
+  wait_for "Redis" 10 redis-cli -p "$REDIS_PORT" ping
+  echo "started redis on port $REDIS_PORT (AOF in ${DATA#$ROOT/}/redis)"
+}
+
+ensure_redis
+start notifier "$LOGS/notifier.log" dotnet "$(dll Notifier)" --urls "$NOTIFIER_URL"
+"$ROOT/scripts/silo.sh"
+start gateway "$LOGS/gateway.log" dotnet "$(dll Gateway)" --urls "$GATEWAY_URL"
+wait_for "the gateway's /health" 90 curl -fsS "$GATEWAY_URL/health"
+wait_for "the notifier's /stats" 30 curl -fsS "$NOTIFIER_URL/stats"
+echo "up: drop files into ${DATA#$ROOT/}/inbox; status at $GATEWAY_URL/files/{sha256}; delivered rows in ${Notifier__OutputDir#$ROOT/}"
