@@ -62,9 +62,9 @@ internal sealed class CsvAlertReader : IDisposable
         var linesBefore = Lines;
         if (!_parser.Read()) return null;
         var line = FirstLineOf(linesBefore);
+        var fields = _parser.Record ?? []; // fields are parsed here, so bad data is known only after this
         if (_badData is not null) return SourceRow.Invalid(line, start, _badData);
 
-        var fields = _parser.Record ?? [];
         var expected = _fixedMessage is null ? 2 : 1;
         if (fields.Length != expected)
             return SourceRow.Invalid(line, start, $"expected {expected} column{(expected == 1 ? "" : "s")}, found {fields.Length}");

@@ -1,0 +1,132 @@
+using System.Text;
+using Alerts.Grains.Files;
+using Alerts.Tests.Support;
+
+namespace Alerts.Tests.Files;
+
+public sealed class CsvAlertReaderTests : IDisposable
+{
+    private readonly TempFolder _folder = new();
+
+    [Fact]
+    public void Reads_rfc4180_rows_with_their_line_numbers()
+    {
+        var rows = ReadAll("userId,alertMessage\r\nu1,plain\r\n\"u2\",\"comma, inside\"\r\nu3,\"two\nlines\"\r\nu4,\"say \"\"hi\"\"\"\r\n");
+
+        Assert.Equal(
+            [(2L, "u1", "plain"), (3L, "u2", "comma, inside"), (4L, "u3", "two\nlines"), (6L, "u4", "say \"hi\"")],
+            rows.Select(r => (r.Line, r.UserId!, r.Message!)));
+    }
+
+    [Fact]
+    public void Skips_a_header_in_any_case_and_a_bom()
+    {
+        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes("USERID,AlertMessage\nu1,m1\n")).ToArray();
+
+        var rows = ReadAll(bytes);
+
+        Assert.Equal([("u1", "m1")], rows.Select(r => (r.UserId!, r.Message!)));
+    }
+
+    [Fact]
+    public void A_file_without_header_or_final_newline_is_read_whole()
+    {
+        var rows = ReadAll("u1,m1\nu2,m2");
+
+        Assert.Equal([(1L, "u1"), (2L, "u2")], rows.Select(r => (r.Line, r.UserId!)));
+    }
+
+    [Theory]
+    [InlineData("u1\n", "expected 2 columns, found 1")]
+    [InlineData("u1,m1,extra\n", "expected 2 columns, found 3")]
+    [InlineData(",m1\n", "empty user id")]
+    [InlineData("u1,\n", "empty alert message")]
+    [InlineData("u\u00071,m1\n", "control character in user id")]
+    [InlineData("u1,bad \"quote\n", "bad quoting")]
+    [InlineData("u1,\"closed\" then more\n", "bad quoting")]
+    public void Invalid_rows_are_reported_with_a_reason(string content, string reason)
+    {
+        var row = Assert.Single(ReadAll(content));
+
+        Assert.False(row.IsValid);
+        Assert.Equal(1, row.Line);
+        Assert.Equal(reason, row.Error);
+    }
+
+    [Fact]
+    public void Over_long_fields_are_invalid()
+    {
+        var rows = ReadAll($"{new string('u', 129)},m\nu,{new string('m', 4097)}\n");
+
+        Assert.Equal(["user id longer than 128 characters", "alert message longer than 4096 characters"], rows.Select(r => r.Error));
+    }
+
+    [Fact]
+    public void Single_column_files_take_the_message_given_with_the_file()
+    {
+        var path = Write("userId\nu1\nu2\n");
+        using var reader = CsvAlertReader.Open(path, 0, 0, "maintenance tonight");
+
+        var rows = Drain(reader);
+
+        Assert.Equal([("u1", "maintenance tonight"), ("u2", "maintenance tonight")], rows.Select(r => (r.UserId!, r.Message!)));
+    }
+
+    [Fact]
+    public void Resuming_at_a_saved_offset_reads_exactly_the_rest()
+    {
+        var path = Write("userId,alertMessage\nu1,\"a\nb\"\nu2,m2\nu3,m3\n");
+        long offset, lines;
+        using (var first = CsvAlertReader.Open(path, 0, 0, null))
+        {
+            first.Read(); // header
+            first.Read(); // u1 (two lines)
+            (offset, lines) = (first.Offset, first.Lines);
+        }
+
+        using var resumed = CsvAlertReader.Open(path, offset, lines, null);
+        var rest = Drain(resumed);
+
+        Assert.Equal([(4L, "u2"), (5L, "u3")], rest.Select(r => (r.Line, r.UserId!)));
+        Assert.Equal(new FileInfo(path).Length, resumed.Offset);
+    }
+
+    [Fact]
+    public void A_record_can_be_re_read_at_its_own_offset()
+    {
+        var path = Write("u1,m1\nu2,\"x, y\"\nu3,m3\n");
+        using var reader = CsvAlertReader.Open(path, 0, 0, null);
+        var rows = Drain(reader);
+
+        using var again = CsvAlertReader.Open(path, rows[1].Offset, rows[1].Line - 1, null);
+
+        Assert.Equal(rows[1], again.Read());
+    }
+
+    private List<SourceRow> ReadAll(string content) => ReadAll(Encoding.UTF8.GetBytes(content));
+
+    private List<SourceRow> ReadAll(byte[] content)
+    {
+        using var reader = CsvAlertReader.Open(Write(content), 0, 0, null);
+        return Drain(reader);
+    }
+
+    private static List<SourceRow> Drain(CsvAlertReader reader)
+    {
+        var rows = new List<SourceRow>();
+        while (reader.Read() is { } row)
+            if (!reader.IsHeader(row)) rows.Add(row);
+        return rows;
+    }
+
+    private string Write(string content) => Write(Encoding.UTF8.GetBytes(content));
+
+    private string Write(byte[] content)
+    {
+        var path = _folder.Combine(Guid.NewGuid().ToString("n") + ".csv");
+        File.WriteAllBytes(path, content);
+        return path;
+    }
+
+    public void Dispose() => _folder.Dispose();
+}

@@ -1,0 +1,60 @@
+using Alerts.Grains.Hosting;
+using Alerts.Tests.Support;
+using Microsoft.Extensions.Configuration;
+using Orleans.TestingHost;
+
+namespace Alerts.Tests.Grains;
+
+/// <summary>A two-silo TestCluster (in-memory state) delivering to a <see cref="FakeWebhook"/>, with the inbox watcher on.</summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    private readonly TempFolder _data = new();
+
+    public TestCluster Cluster { get; private set; } = null!;
+    public FakeWebhook Webhook { get; private set; } = null!;
+    public string Inbox => Path.Combine(_data.Path, "inbox");
+    public IGrainFactory Grains => Cluster.GrainFactory;
+
+    public async Task InitializeAsync()
+    {
+        Webhook = await FakeWebhook.StartAsync();
+        var builder = new TestClusterBuilder(2);
+        builder.Properties["Alerts:DataRoot"] = _data.Path;
+        builder.Properties["Alerts:Webhook:Url"] = Webhook.Url;
+        builder.Properties["Alerts:Webhook:PermitsPerSecond"] = "100000";
+        builder.Properties["Alerts:Webhook:InitialBackoff"] = "00:00:00.050";
+        builder.Properties["Alerts:Webhook:MaxBackoff"] = "00:00:00.200";
+        builder.Properties["Alerts:Webhook:MaxAttempts"] = "4";
+        builder.Properties["Alerts:Files:QuietPeriod"] = "00:00:00.200";
+        builder.Properties["Alerts:Files:ScanInterval"] = "00:00:00.100";
+        builder.Properties["Alerts:Files:ChunkRows"] = "100";
+        builder.Properties["Alerts:Files:Window"] = "300";
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Cluster.StopAllSilosAsync();
+        await Cluster.DisposeAsync();
+        await Webhook.DisposeAsync();
+        _data.Dispose();
+    }
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo)
+        {
+            silo.AddMemoryGrainStorage(StorageNames.Alerts);
+            silo.UseInMemoryReminderService();
+            silo.Services.AddAlertsGrainServices(silo.Configuration);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}

@@ -1,0 +1,118 @@
+using Alerts.Grains.Interfaces;
+using Alerts.Grains.Interfaces.Model;
+using Alerts.Tests.Support;
+
+namespace Alerts.Tests.Grains;
+
+[Collection(ClusterCollection.Name)]
+public sealed class ThinPathTests(ClusterFixture fixture)
+{
+    private readonly string _prefix = "u" + Guid.NewGuid().ToString("n")[..8];
+
+    [Fact]
+    public async Task A_dropped_file_is_delivered_once_per_alert_with_the_right_counts()
+    {
+        fixture.Webhook.Reset();
+        var content = $"userId,alertMessage\n{_prefix}-a,hello\n{_prefix}-b,\"hi, there\"\n{_prefix}-a,hello\n,no user\n{_prefix}-c,bye\n";
+
+        var fileId = InboxFiles.Drop(fixture.Inbox, $"{_prefix}.csv", content);
+        var summary = await CompletedAsync(fileId);
+
+        Assert.Equal((5L, 4L, 1L, 1L, 3L, 0L, 0L), (summary.Rows, summary.Valid, summary.Invalid, summary.DuplicateRows, summary.Delivered, summary.DeadLettered, summary.Pending));
+        Assert.Equal([new InvalidRow(5, "empty user id")], summary.InvalidRows);
+        Assert.Equal(
+            [($"{_prefix}-a", "hello"), ($"{_prefix}-b", "hi, there"), ($"{_prefix}-c", "bye")],
+            fixture.Webhook.Accepted.Select(c => (c.UserId, c.AlertMessage)).Order());
+        Assert.True(File.Exists(Path.Combine(fixture.Inbox, "archive", $"{_prefix}.csv")));
+    }
+
+    [Fact]
+    public async Task The_same_content_dropped_twice_is_processed_once()
+    {
+        fixture.Webhook.Reset();
+        var content = InboxFiles.Csv(_prefix, rows: 50, users: 50);
+
+        var fileId = InboxFiles.Drop(fixture.Inbox, $"{_prefix}-1.csv", content);
+        await CompletedAsync(fileId);
+        InboxFiles.Drop(fixture.Inbox, $"{_prefix}-2.csv", content);
+        await Eventually.Until(() => !File.Exists(Path.Combine(fixture.Inbox, $"{_prefix}-2.csv")), "the repeat set aside");
+
+        Assert.Equal(50, fixture.Webhook.Accepted.Count());
+        Assert.Equal(50, fixture.Webhook.Accepted.Select(c => c.IdempotencyKey).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Transient_failures_are_retried_and_delivered_once()
+    {
+        fixture.Webhook.Reset();
+        fixture.Webhook.Respond = (_, attempt) => attempt == 1 ? 503 : 200;
+        var content = InboxFiles.Csv(_prefix, rows: 40, users: 10);
+        var fileId = InboxFiles.FileId(content);
+
+        await StartAsync(fileId, content);
+        var summary = await CompletedAsync(fileId);
+
+        Assert.Equal(40, summary.Delivered);
+        Assert.Equal(40, fixture.Webhook.Accepted.Select(c => c.IdempotencyKey).Distinct().Count());
+        Assert.Equal(40, fixture.Webhook.Accepted.Count());
+        var records = await fixture.Grains.GetGrain<INotificationGrain>($"{_prefix}-0").GetDeliveriesAsync();
+        Assert.Equal(4, records.Count);
+        Assert.All(records, r => Assert.Equal((true, 2, 200), (r.Delivered, r.Attempts, r.HttpStatus)));
+    }
+
+    [Fact]
+    public async Task Permanent_failures_are_dead_lettered_and_the_file_completes()
+    {
+        fixture.Webhook.Reset();
+        fixture.Webhook.Respond = (call, _) => call.UserId.EndsWith("-1") ? 400 : 200;
+        var content = InboxFiles.Csv(_prefix, rows: 10, users: 5);
+        var fileId = InboxFiles.FileId(content);
+
+        await StartAsync(fileId, content);
+        var summary = await CompletedAsync(fileId);
+
+        Assert.Equal((8L, 2L), (summary.Delivered, summary.DeadLettered));
+        var records = await fixture.Grains.GetGrain<INotificationGrain>($"{_prefix}-1").GetDeliveriesAsync();
+        Assert.All(records, r => Assert.Equal((false, 1, 400), (r.Delivered, r.Attempts, r.HttpStatus)));
+    }
+
+    [Fact]
+    public async Task Thousands_of_alerts_flow_without_a_call_cycle()
+    {
+        fixture.Webhook.Reset();
+        var content = InboxFiles.Csv(_prefix, rows: 5_000, users: 200);
+        var fileId = InboxFiles.FileId(content);
+
+        await StartAsync(fileId, content);
+        var summary = await CompletedAsync(fileId, TimeSpan.FromSeconds(120));
+
+        Assert.Equal(5_000, summary.Delivered);
+        Assert.Equal(5_000, fixture.Webhook.Accepted.Select(c => c.IdempotencyKey).Distinct().Count());
+        Assert.Equal(5_000, fixture.Webhook.Accepted.Count());
+    }
+
+    [Fact]
+    public async Task An_empty_file_fails_with_a_reason_and_moves_to_failed()
+    {
+        var fileId = InboxFiles.Drop(fixture.Inbox, $"{_prefix}-empty.csv", "");
+
+        var summary = await Eventually.Until(() => fixture.Grains.GetGrain<IFileGrain>(fileId).GetSummaryAsync(),
+            s => s?.Status == FileStatus.Failed, "the empty file failed");
+
+        Assert.Equal("file is empty", summary!.Error);
+        Assert.True(File.Exists(Path.Combine(fixture.Inbox, "failed", $"{_prefix}-empty.csv")));
+    }
+
+    private async Task StartAsync(string fileId, string content)
+    {
+        var folder = Path.Combine(fixture.Inbox, "..", "direct");
+        Directory.CreateDirectory(folder);
+        var path = Path.GetFullPath(Path.Combine(folder, $"{fileId}.csv"));
+        await File.WriteAllTextAsync(path, content);
+        await fixture.Grains.GetGrain<IFileGrain>(fileId).StartAsync(new FileSource { Path = path, Name = Path.GetFileName(path), Size = new FileInfo(path).Length });
+    }
+
+    private async Task<FileSummary> CompletedAsync(string fileId, TimeSpan? timeout = null) =>
+        (await Eventually.Until(() => fixture.Grains.GetGrain<IFileGrain>(fileId).GetSummaryAsync(),
+            s => s?.Status == FileStatus.Completed, $"file {fileId} completed", timeout))!;
+}

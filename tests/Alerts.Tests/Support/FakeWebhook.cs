@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Alerts.Tests.Support;
+
+/// <summary>A real HTTP webhook that records every request and answers what the test tells it to.</summary>
+public sealed class FakeWebhook : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly ConcurrentDictionary<string, int> _attemptsByKey = new();
+
+    private FakeWebhook(WebApplication app) => _app = app;
+
+    public string Url => _app.Urls.First() + "/webhook";
+
+    /// <summary>All requests received, answered or not.</summary>
+    public ConcurrentQueue<Call> Calls { get; } = new();
+
+    /// <summary>Decides the status for a call; gets the attempt number for its idempotency key (1-based).</summary>
+    public Func<Call, int, int> Respond { get; set; } = (_, _) => 200;
+
+    public IEnumerable<Call> Accepted => Calls.Where(c => c.Status is >= 200 and < 300);
+
+    public static async Task<FakeWebhook> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var app = builder.Build();
+        var fake = new FakeWebhook(app);
+        app.MapPost("/webhook", fake.HandleAsync);
+        await app.StartAsync();
+        return fake;
+    }
+
+    public void Reset()
+    {
+        Calls.Clear();
+        _attemptsByKey.Clear();
+        Respond = (_, _) => 200;
+    }
+
+    private async Task<IResult> HandleAsync(HttpRequest request)
+    {
+        using var body = await JsonDocument.ParseAsync(request.Body);
+        var key = request.Headers["Idempotency-Key"].ToString();
+        var call = new Call(body.RootElement.GetProperty("userId").GetString()!, body.RootElement.GetProperty("alertMessage").GetString()!, key);
+        var attempt = _attemptsByKey.AddOrUpdate(key, 1, (_, n) => n + 1);
+        call.Status = Respond(call, attempt);
+        Calls.Enqueue(call);
+        return call.Status == 429 ? Results.StatusCode(429) : Results.Json(new { data = call.Status < 300 ? "success" : "failure" }, statusCode: call.Status);
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    public sealed record Call(string UserId, string AlertMessage, string IdempotencyKey)
+    {
+        public int Status { get; set; }
+    }
+}
