@@ -1,0 +1,89 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Alerts.Tests.Support;
+
+namespace Alerts.Tests.Integration;
+
+/// <summary>
+/// The real thing on one machine: redis-server, two silo processes and the gateway process in a
+/// Redis-backed cluster, delivering to the real notifier over HTTP.
+/// </summary>
+public sealed class RedisClusterFixture : IAsyncLifetime
+{
+    private readonly TempFolder _folder = new();
+    private readonly List<HostProcess> _processes = [];
+    private readonly string _clusterId = "it-" + Guid.NewGuid().ToString("n")[..8];
+    private RedisServer _redis = null!;
+
+    public NotifierHost Notifier { get; private set; } = null!;
+    public HttpClient Gateway { get; private set; } = null!;
+    public string DataRoot => _folder.Combine("data");
+    public string Inbox => Path.Combine(DataRoot, "inbox");
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync(_folder.Combine("redis"));
+        Notifier = await NotifierHost.StartAsync(_folder.Combine("output"), "--Notifier:PermitsPerSecond=100000");
+        StartSilo(1);
+        StartSilo(2);
+        var gatewayPort = FreePort.Next();
+        _processes.Add(HostProcess.Start("Gateway", _folder.Combine("gateway.log"), ClusterEnvironment(), "--urls", $"http://127.0.0.1:{gatewayPort}"));
+        Gateway = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}") };
+        await Eventually.Until(ActiveSilosAsync, n => n == 2, $"two silos active behind the gateway\n{Logs()}", TimeSpan.FromSeconds(90));
+    }
+
+    public async Task<JsonElement?> FileAsync(string fileId)
+    {
+        var response = await Gateway.GetAsync($"/files/{fileId}");
+        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
+    }
+
+    public string Logs() => string.Join("\n", _processes.Select(p => $"--- {Path.GetFileName(p.LogPath)}\n{p.Tail()}"));
+
+    private void StartSilo(int n)
+    {
+        var environment = new Dictionary<string, string>(ClusterEnvironment())
+        {
+            ["Orleans__SiloPort"] = $"{FreePort.Next()}",
+            ["Orleans__GatewayPort"] = $"{FreePort.Next()}",
+            ["Alerts__DataRoot"] = DataRoot,
+            ["Alerts__Webhook__Url"] = Notifier.WebhookUrl,
+            ["Alerts__Webhook__PermitsPerSecond"] = "5000",
+            ["Alerts__Files__QuietPeriod"] = "00:00:00.500",
+            ["Alerts__Files__ScanInterval"] = "00:00:00.200",
+        };
+        _processes.Add(HostProcess.Start("Silo", _folder.Combine($"silo-{n}.log"), environment));
+    }
+
+    private Dictionary<string, string> ClusterEnvironment() => new()
+    {
+        ["ConnectionStrings__Redis"] = _redis.ConnectionString,
+        ["Orleans__ClusterId"] = _clusterId,
+        ["Orleans__ServiceId"] = _clusterId,
+        ["Logging__LogLevel__Default"] = "Warning",
+        ["DOTNET_gcServer"] = "0", // two silos and a gateway share two cores with the test
+    };
+
+    private async Task<int> ActiveSilosAsync()
+    {
+        if (_processes.Any(p => p.HasExited)) throw new InvalidOperationException($"a host exited\n{Logs()}");
+        try
+        {
+            var health = await Gateway.GetFromJsonAsync<JsonElement>("/health");
+            return health.GetProperty("silos").GetInt32();
+        }
+        catch (HttpRequestException)
+        {
+            return 0;
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        Gateway?.Dispose();
+        foreach (var process in _processes) await process.DisposeAsync();
+        await Notifier.DisposeAsync();
+        await _redis.DisposeAsync();
+        _folder.Dispose();
+    }
+}

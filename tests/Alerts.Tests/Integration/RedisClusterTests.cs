@@ -1,0 +1,46 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Alerts.Tests.Support;
+
+namespace Alerts.Tests.Integration;
+
+public sealed class RedisClusterTests(RedisClusterFixture cluster) : IClassFixture<RedisClusterFixture>
+{
+    [Fact]
+    public async Task A_file_dropped_into_the_inbox_ends_as_rows_in_the_notifiers_output()
+    {
+        var expected = Enumerable.Range(0, 1_000).Select(i => ($"user-{i % 250}", $"alert {i}, \"quoted\"")).ToList();
+        var content = new StringBuilder("userId,alertMessage\n");
+        foreach (var (user, message) in expected) content.Append($"{user},\"{message.Replace("\"", "\"\"")}\"\n");
+        content.Append("user-x,too,many,columns\n");
+
+        var fileId = InboxFiles.Drop(cluster.Inbox, "thousand.csv", content.ToString());
+        var status = await Eventually.Until(() => cluster.FileAsync(fileId), f => f?.GetProperty("status").GetString() == "Completed",
+            $"file {fileId} completed\n{cluster.Logs()}", TimeSpan.FromSeconds(120));
+
+        var file = status!.Value;
+        Assert.Equal(fileId, file.GetProperty("fileId").GetString());
+        Assert.Equal(1_001, file.GetProperty("rows").GetInt64());
+        Assert.Equal(1_000, file.GetProperty("valid").GetInt64());
+        Assert.Equal(1, file.GetProperty("invalid").GetInt64());
+        Assert.Equal(1_000, file.GetProperty("delivered").GetInt64());
+        Assert.Equal(0, file.GetProperty("pending").GetInt64());
+        Assert.Equal(1_002, file.GetProperty("invalidRows")[0].GetProperty("line").GetInt64());
+        Assert.Equal(expected.Order(), cluster.Notifier.ReadRows().Order());
+        Assert.True(File.Exists(Path.Combine(cluster.Inbox, "archive", "thousand.csv")));
+    }
+
+    [Fact]
+    public async Task The_gateway_answers_health_and_rejects_bad_file_ids()
+    {
+        var health = await cluster.Gateway.GetAsync("/health");
+        var badId = await cluster.Gateway.GetAsync("/files/not-a-hash");
+        var unknown = await cluster.Gateway.GetAsync($"/files/{new string('0', 64)}");
+
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+        Assert.Equal(2, JsonDocument.Parse(await health.Content.ReadAsStringAsync()).RootElement.GetProperty("silos").GetInt32());
+        Assert.Equal(HttpStatusCode.BadRequest, badId.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+}

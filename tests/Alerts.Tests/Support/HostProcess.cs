@@ -1,0 +1,50 @@
+using System.Diagnostics;
+
+namespace Alerts.Tests.Support;
+
+/// <summary>One of our hosts (Silo, Gateway) run as a real process, its output kept in a log file.</summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private HostProcess(Process process, string logPath)
+    {
+        _process = process;
+        LogPath = logPath;
+    }
+
+    public string LogPath { get; }
+    public bool HasExited => _process.HasExited;
+
+    public static HostProcess Start(string project, string logPath, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(logPath)! };
+        start.ArgumentList.Add(RepoPaths.HostDll(project));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        foreach (var (key, value) in environment) start.Environment[key] = value;
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {project}");
+        var log = new StreamWriter(logPath) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new HostProcess(process, logPath);
+    }
+
+    /// <summary>The end of the log, for failure messages.</summary>
+    public string Tail(int lines = 40)
+    {
+        using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var all = new StreamReader(stream).ReadToEnd().Split('\n');
+        return string.Join('\n', all.TakeLast(lines));
+    }
+
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited) Kill();
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+}
