@@ -21,3 +21,6 @@ build:
 
 clean:
 	@dotnet clean Alerts.sln -nologo -v q
+
+bench: build     ## benchmarks (today: the notifier's plain baseline); figures in bench/results
+	@scripts/bench.sh

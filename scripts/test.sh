@@ -4,11 +4,12 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 out=$(mktemp)
 set +e
-dotnet test Alerts.sln -c "$CONFIG" -nologo --logger "console;verbosity=normal" 2>&1 | tee "$out"
+dotnet test Alerts.sln -c "$CONFIG" -nologo 2>&1 | tee "$out"
 status=${PIPESTATUS[0]}
 set -e
-passed=$(grep -oE 'Passed: +[0-9]+' "$out" | awk '{s += $2} END {print s + 0}')
-failed=$(grep -oE 'Failed: +[0-9]+' "$out" | awk '{s += $2} END {print s + 0}')
+# dotnet test's summary per test assembly: "Passed!  - Failed: 0, Passed: 43, Skipped: 0, ..."
+passed=$(grep -oE 'Passed: +[0-9]+' "$out" | awk '{s += $2} END {print s + 0}' || true)
+failed=$(grep -oE 'Failed: +[0-9]+' "$out" | awk '{s += $2} END {print s + 0}' || true)
 rm -f "$out"
 echo "$passed passed, $failed failed"
 exit "$status"
