@@ -32,4 +32,5 @@ public sealed record FileSummary
     [Id(17)] public DateTimeOffset? CompletedAt { get; init; }
     /// <summary>Where the file lies now (inbox, archive or failed folder).</summary>
     [Id(18)] public string? Path { get; init; }
+    [Id(19)] public FileFormat Format { get; init; }
 }

@@ -1,4 +1,5 @@
 using Alerts.Grains.Common;
+using Alerts.Grains.Files.Reading;
 using Alerts.Grains.Hosting;
 using Alerts.Grains.Interfaces;
 using Alerts.Grains.Interfaces.Model;
@@ -27,7 +28,7 @@ public sealed partial class FileGrain(
     // When each window line was last dispatched by this activation; a line missing here is due now.
     private readonly Dictionary<long, DateTimeOffset> _dispatchedAt = [];
     private CoalescingWriter? _writer;
-    private CsvAlertReader? _reader;
+    private IAlertReader? _reader;
     private IGrainTimer? _heartbeat;
     private bool _pumping;
 
@@ -55,10 +56,11 @@ public sealed partial class FileGrain(
         State.Name = source.Name;
         State.Size = source.Size;
         State.AlertMessage = source.AlertMessage;
+        State.Format = AlertReaders.FormatOf(source.Name);
         State.DiscoveredAt = time.GetUtcNow();
         State.Status = FileStatus.Reading;
         LogDiscovered(FileId, source.Name, source.Size);
-        if (source.Size == 0) Fail("file is empty");
+        if (Unreadable(source.Path) is { } reason) Fail(reason);
         await Writer.SaveAsync();
         if (State.IsActive)
         {
@@ -127,8 +129,9 @@ public sealed partial class FileGrain(
 
     private List<Alert> ReadChunk(int maxAlerts)
     {
-        var reader = _reader ??= CsvAlertReader.Open(State.Path, State.NextOffset, State.LinesRead, State.AlertMessage);
+        var reader = _reader ??= AlertReaders.Open(State.Format, State.Path, State.NextOffset, State.LinesRead, State.AlertMessage);
         var alerts = new List<Alert>(maxAlerts);
+        var rowsBefore = State.Rows;
         while (alerts.Count < maxAlerts)
         {
             if (reader.Read() is not { } row)
@@ -139,7 +142,6 @@ public sealed partial class FileGrain(
             }
             State.NextOffset = reader.Offset;
             State.LinesRead = reader.Lines;
-            if (reader.IsHeader(row)) continue;
             State.Rows++;
             if (!row.IsValid)
             {
@@ -150,7 +152,20 @@ public sealed partial class FileGrain(
             State.Window[row.Line] = row.Offset;
             alerts.Add(ToAlert(row));
         }
+        AlertsMetrics.RowsRead.Add(State.Rows - rowsBefore);
         return alerts;
+    }
+
+    private static string? Unreadable(string path)
+    {
+        try
+        {
+            return AlertReaders.RejectUnreadable(path);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            return $"cannot read the file: {error.Message}";
+        }
     }
 
     private void RecordInvalid(SourceRow row)
@@ -226,7 +241,7 @@ public sealed partial class FileGrain(
     private List<Alert> ReReadAlerts(List<KeyValuePair<long, long>> entries)
     {
         var alerts = new List<Alert>(entries.Count);
-        CsvAlertReader? reader = null;
+        IAlertReader? reader = null;
         try
         {
             foreach (var (line, offset) in entries)
@@ -234,7 +249,7 @@ public sealed partial class FileGrain(
                 if (reader is null || reader.Offset != offset)
                 {
                     reader?.Dispose();
-                    reader = CsvAlertReader.Open(State.Path, offset, line - 1, State.AlertMessage);
+                    reader = AlertReaders.Open(State.Format, State.Path, offset, line - 1, State.AlertMessage);
                 }
                 if (reader.Read() is { IsValid: true } row) alerts.Add(ToAlert(row));
             }
@@ -243,6 +258,7 @@ public sealed partial class FileGrain(
         {
             reader?.Dispose();
         }
+        AlertsMetrics.RowsReread.Add(entries.Count);
         return alerts;
     }
 

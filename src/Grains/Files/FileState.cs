@@ -34,6 +34,7 @@ public sealed class FileState
     [Id(15)] public List<InvalidRow> InvalidRows { get; set; } = [];
     [Id(16)] public DateTimeOffset DiscoveredAt { get; set; }
     [Id(17)] public DateTimeOffset? CompletedAt { get; set; }
+    [Id(18)] public FileFormat Format { get; set; }
 
     public long Pending => Valid - DuplicateRows - Delivered - DeadLettered;
 

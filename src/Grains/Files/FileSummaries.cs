@@ -16,6 +16,7 @@ internal static class FileSummaries
             FileId = fileId,
             Name = state.Name,
             Path = state.Path,
+            Format = state.Format,
             Status = state.Status,
             Size = state.Size,
             Rows = state.Rows,

@@ -1,5 +1,5 @@
 using System.Text;
-using Alerts.Grains.Files;
+using Alerts.Grains.Files.Reading;
 using Alerts.Tests.Support;
 
 namespace Alerts.Tests.Files;
@@ -54,6 +54,17 @@ public sealed class CsvAlertReaderTests : IDisposable
     }
 
     [Fact]
+    public void Invalid_utf8_makes_its_row_invalid_and_not_the_file()
+    {
+        byte[] content = [.. "u1,caf\u00e9\n"u8, .. "u2,bad "u8, 0xC3, 0x28, .. "\nu3,ok\n"u8];
+
+        var rows = ReadAll(content);
+
+        Assert.Equal([(1L, null), (2L, "invalid UTF-8"), (3L, null)], rows.Select(r => (r.Line, r.Error)));
+        Assert.Equal("caf\u00e9", rows[0].Message);
+    }
+
+    [Fact]
     public void Over_long_fields_are_invalid()
     {
         var rows = ReadAll($"{new string('u', 129)},m\nu,{new string('m', 4097)}\n");
@@ -79,8 +90,7 @@ public sealed class CsvAlertReaderTests : IDisposable
         long offset, lines;
         using (var first = CsvAlertReader.Open(path, 0, 0, null))
         {
-            first.Read(); // header
-            first.Read(); // u1 (two lines)
+            first.Read(); // the header is skipped, this is u1 (two lines)
             (offset, lines) = (first.Offset, first.Lines);
         }
 
@@ -111,11 +121,10 @@ public sealed class CsvAlertReaderTests : IDisposable
         return Drain(reader);
     }
 
-    private static List<SourceRow> Drain(CsvAlertReader reader)
+    internal static List<SourceRow> Drain(IAlertReader reader)
     {
         var rows = new List<SourceRow>();
-        while (reader.Read() is { } row)
-            if (!reader.IsHeader(row)) rows.Add(row);
+        while (reader.Read() is { } row) rows.Add(row);
         return rows;
     }
 

@@ -1,4 +1,4 @@
-namespace Alerts.Grains.Files;
+namespace Alerts.Grains.Files.Reading;
 
 /// <summary>The per-row rules of DESIGN §3; returns why a row is invalid, or null.</summary>
 internal static class RowValidator

@@ -1,4 +1,4 @@
-namespace Alerts.Grains.Files;
+namespace Alerts.Grains.Files.Reading;
 
 /// <summary>One record as read from a file: where it starts, and either its alert or why it is invalid.</summary>
 internal readonly record struct SourceRow(long Line, long Offset, string? UserId, string? Message, string? Error)

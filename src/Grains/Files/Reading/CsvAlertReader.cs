@@ -3,16 +3,17 @@ using System.Text;
 using CsvHelper;
 using CsvHelper.Configuration;
 
-namespace Alerts.Grains.Files;
+namespace Alerts.Grains.Files.Reading;
 
 /// <summary>
 /// Reads alert rows from a CSV file starting at a byte offset, reporting each record's line and byte
 /// offset so a file can resume exactly where it stopped (a seek, never a re-parse from the start).
 /// Records are <c>userId,alertMessage</c>, or just <c>userId</c> when the message is given with the file.
 /// </summary>
-internal sealed class CsvAlertReader : IDisposable
+internal sealed class CsvAlertReader : IAlertReader
 {
-    private static readonly byte[] Bom = [0xEF, 0xBB, 0xBF];
+    // The decoder turns bytes that are not UTF-8 into U+FFFD; a row carrying one is reported, not sent garbled.
+    private const char InvalidUtf8 = '\uFFFD';
     private readonly FileStream _stream;
     private readonly CsvParser _parser;
     private readonly long _baseOffset;
@@ -39,23 +40,25 @@ internal sealed class CsvAlertReader : IDisposable
         _parser = new CsvParser(new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: false), config);
     }
 
-    /// <summary>Byte offset just past the last record read: where a resume starts.</summary>
     public long Offset => _baseOffset + _parser.ByteCount;
 
-    /// <summary>Physical lines consumed so far, counted from the start of the file.</summary>
     public long Lines => _baseLine + _parser.RawRow;
 
     /// <summary>Opens <paramref name="path"/> at <paramref name="offset"/>, after <paramref name="linesBefore"/> lines.</summary>
     public static CsvAlertReader Open(string path, long offset, long linesBefore, string? fixedMessage)
     {
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
-        if (offset == 0 && StartsWithBom(stream)) offset = Bom.Length;
-        stream.Seek(offset, SeekOrigin.Begin);
+        offset = AlertReaders.SeekPastBom(stream, offset);
         return new CsvAlertReader(stream, offset, linesBefore, fixedMessage);
     }
 
-    /// <summary>The next record, or null at the end of the file.</summary>
     public SourceRow? Read()
+    {
+        var row = ReadRecord();
+        return row is { } first && IsHeader(first) ? ReadRecord() : row;
+    }
+
+    private SourceRow? ReadRecord()
     {
         _badData = null;
         var start = Offset;
@@ -68,17 +71,18 @@ internal sealed class CsvAlertReader : IDisposable
         var expected = _fixedMessage is null ? 2 : 1;
         if (fields.Length != expected)
             return SourceRow.Invalid(line, start, $"expected {expected} column{(expected == 1 ? "" : "s")}, found {fields.Length}");
+        if (fields.Any(f => f.Contains(InvalidUtf8))) return SourceRow.Invalid(line, start, "invalid UTF-8");
         var userId = fields[0];
         var message = _fixedMessage ?? fields[1];
         var error = RowValidator.Check(userId, message);
         return error is null ? new SourceRow(line, start, userId, message, null) : SourceRow.Invalid(line, start, error);
     }
 
-    /// <summary>True when the record just read is the optional <c>userId,alertMessage</c> header.</summary>
-    public bool IsHeader(SourceRow row)
+    /// <summary>The optional <c>userId,alertMessage</c> header, in any case, is only ever the first record.</summary>
+    private bool IsHeader(SourceRow row)
     {
         var fields = _parser.Record ?? [];
-        return row.Offset <= Bom.Length && fields.Length >= 1
+        return row.Offset <= AlertReaders.Utf8Bom.Length && fields.Length >= 1
             && string.Equals(fields[0].Trim(), "userId", StringComparison.OrdinalIgnoreCase)
             && (fields.Length == 1 || string.Equals(fields[1].Trim(), "alertMessage", StringComparison.OrdinalIgnoreCase));
     }
@@ -96,13 +100,5 @@ internal sealed class CsvAlertReader : IDisposable
         var raw = _parser.RawRecord.AsSpan().TrimEnd("\r\n");
         var breaksInside = raw.Count('\n');
         return Math.Max(linesBefore + 1, Lines - breaksInside);
-    }
-
-    private static bool StartsWithBom(FileStream stream)
-    {
-        Span<byte> head = stackalloc byte[3];
-        var read = stream.ReadAtLeast(head, 3, throwOnEndOfStream: false);
-        stream.Seek(0, SeekOrigin.Begin);
-        return read == 3 && head.SequenceEqual(Bom);
     }
 }

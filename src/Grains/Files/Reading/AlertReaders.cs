@@ -1,0 +1,43 @@
+using Alerts.Grains.Interfaces.Model;
+
+namespace Alerts.Grains.Files.Reading;
+
+/// <summary>Picks the reader for a file and tells text from binary.</summary>
+internal static class AlertReaders
+{
+    private const int SniffBytes = 8192;
+    public static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
+
+    public static FileFormat FormatOf(string name) =>
+        Path.GetExtension(name).ToLowerInvariant() is ".jsonl" or ".ndjson" ? FileFormat.JsonLines : FileFormat.Csv;
+
+    public static IAlertReader Open(FileFormat format, string path, long offset, long linesBefore, string? fixedMessage) => format switch
+    {
+        FileFormat.JsonLines => JsonLinesAlertReader.Open(path, offset, linesBefore, fixedMessage),
+        _ => CsvAlertReader.Open(path, offset, linesBefore, fixedMessage),
+    };
+
+    /// <summary>Why the file cannot be read as text at all, or null when it can.</summary>
+    public static string? RejectUnreadable(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        if (stream.Length == 0) return "file is empty";
+        Span<byte> head = stackalloc byte[SniffBytes];
+        var read = stream.ReadAtLeast(head, SniffBytes, throwOnEndOfStream: false);
+        // NUL never occurs in UTF-8 text; it marks binary files and UTF-16 text alike.
+        return head[..read].Contains((byte)0) ? "not a UTF-8 text file (binary content)" : null;
+    }
+
+    /// <summary>Seeks to <paramref name="offset"/>, or past a UTF-8 BOM at the start; returns the position.</summary>
+    public static long SeekPastBom(FileStream stream, long offset)
+    {
+        if (offset == 0)
+        {
+            Span<byte> head = stackalloc byte[3];
+            var read = stream.ReadAtLeast(head, 3, throwOnEndOfStream: false);
+            if (read == 3 && head.SequenceEqual(Utf8Bom)) offset = Utf8Bom.Length;
+        }
+        stream.Seek(offset, SeekOrigin.Begin);
+        return offset;
+    }
+}
