@@ -3,6 +3,7 @@ using Alerts.Gateway.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.UseAlertsClient();
+builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));
 builder.Services.AddOpenApi();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 
@@ -10,4 +11,5 @@ var app = builder.Build();
 app.MapOpenApi();
 app.MapHealth();
 app.MapFiles();
+app.MapUpload();
 await app.RunAsync();

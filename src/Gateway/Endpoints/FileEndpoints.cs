@@ -1,11 +1,22 @@
 using Alerts.Grains.Interfaces;
+using Alerts.Grains.Interfaces.Model;
 
 namespace Alerts.Gateway.Endpoints;
 
 public static class FileEndpoints
 {
+    private const int MaxListed = 500;
+
     public static void MapFiles(this WebApplication app)
     {
+        // The newest files first, with their status; ?limit= (default 50, at most 500).
+        app.MapGet("/files", async (IClusterClient cluster, int? limit) =>
+        {
+            var entries = await cluster.GetGrain<IFileRegistryGrain>(0).ListAsync(Math.Clamp(limit ?? 50, 1, MaxListed));
+            var summaries = await Task.WhenAll(entries.Select(e => cluster.GetGrain<IFileGrain>(e.FileId).GetSummaryAsync()));
+            return Results.Ok(summaries.OfType<FileSummary>());
+        });
+
         // One file's status and counts; the id is the SHA-256 of the file's bytes.
         app.MapGet("/files/{fileId}", async (string fileId, IClusterClient cluster) =>
         {

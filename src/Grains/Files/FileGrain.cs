@@ -62,6 +62,7 @@ public sealed partial class FileGrain(
         LogDiscovered(FileId, source.Name, source.Size);
         if (Unreadable(source.Path) is { } reason) Fail(reason);
         await Writer.SaveAsync();
+        await GrainFactory.GetGrain<IFileRegistryGrain>(0).RegisterAsync(new FileEntry(FileId, State.Name, State.DiscoveredAt));
         if (State.IsActive)
         {
             await this.RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));

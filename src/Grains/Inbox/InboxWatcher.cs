@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Alerts.Grains.Files;
 using Alerts.Grains.Hosting;
 using Alerts.Grains.Interfaces;
@@ -26,8 +27,11 @@ public sealed partial class InboxWatcher(
     {
         Directory.CreateDirectory(folders.Value.Inbox);
         LogWatching(folders.Value.Inbox);
-        using var timer = new PeriodicTimer(processing.Value.ScanInterval, time);
-        do
+        // File-system events only make the next scan come sooner; the periodic scan is what finds
+        // everything, since events can be lost or overflow.
+        var changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        using var events = WatchForChanges(() => changed.Writer.TryWrite(true));
+        while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
@@ -37,8 +41,31 @@ public sealed partial class InboxWatcher(
             {
                 LogScanFailed(error);
             }
+            await Task.WhenAny(Task.Delay(processing.Value.ScanInterval, time, stoppingToken), changed.Reader.WaitToReadAsync(stoppingToken).AsTask());
+            changed.Reader.TryRead(out _);
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    private FileSystemWatcher? WatchForChanges(Action signal)
+    {
+        try
+        {
+            var watcher = new FileSystemWatcher(folders.Value.Inbox)
+            {
+                NotifyFilter = NotifyFilters.FileName | NotifyFilters.Size | NotifyFilters.LastWrite,
+            };
+            watcher.Created += (_, _) => signal();
+            watcher.Changed += (_, _) => signal();
+            watcher.Renamed += (_, _) => signal();
+            watcher.Error += (_, _) => signal();
+            watcher.EnableRaisingEvents = true;
+            return watcher;
+        }
+        catch (Exception error) when (error is IOException or PlatformNotSupportedException or ArgumentException)
+        {
+            LogNoEvents(error); // e.g. out of inotify watches: scanning alone still works
+            return null;
+        }
     }
 
     private async Task ScanAsync(CancellationToken cancellationToken)
@@ -92,6 +119,9 @@ public sealed partial class InboxWatcher(
 
     [LoggerMessage(LogLevel.Information, "Watching {Inbox}")]
     private partial void LogWatching(string inbox);
+
+    [LoggerMessage(LogLevel.Warning, "No file-system events for the inbox; relying on periodic scans")]
+    private partial void LogNoEvents(Exception error);
 
     [LoggerMessage(LogLevel.Warning, "Scanning the inbox failed")]
     private partial void LogScanFailed(Exception error);

@@ -38,6 +38,12 @@ public static class SiloClusterExtensions
         else
             silo.ConfigureEndpoints(IPAddress.Loopback, settings.SiloPort, settings.GatewayPort);
         silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
+        return silo.AddAlertsRedisPersistence(redis);
+    }
+
+    /// <summary>Grain state and reminders in Redis.</summary>
+    public static ISiloBuilder AddAlertsRedisPersistence(this ISiloBuilder silo, ConfigurationOptions redis)
+    {
         // State is stored with the Orleans serializer: it keys members by [Id] and types by [Alias],
         // so renaming a class or assembly does not orphan stored state (the JSON default embeds .NET type names).
         silo.AddRedisGrainStorage(StorageNames.Alerts, options => options.Configure<Serializer>((o, serializer) =>

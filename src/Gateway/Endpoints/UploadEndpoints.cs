@@ -1,0 +1,65 @@
+using Alerts.Gateway.Hosting;
+using Alerts.Gateway.Uploads;
+using Alerts.Grains.Interfaces;
+using Alerts.Grains.Interfaces.Model;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+
+namespace Alerts.Gateway.Endpoints;
+
+public static class UploadEndpoints
+{
+    /// <summary>
+    /// <c>POST /upload</c>: multipart form with <c>file</c>, optional <c>alertMessage</c> (single-column files)
+    /// and <c>force</c> (a new batch of identical content). 202 with the file id and where to watch it.
+    /// </summary>
+    public static void MapUpload(this WebApplication app) => app.MapPost("/upload", async (HttpContext context, IClusterClient cluster, IOptions<GatewayOptions> options) =>
+    {
+        var settings = options.Value;
+        if (context.Request.ContentLength > settings.MaxUploadBytes) return TooLarge(settings);
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit) limit.MaxRequestBodySize = settings.MaxUploadBytes;
+
+        UploadedFile upload;
+        try
+        {
+            upload = await UploadReader.ReadAsync(context.Request, settings.Uploads, context.RequestAborted);
+        }
+        catch (UploadException error)
+        {
+            return Results.Problem(error.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+        catch (BadHttpRequestException error) when (error.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge(settings);
+        }
+        if (upload.Size == 0)
+        {
+            File.Delete(upload.PartPath);
+            return Results.Problem("file is empty", statusCode: StatusCodes.Status400BadRequest);
+        }
+        return await StartAsync(cluster, upload, settings);
+    }).Accepts<IFormFile>("multipart/form-data").DisableAntiforgery();
+
+    private static async Task<IResult> StartAsync(IClusterClient cluster, UploadedFile upload, GatewayOptions settings)
+    {
+        var fileId = upload.FileId(forceNonce: Guid.NewGuid().ToString("n"));
+        var path = Path.Combine(settings.Uploads, $"{fileId[..12]}-{upload.Name}");
+        File.Move(upload.PartPath, path, overwrite: true);
+        var summary = await cluster.GetGrain<IFileGrain>(fileId).StartAsync(new FileSource
+        {
+            Path = path,
+            Name = upload.Name,
+            Size = upload.Size,
+            AlertMessage = upload.AlertMessage,
+        });
+        if (summary.Path != path) File.Delete(path); // known content: the first copy is the one processed
+        var statusUrl = $"/files/{fileId}";
+        return Results.Accepted(statusUrl, new UploadAccepted(fileId, upload.Name, statusUrl, summary.Status, summary.Path != path));
+    }
+
+    private static IResult TooLarge(GatewayOptions settings) =>
+        Results.Problem($"the upload is larger than {settings.MaxUploadBytes} bytes (Alerts:MaxUploadBytes)", statusCode: StatusCodes.Status413PayloadTooLarge);
+}
+
+/// <summary>The answer to an upload; <c>AlreadyKnown</c> is true when this content came before and is not sent again.</summary>
+public sealed record UploadAccepted(string FileId, string Name, string StatusUrl, FileStatus Status, bool AlreadyKnown);
