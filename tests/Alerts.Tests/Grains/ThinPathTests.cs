@@ -103,6 +103,66 @@ public sealed class ThinPathTests(ClusterFixture fixture)
         Assert.True(File.Exists(Path.Combine(fixture.Inbox, "failed", $"{_prefix}-empty.csv")));
     }
 
+    [Fact]
+    public async Task A_file_written_slowly_under_its_final_name_is_taken_only_once_complete()
+    {
+        fixture.Webhook.Reset();
+        var path = Path.Combine(fixture.Inbox, $"{_prefix}-slow.csv");
+        var content = InboxFiles.Csv(_prefix, rows: 30, users: 30);
+        await using (var writer = new StreamWriter(path))
+        {
+            foreach (var line in content.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            {
+                await writer.WriteLineAsync(line);
+                await writer.FlushAsync();
+                await Task.Delay(100); // slower than the quiet period (200 ms) would allow if it were not watched for stability
+            }
+        }
+
+        var summary = await CompletedAsync(InboxFiles.FileId(content));
+
+        Assert.Equal(30, summary.Delivered);
+        Assert.Equal(30, fixture.Webhook.Accepted.Count(c => c.UserId.StartsWith(_prefix)));
+    }
+
+    [Fact]
+    public async Task A_json_lines_file_is_delivered_and_its_bad_lines_reported()
+    {
+        fixture.Webhook.Reset();
+        var content = $"{{\"userId\":\"{_prefix}-1\",\"alertMessage\":\"one\"}}\n{{\"userId\":\"{_prefix}-2\"}}\n{{\"userId\":\"{_prefix}-3\",\"alertMessage\":\"three\"}}\n";
+
+        var fileId = InboxFiles.Drop(fixture.Inbox, $"{_prefix}.ndjson", content);
+        var summary = await CompletedAsync(fileId);
+
+        Assert.Equal((FileFormat.JsonLines, 3L, 2L, 1L, 2L), (summary.Format, summary.Rows, summary.Valid, summary.Invalid, summary.Delivered));
+        Assert.Equal([new InvalidRow(2, "missing alertMessage (a string)")], summary.InvalidRows);
+    }
+
+    [Fact]
+    public async Task A_binary_file_fails_with_a_reason_and_moves_to_failed()
+    {
+        var fileId = InboxFiles.Drop(fixture.Inbox, $"{_prefix}.csv", [0x50, 0x4B, 0x03, 0x04, 0x00, 0x00, 0x08, 0x00]);
+
+        var summary = await Eventually.Until(() => fixture.Grains.GetGrain<IFileGrain>(fileId).GetSummaryAsync(),
+            s => s?.Status == FileStatus.Failed, "the binary file failed");
+
+        Assert.Equal("not a UTF-8 text file (binary content)", summary!.Error);
+        Assert.True(File.Exists(Path.Combine(fixture.Inbox, "failed", $"{_prefix}.csv")));
+    }
+
+    [Fact]
+    public async Task Files_are_listed_newest_first()
+    {
+        var first = InboxFiles.Csv(_prefix + "a", rows: 1, users: 1);
+        var second = InboxFiles.Csv(_prefix + "b", rows: 1, users: 1);
+        await StartAsync(InboxFiles.FileId(first), first);
+        await StartAsync(InboxFiles.FileId(second), second);
+
+        var listed = await fixture.Grains.GetGrain<IFileRegistryGrain>(0).ListAsync(2);
+
+        Assert.Equal([InboxFiles.FileId(second), InboxFiles.FileId(first)], listed.Select(f => f.FileId));
+    }
+
     private async Task StartAsync(string fileId, string content)
     {
         var folder = Path.Combine(fixture.Inbox, "..", "direct");

@@ -15,6 +15,8 @@ public sealed class RedisClusterFixture : IAsyncLifetime
     private readonly string _clusterId = "it-" + Guid.NewGuid().ToString("n")[..8];
     private RedisServer _redis = null!;
 
+    public const int MaxUploadBytes = 256 * 1024;
+
     public NotifierHost Notifier { get; private set; } = null!;
     public HttpClient Gateway { get; private set; } = null!;
     public string DataRoot => _folder.Combine("data");
@@ -27,7 +29,12 @@ public sealed class RedisClusterFixture : IAsyncLifetime
         StartSilo(1);
         StartSilo(2);
         var gatewayPort = FreePort.Next();
-        _processes.Add(HostProcess.Start("Gateway", _folder.Combine("gateway.log"), ClusterEnvironment(), "--urls", $"http://127.0.0.1:{gatewayPort}"));
+        var gatewayEnvironment = new Dictionary<string, string>(ClusterEnvironment())
+        {
+            ["Alerts__DataRoot"] = DataRoot,
+            ["Alerts__MaxUploadBytes"] = $"{MaxUploadBytes}",
+        };
+        _processes.Add(HostProcess.Start("Gateway", _folder.Combine("gateway.log"), gatewayEnvironment, "--urls", $"http://127.0.0.1:{gatewayPort}"));
         Gateway = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}") };
         await Eventually.Until(ActiveSilosAsync, n => n == 2, $"two silos active behind the gateway\n{Logs()}", TimeSpan.FromSeconds(90));
     }
@@ -37,6 +44,10 @@ public sealed class RedisClusterFixture : IAsyncLifetime
         var response = await Gateway.GetAsync($"/files/{fileId}");
         return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
     }
+
+    public Task<JsonElement?> CompletedAsync(string fileId) =>
+        Eventually.Until(() => FileAsync(fileId), f => f?.GetProperty("status").GetString() == "Completed",
+            $"file {fileId} completed\n{Logs()}", TimeSpan.FromSeconds(120));
 
     public string Logs() => string.Join("\n", _processes.Select(p => $"--- {Path.GetFileName(p.LogPath)}\n{p.Tail()}"));
 
@@ -86,4 +97,10 @@ public sealed class RedisClusterFixture : IAsyncLifetime
         await _redis.DisposeAsync();
         _folder.Dispose();
     }
+}
+
+[CollectionDefinition(Name)]
+public sealed class RedisClusterCollection : ICollectionFixture<RedisClusterFixture>
+{
+    public const string Name = "redis cluster";
 }

@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Alerts.Tests.Support;
+
+namespace Alerts.Tests.Integration;
+
+[Collection(RedisClusterCollection.Name)]
+public sealed class UploadTests(RedisClusterFixture cluster)
+{
+    private readonly string _prefix = "up" + Guid.NewGuid().ToString("n")[..8];
+
+    [Fact]
+    public async Task An_uploaded_csv_is_accepted_with_its_status_url_and_delivered()
+    {
+        var content = InboxFiles.Csv(_prefix, rows: 20, users: 20);
+
+        var response = await UploadAsync(content, "batch.csv");
+        var accepted = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        Assert.Equal(InboxFiles.FileId(content), accepted.GetProperty("fileId").GetString());
+        Assert.Equal("batch.csv", accepted.GetProperty("name").GetString());
+        Assert.Equal($"/files/{InboxFiles.FileId(content)}", accepted.GetProperty("statusUrl").GetString());
+        var file = (await cluster.CompletedAsync(InboxFiles.FileId(content)))!.Value;
+        Assert.Equal(20, file.GetProperty("delivered").GetInt64());
+        Assert.Equal(20, DeliveredRows().Count);
+    }
+
+    [Fact]
+    public async Task A_single_column_upload_takes_the_message_from_the_form()
+    {
+        var users = $"userId\n{_prefix}-a\n{_prefix}-b\n";
+
+        var response = await UploadAsync(users, "users.csv", ("alertMessage", "maintenance at 22:00, sorry"));
+        var fileId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("fileId").GetString()!;
+        await cluster.CompletedAsync(fileId);
+
+        Assert.Equal([($"{_prefix}-a", "maintenance at 22:00, sorry"), ($"{_prefix}-b", "maintenance at 22:00, sorry")], DeliveredRows().Order());
+    }
+
+    [Fact]
+    public async Task The_same_content_is_sent_once_unless_forced()
+    {
+        var content = InboxFiles.Csv(_prefix, rows: 3, users: 3);
+
+        var first = await (await UploadAsync(content, "a.csv")).Content.ReadFromJsonAsync<JsonElement>();
+        await cluster.CompletedAsync(first.GetProperty("fileId").GetString()!);
+        var again = await (await UploadAsync(content, "a.csv")).Content.ReadFromJsonAsync<JsonElement>();
+        var forced = await (await UploadAsync(content, "a.csv", ("force", "true"))).Content.ReadFromJsonAsync<JsonElement>();
+        await cluster.CompletedAsync(forced.GetProperty("fileId").GetString()!);
+
+        Assert.True(again.GetProperty("alreadyKnown").GetBoolean());
+        Assert.Equal(first.GetProperty("fileId").GetString(), again.GetProperty("fileId").GetString());
+        Assert.NotEqual(first.GetProperty("fileId").GetString(), forced.GetProperty("fileId").GetString());
+        Assert.Equal(6, DeliveredRows().Count); // once for the first upload, once for the forced batch
+    }
+
+    [Fact]
+    public async Task Bad_uploads_get_clear_errors()
+    {
+        var noFile = await cluster.Gateway.PostAsync("/upload", new MultipartFormDataContent { { new StringContent("x"), "alertMessage" } });
+        var empty = await UploadAsync("", "empty.csv");
+        var notMultipart = await cluster.Gateway.PostAsync("/upload", new StringContent("u1,m1", Encoding.UTF8, "text/csv"));
+        var tooLarge = await UploadAsync(new string('x', RedisClusterFixture.MaxUploadBytes + 1), "big.csv");
+
+        Assert.Equal((HttpStatusCode.BadRequest, "missing field 'file'"), (noFile.StatusCode, await DetailAsync(noFile)));
+        Assert.Equal((HttpStatusCode.BadRequest, "file is empty"), (empty.StatusCode, await DetailAsync(empty)));
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, notMultipart.StatusCode);
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(cluster.Inbox, "uploads"), "*.part"));
+    }
+
+    [Fact]
+    public async Task Files_are_listed_newest_first()
+    {
+        var older = InboxFiles.Csv(_prefix + "x", rows: 1, users: 1);
+        var newer = InboxFiles.Csv(_prefix + "y", rows: 1, users: 1);
+        await UploadAsync(older, "older.csv");
+        await UploadAsync(newer, "newer.csv");
+
+        var files = await cluster.Gateway.GetFromJsonAsync<JsonElement[]>("/files?limit=2");
+
+        Assert.Equal([InboxFiles.FileId(newer), InboxFiles.FileId(older)], files!.Select(f => f.GetProperty("fileId").GetString()));
+    }
+
+    private Task<HttpResponseMessage> UploadAsync(string content, string name, params (string Name, string Value)[] fields)
+    {
+        var form = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(content)), "file", name } };
+        foreach (var (field, value) in fields) form.Add(new StringContent(value), field);
+        return cluster.Gateway.PostAsync("/upload", form);
+    }
+
+    private List<(string UserId, string AlertMessage)> DeliveredRows() =>
+        cluster.Notifier.ReadRows().Where(r => r.UserId.StartsWith(_prefix)).ToList();
+
+    private static async Task<string?> DetailAsync(HttpResponseMessage response) =>
+        (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString();
+}
