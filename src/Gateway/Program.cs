@@ -5,9 +5,12 @@ var builder = WebApplication.CreateBuilder(args);
 builder.UseAlertsClient();
 builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));
 builder.Services.AddOpenApi();
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ClusterErrors>();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 
 var app = builder.Build();
+app.UseExceptionHandler();
 app.MapOpenApi();
 app.MapHealth();
 app.MapFiles();

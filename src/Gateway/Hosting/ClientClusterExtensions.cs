@@ -20,6 +20,8 @@ public static class ClientClusterExtensions
                 o.ClusterId = configuration["Orleans:ClusterId"] ?? "alerts";
                 o.ServiceId = configuration["Orleans:ServiceId"] ?? "alerts";
             });
+            // A request caught by a silo's death is otherwise awaited for 30 s; status reads should fail fast and be retried.
+            client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = configuration.GetValue("Orleans:ResponseTimeout", TimeSpan.FromSeconds(10)));
             if (string.IsNullOrWhiteSpace(redis))
                 client.UseLocalhostClustering(configuration.GetValue("Orleans:GatewayPort", 30000));
             else

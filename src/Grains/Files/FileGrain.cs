@@ -19,6 +19,7 @@ public sealed partial class FileGrain(
     [PersistentState("file", StorageNames.Alerts)] IPersistentState<FileState> file,
     IOptions<FileProcessingOptions> processing,
     IOptions<AlertsOptions> folders,
+    ClusterChanges cluster,
     TimeProvider time,
     ILogger<FileGrain> log) : Grain, IFileGrain, IRemindable
 {
@@ -31,6 +32,7 @@ public sealed partial class FileGrain(
     private IAlertReader? _reader;
     private IGrainTimer? _heartbeat;
     private bool _pumping;
+    private int _deadSilosSeen = cluster.DeadSilos;
 
     private FileState State => file.State;
     private string FileId => this.GetPrimaryKeyString();
@@ -222,6 +224,12 @@ public sealed partial class FileGrain(
     /// <summary>Dispatches again, idempotently, what this activation has not sent lately: after a crash, that is the whole window.</summary>
     private async Task RedispatchStaleAsync()
     {
+        if (_deadSilosSeen != cluster.DeadSilos)
+        {
+            // A silo died, perhaps with some of our users' queues: everything unconfirmed is due now.
+            _deadSilosSeen = cluster.DeadSilos;
+            _dispatchedAt.Clear();
+        }
         var due = time.GetUtcNow() - _options.RedispatchAfter;
         var stale = State.Window
             .Where(entry => !_dispatchedAt.TryGetValue(entry.Key, out var at) || at < due)

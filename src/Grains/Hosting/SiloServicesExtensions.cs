@@ -1,3 +1,4 @@
+using Alerts.Grains.Common;
 using Alerts.Grains.Delivery;
 using Alerts.Grains.Inbox;
 using Microsoft.Extensions.Configuration;
@@ -31,6 +32,8 @@ public static class SiloServicesExtensions
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<SendLimiter>();
         services.AddSingleton<AlertDeliverer>();
+        services.AddSingleton<ClusterChanges>();
+        services.AddHostedService(sp => sp.GetRequiredService<ClusterChanges>());
         services.AddSingleton<ConfirmationBatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfirmationBatcher>());
         if (configuration.GetValue($"{FileProcessingOptions.Section}:WatchInbox", true))

@@ -49,6 +49,10 @@ public sealed class RedisClusterFixture : IAsyncLifetime
         Eventually.Until(() => FileAsync(fileId), f => f?.GetProperty("status").GetString() == "Completed",
             $"file {fileId} completed\n{Logs()}", TimeSpan.FromSeconds(120));
 
+    /// <summary>Kills the silo holding the file at once, like <c>kill -9</c>.</summary>
+    public void KillSiloOf(string fileId) =>
+        _processes.Single(p => Path.GetFileName(p.LogPath).StartsWith("silo-") && p.Tail(int.MaxValue).Contains($"File {fileId} discovered")).Kill();
+
     public string Logs() => string.Join("\n", _processes.Select(p => $"--- {Path.GetFileName(p.LogPath)}\n{p.Tail()}"));
 
     private void StartSilo(int n)
@@ -59,7 +63,7 @@ public sealed class RedisClusterFixture : IAsyncLifetime
             ["Orleans__GatewayPort"] = $"{FreePort.Next()}",
             ["Alerts__DataRoot"] = DataRoot,
             ["Alerts__Webhook__Url"] = Notifier.WebhookUrl,
-            ["Alerts__Webhook__PermitsPerSecond"] = "5000",
+            ["Alerts__Webhook__PermitsPerSecond"] = "3000",
             ["Alerts__Files__QuietPeriod"] = "00:00:00.500",
             ["Alerts__Files__ScanInterval"] = "00:00:00.200",
         };
@@ -72,7 +76,13 @@ public sealed class RedisClusterFixture : IAsyncLifetime
         ["Orleans__ClusterId"] = _clusterId,
         ["Orleans__ServiceId"] = _clusterId,
         ["Logging__LogLevel__Default"] = "Warning",
+        ["Logging__LogLevel__Alerts.Grains.Files.FileGrain"] = "Information", // tells which silo holds a file
         ["DOTNET_gcServer"] = "0", // two silos and a gateway share two cores with the test
+        // Evict a killed silo in about a second instead of about ten (DESIGN §6).
+        ["Orleans__Membership__ProbeTimeout"] = "00:00:01",
+        ["Orleans__Membership__NumMissedProbesLimit"] = "2",
+        ["Orleans__Membership__TableRefreshTimeout"] = "00:00:02",
+        ["Orleans__Membership__IAmAliveTablePublishTimeout"] = "00:00:05",
     };
 
     private async Task<int> ActiveSilosAsync()
