@@ -4,7 +4,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 out=$(mktemp)
 set +e
-dotnet test Alerts.sln -c "$CONFIG" -nologo --blame-hang-timeout 10m 2>&1 | tee "$out"
+dotnet test Alerts.sln -c "$CONFIG" -nologo --blame-hang-timeout 5m 2>&1 | tee "$out"
 status=${PIPESTATUS[0]}
 set -e
 # dotnet test's summary per test assembly: "Passed!  - Failed: 0, Passed: 43, Skipped: 0, ..."
