@@ -93,6 +93,12 @@ public sealed partial class InboxWatcher(
         try
         {
             var fileId = await ContentHash.OfFileAsync(info.FullName, cancellationToken);
+            var after = new FileInfo(info.FullName);
+            if (after.Length != info.Length || after.LastWriteTimeUtc != info.LastWriteTimeUtc)
+            {
+                _seen.Remove(info.FullName); // written to while being hashed: not complete after all
+                return false;
+            }
             var source = new FileSource { Path = info.FullName, Name = info.Name, Size = info.Length };
             var summary = await grains.GetGrain<IFileGrain>(fileId).StartAsync(source);
             if (summary.Path != info.FullName && File.Exists(info.FullName)) SetAsideRepeat(info, fileId);

@@ -25,7 +25,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.Properties["Alerts:Webhook:InitialBackoff"] = "00:00:00.050";
         builder.Properties["Alerts:Webhook:MaxBackoff"] = "00:00:00.200";
         builder.Properties["Alerts:Webhook:MaxAttempts"] = "4";
-        builder.Properties["Alerts:Files:QuietPeriod"] = "00:00:00.200";
+        builder.Properties["Alerts:Files:QuietPeriod"] = "00:00:01";
         builder.Properties["Alerts:Files:ScanInterval"] = "00:00:00.100";
         builder.Properties["Alerts:Files:ChunkRows"] = "100";
         builder.Properties["Alerts:Files:Window"] = "300";

@@ -115,7 +115,7 @@ public sealed class ThinPathTests(ClusterFixture fixture)
             {
                 await writer.WriteLineAsync(line);
                 await writer.FlushAsync();
-                await Task.Delay(100); // slower than the quiet period (200 ms) would allow if it were not watched for stability
+                await Task.Delay(50); // 1.5 s in all, longer than the quiet period (1 s), with pauses well inside it
             }
         }
 
