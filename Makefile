@@ -22,5 +22,6 @@ build:
 clean:
 	@dotnet clean Alerts.sln -nologo -v q
 
-bench: build     ## benchmarks (today: the notifier's plain baseline); figures in bench/results
+bench: build     ## the notifier's plain baseline, then one file end to end (ROWS=100000 SILOS=1 by default)
 	@scripts/bench.sh
+	@scripts/bench-e2e.sh

@@ -22,7 +22,7 @@ public sealed partial class NotificationGrain(
     ILogger<NotificationGrain> log) : Grain, INotificationGrain
 {
     private static readonly TimeSpan Retention = TimeSpan.FromDays(7);
-    private const int RecordCap = 10_000;
+    private const int RecordCap = 1_000; // per user: bounds a user grain's memory and state whatever the files hold
     private readonly Queue<Alert> _queue = new();
     // Alerts accepted and not yet recorded: alert id → the line that carried it first.
     private readonly Dictionary<string, long> _accepted = [];

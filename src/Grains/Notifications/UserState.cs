@@ -8,8 +8,10 @@ public sealed class UserState
 {
     [Id(0)] public Dictionary<string, DeliveryRecord> Deliveries { get; set; } = [];
 
+    /// <summary>Trims to <paramref name="cap"/> once the records pass it by a tenth, so the cost is paid rarely, not per delivery.</summary>
     public void Prune(DateTimeOffset now, TimeSpan retention, int cap)
     {
+        if (Deliveries.Count <= cap + cap / 10) return;
         var expired = Deliveries.Values.Where(r => now - r.At > retention).Select(r => r.AlertId).ToList();
         foreach (var id in expired) Deliveries.Remove(id);
         if (Deliveries.Count <= cap) return;
