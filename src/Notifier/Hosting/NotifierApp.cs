@@ -13,10 +13,8 @@ public static class NotifierApp
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
             builder.WebHost.UseUrls("http://127.0.0.1:5080");
 
-        builder.Services.AddOptions<NotifierOptions>()
-            .Bind(builder.Configuration.GetSection(NotifierOptions.Section))
-            .Validate(o => !o.Validate().Any(), "invalid Notifier settings")
-            .ValidateOnStart();
+        builder.Services.AddOptions<NotifierOptions>().Bind(builder.Configuration.GetSection(NotifierOptions.Section));
+        // Checked here, before the host is built, because the rate limiter is set up from these values.
         var options = builder.Configuration.GetSection(NotifierOptions.Section).Get<NotifierOptions>() ?? new();
         var errors = options.Validate().ToList();
         if (errors.Count > 0) throw new OptionsValidationException(NotifierOptions.Section, typeof(NotifierOptions), errors);
