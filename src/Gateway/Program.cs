@@ -15,4 +15,6 @@ app.MapOpenApi();
 app.MapHealth();
 app.MapFiles();
 app.MapUpload();
+app.MapRetry();
+app.MapUsers();
 await app.RunAsync();

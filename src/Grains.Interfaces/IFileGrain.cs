@@ -19,4 +19,11 @@ public interface IFileGrain : IGrainWithStringKey
 
     /// <summary>Final outcomes of alerts dispatched by this file; repeats are ignored.</summary>
     Task ConfirmAsync(IReadOnlyList<Confirmation> confirmations);
+
+    /// <summary>Dispatches the file's dead letters again, with fresh attempts; returns how many were requeued.</summary>
+    Task<int> RetryDeadLettersAsync();
+
+    /// <summary>What a report needs to describe every row read so far, or null when no file has this id.</summary>
+    [AlwaysInterleave]
+    Task<ReportSource?> GetReportSourceAsync();
 }

@@ -1,3 +1,4 @@
+using Alerts.Gateway.Reports;
 using Alerts.Grains.Interfaces;
 using Alerts.Grains.Interfaces.Model;
 
@@ -20,11 +21,35 @@ public static class FileEndpoints
         // One file's status and counts; the id is the SHA-256 of the file's bytes.
         app.MapGet("/files/{fileId}", async (string fileId, IClusterClient cluster) =>
         {
-            if (!FileIds.IsValid(fileId))
-                return Results.Problem("a file id is 64 lowercase hex characters (the SHA-256 of the file)", statusCode: StatusCodes.Status400BadRequest);
-            var summary = await cluster.GetGrain<IFileGrain>(fileId).GetSummaryAsync();
-            return summary is null ? Results.Problem($"no file {fileId}", statusCode: StatusCodes.Status404NotFound) : Results.Ok(summary);
+            var (summary, error) = await FindAsync(fileId, cluster);
+            return error ?? Results.Ok(summary);
         });
+
+        // One CSV line per row read so far: line, userId, status, attempts, httpStatus, deliveredAt, error.
+        app.MapGet("/files/{fileId}/report", async (string fileId, IClusterClient cluster, CancellationToken aborted) =>
+        {
+            var (_, error) = await FindAsync(fileId, cluster);
+            return error ?? Results.Stream(
+                output => ReportCsv.WriteAsync(cluster, fileId, output, aborted), "text/csv; charset=utf-8", $"{fileId[..12]}-report.csv");
+        });
+
+        // Requeues the file's dead letters with fresh attempts.
+        app.MapPost("/files/{fileId}/retry", async (string fileId, IClusterClient cluster) =>
+        {
+            var (summary, error) = await FindAsync(fileId, cluster);
+            if (error is not null) return error;
+            var requeued = await cluster.GetGrain<IFileGrain>(fileId).RetryDeadLettersAsync();
+            return Results.Ok(new RetryResult(requeued, requeued > 0 ? [new RetriedFile(fileId, summary!.Name, requeued)] : []));
+        });
+    }
+
+    /// <summary>The file's summary, or the error to answer with: 400 for a malformed id, 404 for an unknown file.</summary>
+    private static async Task<(FileSummary? Summary, IResult? Error)> FindAsync(string fileId, IClusterClient cluster)
+    {
+        if (!FileIds.IsValid(fileId))
+            return (null, Results.Problem("a file id is 64 lowercase hex characters (the SHA-256 of the file)", statusCode: StatusCodes.Status400BadRequest));
+        var summary = await cluster.GetGrain<IFileGrain>(fileId).GetSummaryAsync();
+        return summary is null ? (null, Results.Problem($"no file {fileId}", statusCode: StatusCodes.Status404NotFound)) : (summary, null);
     }
 }
 
@@ -32,3 +57,8 @@ internal static class FileIds
 {
     public static bool IsValid(string fileId) => fileId.Length == 64 && fileId.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
 }
+
+/// <summary>What a retry requeued: the total and, per file, how many dead letters.</summary>
+public sealed record RetryResult(int Requeued, IReadOnlyList<RetriedFile> Files);
+
+public sealed record RetriedFile(string FileId, string Name, int Requeued);

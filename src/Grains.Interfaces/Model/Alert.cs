@@ -11,4 +11,6 @@ public sealed record Alert
     [Id(2)] public long Line { get; init; }
     [Id(3)] public required string UserId { get; init; }
     [Id(4)] public required string Message { get; init; }
+    /// <summary>The file's dead-letter retry round: a dead letter from an earlier round is sent again, one from this round is not.</summary>
+    [Id(5)] public int Round { get; init; }
 }

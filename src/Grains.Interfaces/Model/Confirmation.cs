@@ -1,5 +1,9 @@
 namespace Alerts.Grains.Interfaces.Model;
 
-/// <summary>The final outcome of one dispatched alert, reported back to its file.</summary>
+/// <summary>The final outcome of one dispatched alert, reported back to its file; a dead letter carries its last status and error.</summary>
 [GenerateSerializer, Immutable, Alias("alerts.Confirmation")]
-public sealed record Confirmation([property: Id(0)] long Line, [property: Id(1)] bool Delivered);
+public sealed record Confirmation(
+    [property: Id(0)] long Line,
+    [property: Id(1)] bool Delivered,
+    [property: Id(2)] int? HttpStatus = null,
+    [property: Id(3)] string? Error = null);

@@ -1,16 +1,33 @@
 namespace Alerts.Grains.Interfaces.Model;
 
-/// <summary>A user's durable record of one alert's delivery (or dead letter).</summary>
-[GenerateSerializer, Alias("alerts.DeliveryRecord")]
+/// <summary>A user's durable record of one alert: delivered, dead-lettered, or still retrying.</summary>
+[GenerateSerializer, Immutable, Alias("alerts.DeliveryRecord")]
 public sealed record DeliveryRecord
 {
     [Id(0)] public required string AlertId { get; init; }
     [Id(1)] public required string FileId { get; init; }
     [Id(2)] public long Line { get; init; }
     [Id(3)] public bool Delivered { get; init; }
+    /// <summary>When the outcome was decided, or of the last attempt while retrying.</summary>
     [Id(4)] public DateTimeOffset At { get; init; }
     /// <summary>HTTP status of the last attempt, or null when no answer came.</summary>
     [Id(5)] public int? HttpStatus { get; init; }
+    /// <summary>Attempts used; answers 429 do not count.</summary>
     [Id(6)] public int Attempts { get; init; }
     [Id(7)] public string? LastError { get; init; }
+    /// <summary>The file's retry round the outcome belongs to (see <see cref="Alert.Round"/>).</summary>
+    [Id(8)] public int Round { get; init; }
+    /// <summary>Set while the alert is backing off: when it is tried next.</summary>
+    [Id(9)] public DateTimeOffset? NextAttemptAt { get; init; }
+
+    public DeliveryStatus Status => Delivered ? DeliveryStatus.Delivered
+        : NextAttemptAt is null ? DeliveryStatus.DeadLettered : DeliveryStatus.Retrying;
+}
+
+/// <summary>Where an alert stands with its user's grain.</summary>
+public enum DeliveryStatus
+{
+    Delivered,
+    DeadLettered,
+    Retrying,
 }

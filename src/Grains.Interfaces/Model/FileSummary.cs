@@ -33,4 +33,6 @@ public sealed record FileSummary
     /// <summary>Where the file lies now (inbox, archive or failed folder).</summary>
     [Id(18)] public string? Path { get; init; }
     [Id(19)] public FileFormat Format { get; init; }
+    /// <summary>The first dead letters, by line, with their last HTTP status and error; <c>POST /files/{id}/retry</c> requeues them.</summary>
+    [Id(20)] public IReadOnlyList<DeadLetter> DeadLetters { get; init; } = [];
 }

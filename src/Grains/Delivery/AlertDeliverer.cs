@@ -4,42 +4,45 @@ using Microsoft.Extensions.Options;
 
 namespace Alerts.Grains.Delivery;
 
-/// <summary>Delivers one alert under the retry policy: paced by the limiter, backing off on failures, until delivered or dead.</summary>
+/// <summary>
+/// Makes one attempt at an alert under the retry policy: paced by the limiter, waiting out 429s
+/// (which use no attempt), and says what came of it — delivered, dead, or retrying at a set time.
+/// </summary>
 public sealed class AlertDeliverer(WebhookSender sender, SendLimiter limiter, IOptions<WebhookOptions> options, TimeProvider time)
 {
     private readonly RetryPolicy _policy = new(options.Value);
 
-    public async Task<DeliveryRecord> DeliverAsync(Alert alert, CancellationToken cancellationToken = default)
+    /// <param name="alert">The alert.</param>
+    /// <param name="attemptsBefore">Attempts already used on it.</param>
+    /// <param name="firstAttemptAt">When it was first tried (now, for a new alert).</param>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    public async Task<DeliveryRecord> AttemptAsync(Alert alert, int attemptsBefore, DateTimeOffset firstAttemptAt, CancellationToken cancellationToken = default)
     {
-        var firstAttempt = time.GetUtcNow();
-        var attempts = 0;
         while (true)
         {
             await limiter.WaitAsync(cancellationToken);
             var result = await sender.SendAsync(alert, cancellationToken);
-            if (result.Status != 429) attempts++;
-            var decision = _policy.Decide(result, attempts, time.GetUtcNow() - firstAttempt, Random.Shared.NextDouble());
-            switch (decision.Action)
+            var attempts = result.Status == 429 ? attemptsBefore : attemptsBefore + 1;
+            var now = time.GetUtcNow();
+            var decision = _policy.Decide(result, attempts, now - firstAttemptAt, Random.Shared.NextDouble());
+            if (decision.Action == RetryAction.Throttled)
             {
-                case RetryAction.Delivered:
-                case RetryAction.DeadLetter:
-                    return Record(alert, result, attempts, decision.Action == RetryAction.Delivered);
-                default:
-                    await Task.Delay(decision.Delay, time, cancellationToken);
-                    break;
+                await Task.Delay(decision.Delay, time, cancellationToken);
+                continue;
             }
+            return new DeliveryRecord
+            {
+                AlertId = alert.AlertId,
+                FileId = alert.FileId,
+                Line = alert.Line,
+                Round = alert.Round,
+                Delivered = decision.Action == RetryAction.Delivered,
+                At = now,
+                HttpStatus = result.Status,
+                Attempts = attempts,
+                LastError = result.IsSuccess ? null : result.Error ?? $"HTTP {result.Status}",
+                NextAttemptAt = decision.Action == RetryAction.Retry ? now + decision.Delay : null,
+            };
         }
     }
-
-    private DeliveryRecord Record(Alert alert, WebhookResult result, int attempts, bool delivered) => new()
-    {
-        AlertId = alert.AlertId,
-        FileId = alert.FileId,
-        Line = alert.Line,
-        Delivered = delivered,
-        At = time.GetUtcNow(),
-        HttpStatus = result.Status,
-        Attempts = attempts,
-        LastError = delivered ? null : result.Error ?? $"HTTP {result.Status}",
-    };
 }

@@ -18,8 +18,6 @@ public readonly record struct RetryDecision(RetryAction Action, TimeSpan Delay);
 /// <summary>The retry policy of DESIGN §2: which answers are final, and how long to wait before the next try.</summary>
 public sealed class RetryPolicy(WebhookOptions options)
 {
-    private static readonly TimeSpan DefaultThrottlePause = TimeSpan.FromSeconds(1);
-
     /// <param name="result">The attempt's result.</param>
     /// <param name="attempts">Attempts used so far, this one included (429s excluded).</param>
     /// <param name="sinceFirstAttempt">Time since the alert's first attempt.</param>
@@ -27,7 +25,7 @@ public sealed class RetryPolicy(WebhookOptions options)
     public RetryDecision Decide(WebhookResult result, int attempts, TimeSpan sinceFirstAttempt, double jitter)
     {
         if (result.IsSuccess) return new(RetryAction.Delivered, TimeSpan.Zero);
-        if (result.Status == 429) return new(RetryAction.Throttled, result.RetryAfter ?? DefaultThrottlePause);
+        if (result.Status == 429) return new(RetryAction.Throttled, result.RetryAfter ?? options.ThrottlePause);
         if (!IsTransient(result.Status)) return new(RetryAction.DeadLetter, TimeSpan.Zero);
         if (attempts >= options.MaxAttempts || sinceFirstAttempt >= options.GiveUpAfter) return new(RetryAction.DeadLetter, TimeSpan.Zero);
         return new(RetryAction.Retry, Backoff(attempts, jitter));

@@ -1,12 +1,12 @@
 using System.Net.Http.Headers;
-using System.Net.Http.Json;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Alerts.Grains.Interfaces.Model;
 
 namespace Alerts.Grains.Delivery;
 
-/// <summary>POSTs one alert to the webhook and reports what came back; never throws for HTTP failures.</summary>
-public sealed class WebhookSender(IHttpClientFactory clients)
+/// <summary>POSTs one alert to the webhook, signed when a secret is set, and reports what came back; never throws for HTTP failures.</summary>
+public sealed class WebhookSender(IHttpClientFactory clients, WebhookSigner signer)
 {
     public const string ClientName = "webhook";
     private const int MaxErrorBody = 512;
@@ -14,17 +14,18 @@ public sealed class WebhookSender(IHttpClientFactory clients)
     public async Task<WebhookResult> SendAsync(Alert alert, CancellationToken cancellationToken = default)
     {
         var client = clients.CreateClient(ClientName);
-        using var request = new HttpRequestMessage(HttpMethod.Post, (Uri?)null)
-        {
-            Content = JsonContent.Create(new WebhookPayload(alert.UserId, alert.Message), WebhookJsonContext.Default.WebhookPayload),
-        };
+        // Serialized up front: the signature covers exactly the bytes sent.
+        var body = JsonSerializer.SerializeToUtf8Bytes(new WebhookPayload(alert.UserId, alert.Message), WebhookJsonContext.Default.WebhookPayload);
+        using var request = new HttpRequestMessage(HttpMethod.Post, (Uri?)null) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json", "utf-8");
         request.Headers.Add("Idempotency-Key", alert.AlertId);
+        signer.Sign(request, alert.AlertId, body);
         try
         {
             using var response = await client.SendAsync(request, cancellationToken);
             if (response.IsSuccessStatusCode) return new WebhookResult((int)response.StatusCode, null, null);
-            var body = await response.Content.ReadAsStringAsync(cancellationToken);
-            return new WebhookResult((int)response.StatusCode, Truncate(body), RetryAfter(response.Headers.RetryAfter));
+            var answer = await response.Content.ReadAsStringAsync(cancellationToken);
+            return new WebhookResult((int)response.StatusCode, Truncate(answer), RetryAfter(response.Headers.RetryAfter));
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

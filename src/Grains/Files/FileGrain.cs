@@ -24,6 +24,7 @@ public sealed partial class FileGrain(
     ILogger<FileGrain> log) : Grain, IFileGrain, IRemindable
 {
     private const string ResumeReminder = "resume";
+    private const string DecidedEarlier = "dead-lettered earlier; the user's records hold the details";
     private static readonly TimeSpan HeartbeatPeriod = TimeSpan.FromSeconds(1);
     private readonly FileProcessingOptions _options = processing.Value;
     // When each window line was last dispatched by this activation; a line missing here is due now.
@@ -77,11 +78,33 @@ public sealed partial class FileGrain(
 
     public Task ConfirmAsync(IReadOnlyList<Confirmation> confirmations)
     {
-        foreach (var confirmation in confirmations)
-            Apply(confirmation.Line, confirmation.Delivered ? DispatchOutcome.Delivered : DispatchOutcome.DeadLettered);
+        foreach (var c in confirmations)
+            Apply(c.Line, c.Delivered ? DispatchOutcome.Delivered : DispatchOutcome.DeadLettered, c.HttpStatus, c.Error);
         _ = PumpAsync(); // the window has room again; the confirmer need not wait for the next chunk
         return Writer.SaveAsync();
     }
+
+    public async Task<int> RetryDeadLettersAsync()
+    {
+        if (!IsKnown) return 0;
+        var requeued = State.RequeueDeadLetters();
+        if (requeued == 0) return 0;
+        LogRetrying(FileId, requeued, State.RetryRound);
+        await Writer.SaveAsync();
+        await this.RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        StartHeartbeat(); // its first tick dispatches them: this activation has not sent them
+        return requeued;
+    }
+
+    public Task<ReportSource?> GetReportSourceAsync() => Task.FromResult(IsKnown ? new ReportSource
+    {
+        Path = State.Path,
+        Format = State.Format,
+        AlertMessage = State.AlertMessage,
+        EndOffset = State.Status == FileStatus.Failed ? 0 : State.NextOffset,
+        PendingLines = [.. State.Window.Keys],
+        DeadLetters = [.. State.DeadLetters.Select(d => new DeadLetter(d.Key, d.Value.HttpStatus, d.Value.Error))],
+    } : null);
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -184,6 +207,7 @@ public sealed partial class FileGrain(
         Line = row.Line,
         UserId = row.UserId!,
         Message = row.Message!,
+        Round = State.RetryRound,
     };
 
     private async Task DispatchAsync(IReadOnlyCollection<Alert> alerts)
@@ -198,7 +222,7 @@ public sealed partial class FileGrain(
         try
         {
             var outcomes = await GrainFactory.GetGrain<INotificationGrain>(userId).DispatchAsync(alerts);
-            for (var i = 0; i < alerts.Count; i++) Apply(alerts[i].Line, outcomes[i]);
+            for (var i = 0; i < alerts.Count; i++) Apply(alerts[i].Line, outcomes[i], error: outcomes[i] == DispatchOutcome.DeadLettered ? DecidedEarlier : null);
         }
         catch (Exception error)
         {
@@ -208,17 +232,9 @@ public sealed partial class FileGrain(
         }
     }
 
-    /// <summary>Settles a window line once; later news of the same line is ignored.</summary>
-    private void Apply(long line, DispatchOutcome outcome)
+    private void Apply(long line, DispatchOutcome outcome, int? httpStatus = null, string? error = null)
     {
-        if (outcome == DispatchOutcome.Queued || !State.Window.Remove(line)) return;
-        _dispatchedAt.Remove(line);
-        switch (outcome)
-        {
-            case DispatchOutcome.Delivered: State.Delivered++; break;
-            case DispatchOutcome.DeadLettered: State.DeadLettered++; break;
-            case DispatchOutcome.DuplicateRow: State.DuplicateRows++; break;
-        }
+        if (State.Settle(line, outcome, httpStatus, error)) _dispatchedAt.Remove(line);
     }
 
     /// <summary>Dispatches again, idempotently, what this activation has not sent lately: after a crash, that is the whole window.</summary>
@@ -234,6 +250,7 @@ public sealed partial class FileGrain(
         var stale = State.Window
             .Where(entry => !_dispatchedAt.TryGetValue(entry.Key, out var at) || at < due)
             .OrderBy(entry => entry.Value)
+            .Take(_options.Window) // many requeued dead letters go out a window at a time
             .ToList();
         if (stale.Count == 0) return;
         try
@@ -323,6 +340,9 @@ public sealed partial class FileGrain(
 
     [LoggerMessage(LogLevel.Information, "File {FileId} completed: {Delivered} delivered, {DeadLettered} dead-lettered, {Invalid} invalid")]
     private partial void LogCompleted(string fileId, long delivered, long deadLettered, long invalid);
+
+    [LoggerMessage(LogLevel.Information, "File {FileId}: {Count} dead letters requeued (round {Round})")]
+    private partial void LogRetrying(string fileId, int count, int round);
 
     [LoggerMessage(LogLevel.Warning, "File {FileId} failed: {Reason}")]
     private partial void LogFailed(string fileId, string reason);

@@ -36,7 +36,50 @@ public sealed class FileState
     [Id(17)] public DateTimeOffset? CompletedAt { get; set; }
     [Id(18)] public FileFormat Format { get; set; }
 
+    /// <summary>Alerts the retry policy gave up on: line → where the record is and why it failed, to retry it on demand.</summary>
+    [Id(19)] public Dictionary<long, DeadLetterEntry> DeadLetters { get; set; } = [];
+
+    /// <summary>How many times dead letters were retried on demand; alerts carry it so users' grains send retried ones again.</summary>
+    [Id(20)] public int RetryRound { get; set; }
+
     public long Pending => Valid - DuplicateRows - Delivered - DeadLettered;
 
     public bool IsActive => Status is FileStatus.Discovered or FileStatus.Reading or FileStatus.Delivering;
+
+    /// <summary>Settles a window line once; returns false for news of a line already settled.</summary>
+    public bool Settle(long line, DispatchOutcome outcome, int? httpStatus = null, string? error = null)
+    {
+        if (outcome == DispatchOutcome.Queued || !Window.Remove(line, out var offset)) return false;
+        switch (outcome)
+        {
+            case DispatchOutcome.Delivered: Delivered++; break;
+            case DispatchOutcome.DuplicateRow: DuplicateRows++; break;
+            case DispatchOutcome.DeadLettered:
+                DeadLettered++;
+                DeadLetters[line] = new DeadLetterEntry(offset, httpStatus, error);
+                break;
+        }
+        return true;
+    }
+
+    /// <summary>Puts every dead letter back into the window for a new round; returns how many.</summary>
+    public int RequeueDeadLetters()
+    {
+        var count = DeadLetters.Count;
+        if (count == 0) return 0;
+        foreach (var (line, dead) in DeadLetters) Window[line] = dead.Offset;
+        DeadLetters.Clear();
+        DeadLettered -= count;
+        RetryRound++;
+        if (Status == FileStatus.Completed)
+        {
+            Status = FileStatus.Delivering;
+            CompletedAt = null;
+        }
+        return count;
+    }
 }
+
+/// <summary>A dead letter as its file keeps it: the record's byte offset, and the last status and error.</summary>
+[GenerateSerializer, Immutable, Alias("alerts.DeadLetterEntry")]
+public sealed record DeadLetterEntry([property: Id(0)] long Offset, [property: Id(1)] int? HttpStatus, [property: Id(2)] string? Error);

@@ -5,6 +5,8 @@ namespace Alerts.Grains.Files;
 /// <summary>Turns a file's state into the status users see, with progress, rate and ETA.</summary>
 internal static class FileSummaries
 {
+    private const int DeadLetterSample = 100;
+
     public static FileSummary From(string fileId, FileState state, DateTimeOffset now)
     {
         var confirmed = state.Delivered + state.DeadLettered;
@@ -27,6 +29,7 @@ internal static class FileSummaries
             DeadLettered = state.DeadLettered,
             Pending = state.Pending,
             InvalidRows = [.. state.InvalidRows],
+            DeadLetters = [.. state.DeadLetters.OrderBy(d => d.Key).Take(DeadLetterSample).Select(d => new DeadLetter(d.Key, d.Value.HttpStatus, d.Value.Error))],
             Error = state.Error,
             Progress = progress,
             Rate = Math.Round(rate, 1),

@@ -29,6 +29,7 @@ public static class SiloServicesExtensions
                 MaxConnectionsPerServer = sp.GetRequiredService<IOptions<WebhookOptions>>().Value.MaxConnections,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             });
+        services.AddSingleton<WebhookSigner>();
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<SendLimiter>();
         services.AddSingleton<AlertDeliverer>();

@@ -11,7 +11,10 @@ public sealed class WebhookOptions
     /// <summary>Send rate (default 100/s). Until the cluster-wide limiter lands, each silo applies it alone.</summary>
     public double PermitsPerSecond { get; set; } = 100;
 
-    /// <summary>Optional HMAC signing secret.</summary>
+    /// <summary>
+    /// Optional signing secret (none by default). When set, every request is signed the Standard Webhooks way.
+    /// A <c>whsec_</c> prefix marks a base64 key; any other value is used as its UTF-8 bytes.
+    /// </summary>
     public string? Secret { get; set; }
 
     /// <summary>Per-request timeout (default 10 s).</summary>
@@ -32,13 +35,28 @@ public sealed class WebhookOptions
     /// <summary>After this long since the first attempt a failing alert is dead-lettered (default 24 h).</summary>
     public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>Pause after a 429 that carries no Retry-After (default 1 s).</summary>
+    public TimeSpan ThrottlePause { get; set; } = TimeSpan.FromSeconds(1);
+
+    private const string KeyPrefix = "whsec_";
+
+    /// <summary>The HMAC key a secret stands for, or null when there is none.</summary>
+    public static byte[]? SigningKey(string? secret) =>
+        string.IsNullOrEmpty(secret) ? null
+        : secret.StartsWith(KeyPrefix, StringComparison.Ordinal) ? Convert.FromBase64String(secret[KeyPrefix.Length..])
+        : System.Text.Encoding.UTF8.GetBytes(secret);
+
     public IEnumerable<string> Validate()
     {
+        if (Secret?.StartsWith(KeyPrefix, StringComparison.Ordinal) == true && !Convert.TryFromBase64String(Secret[KeyPrefix.Length..], new byte[Secret.Length], out _))
+            yield return $"{Section}:Secret after {KeyPrefix} must be base64";
         if (!Uri.TryCreate(Url, UriKind.Absolute, out _)) yield return $"{Section}:Url must be an absolute URL";
         if (PermitsPerSecond <= 0) yield return $"{Section}:PermitsPerSecond must be > 0";
         if (RequestTimeout <= TimeSpan.Zero) yield return $"{Section}:RequestTimeout must be > 0";
         if (MaxConnections <= 0) yield return $"{Section}:MaxConnections must be > 0";
         if (MaxAttempts <= 0) yield return $"{Section}:MaxAttempts must be > 0";
+        if (ThrottlePause <= TimeSpan.Zero) yield return $"{Section}:ThrottlePause must be > 0";
+        if (GiveUpAfter <= TimeSpan.Zero) yield return $"{Section}:GiveUpAfter must be > 0";
         if (InitialBackoff <= TimeSpan.Zero || MaxBackoff < InitialBackoff) yield return $"{Section}:InitialBackoff must be > 0 and <= MaxBackoff";
     }
 }

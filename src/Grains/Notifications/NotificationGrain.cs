@@ -1,8 +1,8 @@
 using Alerts.Grains.Common;
 using Alerts.Grains.Delivery;
-using Alerts.Grains.Hosting;
 using Alerts.Grains.Interfaces;
 using Alerts.Grains.Interfaces.Model;
+using Alerts.Grains.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 
@@ -10,8 +10,10 @@ namespace Alerts.Grains.Notifications;
 
 /// <summary>
 /// One user's alerts. Dispatch only queues and answers; a delivery loop running beside the grain's
-/// turns sends one alert at a time (so a user's alerts arrive in order), records the outcome durably
-/// and only then confirms it to the file through the batcher, never by awaiting the file itself.
+/// turns makes one attempt at a time (so a user's alerts arrive in order). A failed attempt parks the
+/// alert in durable state until its back-off ends, so it never blocks the alerts behind it and a
+/// restarted silo resumes it. Final outcomes are recorded durably before they are confirmed to the
+/// file through the batcher, never by awaiting the file itself.
 /// </summary>
 [Reentrant]
 public sealed partial class NotificationGrain(
@@ -23,42 +25,65 @@ public sealed partial class NotificationGrain(
 {
     private static readonly TimeSpan Retention = TimeSpan.FromDays(7);
     private const int RecordCap = 1_000; // per user: bounds a user grain's memory and state whatever the files hold
-    private readonly Queue<Alert> _queue = new();
-    // Alerts accepted and not yet recorded: alert id → the line that carried it first.
+    private readonly Queue<Alert> _due = new();
+    // Alerts queued or in flight: alert id → the line that carried it first.
     private readonly Dictionary<string, long> _accepted = [];
     private CoalescingWriter? _writer;
     private Task? _delivering;
+    private IGrainTimer? _wake;
 
+    private UserState State => user.State;
     private CoalescingWriter Writer => _writer ??= new(() => user.WriteStateAsync());
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        ScheduleWake(); // back-offs saved by an earlier activation, perhaps on a silo that died
+        return Task.CompletedTask;
+    }
 
     public Task<DispatchOutcome[]> DispatchAsync(IReadOnlyList<Alert> alerts)
     {
         var outcomes = new DispatchOutcome[alerts.Count];
         for (var i = 0; i < alerts.Count; i++) outcomes[i] = Accept(alerts[i]);
-        if (_queue.Count > 0) _delivering ??= DeliverQueuedAsync();
+        StartDelivering();
         return Task.FromResult(outcomes);
     }
 
-    public Task<IReadOnlyList<DeliveryRecord>> GetDeliveriesAsync() =>
-        Task.FromResult<IReadOnlyList<DeliveryRecord>>([.. user.State.Deliveries.Values.OrderByDescending(r => r.At)]);
+    public Task<IReadOnlyList<DeliveryRecord>> GetDeliveriesAsync() => Task.FromResult<IReadOnlyList<DeliveryRecord>>(
+        [.. State.Retrying.Values.Select(r => r.Record).Concat(State.Deliveries.Values).OrderByDescending(r => r.At)]);
+
+    public Task<DeliveryRecord?[]> GetRecordsAsync(IReadOnlyList<string> alertIds) => Task.FromResult(alertIds
+        .Select(id => State.Deliveries.GetValueOrDefault(id) ?? State.Retrying.GetValueOrDefault(id)?.Record)
+        .ToArray());
 
     private DispatchOutcome Accept(Alert alert)
     {
-        if (user.State.Deliveries.TryGetValue(alert.AlertId, out var record))
-            return record.Line != alert.Line ? DispatchOutcome.DuplicateRow
-                : record.Delivered ? DispatchOutcome.Delivered : DispatchOutcome.DeadLettered;
-        if (_accepted.TryGetValue(alert.AlertId, out var firstLine))
-            return firstLine == alert.Line ? DispatchOutcome.Queued : DispatchOutcome.DuplicateRow;
+        if (State.Deliveries.TryGetValue(alert.AlertId, out var record))
+        {
+            if (record.Delivered || alert.Round <= record.Round) return Known(record.Line, alert, record.Delivered ? DispatchOutcome.Delivered : DispatchOutcome.DeadLettered);
+            State.Deliveries.Remove(alert.AlertId); // a dead letter retried on demand starts afresh
+        }
+        if (_accepted.TryGetValue(alert.AlertId, out var firstLine)) return Known(firstLine, alert, DispatchOutcome.Queued);
+        if (State.Retrying.TryGetValue(alert.AlertId, out var retrying)) return Known(retrying.Alert.Line, alert, DispatchOutcome.Queued);
         _accepted[alert.AlertId] = alert.Line;
-        _queue.Enqueue(alert);
+        _due.Enqueue(alert);
         return DispatchOutcome.Queued;
     }
 
-    private async Task DeliverQueuedAsync()
+    // The same alert from another line of the file is a duplicate row, whatever became of the first.
+    private static DispatchOutcome Known(long firstLine, Alert alert, DispatchOutcome outcome) =>
+        firstLine == alert.Line ? outcome : DispatchOutcome.DuplicateRow;
+
+    private void StartDelivering()
+    {
+        if (_due.Count > 0) _delivering ??= DeliverDueAsync();
+    }
+
+    private async Task DeliverDueAsync()
     {
         try
         {
-            while (_queue.TryDequeue(out var alert)) await DeliverAsync(alert);
+            while (_due.TryDequeue(out var alert)) await AttemptAsync(alert);
         }
         finally
         {
@@ -66,27 +91,91 @@ public sealed partial class NotificationGrain(
         }
     }
 
-    private async Task DeliverAsync(Alert alert)
+    private async Task AttemptAsync(Alert alert)
     {
+        var retrying = State.Retrying.GetValueOrDefault(alert.AlertId);
+        DeliveryRecord record;
         try
         {
-            var record = await deliverer.DeliverAsync(alert);
-            user.State.Deliveries[alert.AlertId] = record;
-            user.State.Prune(time.GetUtcNow(), Retention, RecordCap);
-            await Writer.SaveAsync(); // recorded before confirmed: a confirmed alert is never sent again
-            confirmations.Enqueue(alert.FileId, new Confirmation(alert.Line, record.Delivered));
+            record = await deliverer.AttemptAsync(alert, retrying?.Record.Attempts ?? 0, retrying?.FirstAttemptAt ?? time.GetUtcNow());
         }
         catch (Exception error)
         {
             // Not recorded: the file still holds it in its window and will dispatch it again.
             LogDeliveryFailed(error, alert.AlertId, this.GetPrimaryKeyString());
-        }
-        finally
-        {
             _accepted.Remove(alert.AlertId);
+            return;
+        }
+        _accepted.Remove(alert.AlertId);
+        if (record.Status == DeliveryStatus.Retrying) BackOff(alert, record, retrying?.FirstAttemptAt ?? record.At);
+        else Settle(alert, record);
+    }
+
+    private void BackOff(Alert alert, DeliveryRecord record, DateTimeOffset firstAttemptAt)
+    {
+        State.Retrying[alert.AlertId] = new RetryingAlert(alert, record, firstAttemptAt);
+        _ = SaveAsync(); // a silo that restarts resumes the back-off where it was
+        ScheduleWake();
+    }
+
+    private void Settle(Alert alert, DeliveryRecord record)
+    {
+        State.Retrying.Remove(alert.AlertId);
+        State.Deliveries[alert.AlertId] = record;
+        State.Prune(time.GetUtcNow(), Retention, RecordCap);
+        _ = ConfirmOnceSavedAsync(alert, record);
+    }
+
+    // Recorded before confirmed: a confirmed alert is never sent again. The next attempt need not wait for the write.
+    private async Task ConfirmOnceSavedAsync(Alert alert, DeliveryRecord record)
+    {
+        if (!await SaveAsync()) return;
+        confirmations.Enqueue(alert.FileId, new Confirmation(alert.Line, record.Delivered, record.HttpStatus, record.LastError));
+    }
+
+    private async Task<bool> SaveAsync()
+    {
+        try
+        {
+            await Writer.SaveAsync();
+            return true;
+        }
+        catch (Exception error)
+        {
+            // The file re-dispatches what it has not heard of, and this grain answers from what it holds.
+            LogSaveFailed(error, this.GetPrimaryKeyString());
+            return false;
         }
     }
 
-    [LoggerMessage(LogLevel.Warning, "Alert {AlertId} for user {UserId} could not be delivered or recorded; its file will dispatch it again")]
+    /// <summary>Sets the wake-up timer for the earliest back-off that is not already queued.</summary>
+    private void ScheduleWake()
+    {
+        var next = State.Retrying.Values.Where(r => !_accepted.ContainsKey(r.Alert.AlertId)).Select(r => r.Record.NextAttemptAt!.Value).DefaultIfEmpty().Min();
+        if (next == default) return;
+        var dueIn = TimeSpan.FromTicks(Math.Max(0, (next - time.GetUtcNow()).Ticks));
+        if (_wake is null)
+            _wake = this.RegisterGrainTimer(WakeAsync, new GrainTimerCreationOptions(dueIn, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = true });
+        else
+            _wake.Change(dueIn, Timeout.InfiniteTimeSpan);
+    }
+
+    private Task WakeAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        foreach (var retrying in State.Retrying.Values.Where(r => r.Record.NextAttemptAt <= now && !_accepted.ContainsKey(r.Alert.AlertId)).ToList())
+        {
+            _accepted[retrying.Alert.AlertId] = retrying.Alert.Line;
+            _due.Enqueue(retrying.Alert);
+        }
+        StartDelivering();
+        ScheduleWake();
+        return Task.CompletedTask;
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Alert {AlertId} for user {UserId} could not be attempted; its file will dispatch it again")]
     private partial void LogDeliveryFailed(Exception error, string alertId, string userId);
+
+    [LoggerMessage(LogLevel.Warning, "User {UserId}: saving delivery records failed; unconfirmed alerts will be dispatched again")]
+    private partial void LogSaveFailed(Exception error, string userId);
 }

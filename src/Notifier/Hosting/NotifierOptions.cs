@@ -14,10 +14,20 @@ public sealed class NotifierOptions
     /// <summary>Fraction of accepted requests answered 503, for fault-injection tests (default 0).</summary>
     public double FailureRate { get; set; }
 
+    /// <summary>
+    /// Signing secret shared with the sender, read from <c>Alerts:Webhook:Secret</c> (none by default).
+    /// When set, unsigned, wrongly signed or stale requests are answered 401.
+    /// </summary>
+    public string? Secret { get; set; }
+
+    public const string SecretKey = "Alerts:Webhook:Secret";
+
     public IEnumerable<string> Validate()
     {
         if (PermitsPerSecond <= 0) yield return "Notifier:PermitsPerSecond must be > 0";
         if (FailureRate is < 0 or > 1) yield return "Notifier:FailureRate must be between 0 and 1";
         if (string.IsNullOrWhiteSpace(OutputDir)) yield return "Notifier:OutputDir must be set";
+        if (Secret?.StartsWith("whsec_", StringComparison.Ordinal) == true && !Convert.TryFromBase64String(Secret["whsec_".Length..], new byte[Secret.Length], out _))
+            yield return $"{SecretKey} after whsec_ must be base64";
     }
 }

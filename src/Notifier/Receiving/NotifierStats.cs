@@ -3,7 +3,7 @@ namespace Alerts.Notifier.Receiving;
 /// <summary>Thread-safe request counters.</summary>
 public sealed class NotifierStats
 {
-    private long _received, _written, _duplicates, _throttled, _failed, _rejected;
+    private long _received, _written, _duplicates, _throttled, _failed, _rejected, _unauthorized;
 
     public void Received() => Interlocked.Increment(ref _received);
     public void Written(int rows) => Interlocked.Add(ref _written, rows);
@@ -11,8 +11,10 @@ public sealed class NotifierStats
     public void Throttled() => Interlocked.Increment(ref _throttled);
     public void Failed() => Interlocked.Increment(ref _failed);
     public void Rejected() => Interlocked.Increment(ref _rejected);
+    public void Unauthorized() => Interlocked.Increment(ref _unauthorized);
 
     public StatsSnapshot Snapshot() => new(
         Interlocked.Read(ref _received), Interlocked.Read(ref _written), Interlocked.Read(ref _duplicates),
-        Interlocked.Read(ref _throttled), Interlocked.Read(ref _failed), Interlocked.Read(ref _rejected));
+        Interlocked.Read(ref _throttled), Interlocked.Read(ref _failed), Interlocked.Read(ref _rejected),
+        Interlocked.Read(ref _unauthorized));
 }

@@ -11,7 +11,7 @@ public sealed record SuccessBody(string Data);
 public sealed record ErrorBody(string Error);
 
 /// <summary>Counters served at <c>GET /stats</c>.</summary>
-public sealed record StatsSnapshot(long Received, long Written, long Duplicates, long Throttled, long Failed, long Rejected);
+public sealed record StatsSnapshot(long Received, long Written, long Duplicates, long Throttled, long Failed, long Rejected, long Unauthorized);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(WebhookRequest))]

@@ -1,0 +1,55 @@
+using Alerts.Grains.Files;
+using Alerts.Grains.Files.Reading;
+using Alerts.Grains.Interfaces;
+using Alerts.Grains.Interfaces.Model;
+using Orleans.Concurrency;
+
+namespace Alerts.Grains.Reports;
+
+/// <summary>
+/// Streams a file's report: reads the file again from the start up to what its grain has read, and
+/// asks each batch's users for their records. Nothing of the file is held beyond one batch, so a
+/// report of a million rows costs the same memory as one of a thousand.
+/// </summary>
+[StatelessWorker]
+public sealed class FileReportGrain : Grain, IFileReportGrain
+{
+    private const int BatchRows = 1_000;
+
+    public async IAsyncEnumerable<ReportLine> GetLinesAsync()
+    {
+        var fileId = this.GetPrimaryKeyString();
+        if (await GrainFactory.GetGrain<IFileGrain>(fileId).GetReportSourceAsync() is not { EndOffset: > 0 } source) yield break;
+        var rows = new ReportRows(fileId, source);
+        using var reader = AlertReaders.Open(source.Format, source.Path, 0, 0, source.AlertMessage);
+        var batch = new List<SourceRow>(BatchRows);
+        var done = false;
+        while (!done)
+        {
+            batch.Clear();
+            while (batch.Count < BatchRows)
+            {
+                if (reader.Read() is not { } row || row.Offset >= source.EndOffset)
+                {
+                    done = true;
+                    break;
+                }
+                batch.Add(row);
+            }
+            foreach (var line in await DescribeAsync(rows, batch)) yield return line;
+        }
+    }
+
+    private async Task<IEnumerable<ReportLine>> DescribeAsync(ReportRows rows, List<SourceRow> batch)
+    {
+        var valid = batch.Where(r => r.IsValid).Select(r => (Row: r, AlertId: rows.AlertIdOf(r))).ToList();
+        var lookups = valid.GroupBy(v => v.Row.UserId!).Select(async user =>
+        {
+            var ids = user.Select(v => v.AlertId).ToList();
+            var records = await GrainFactory.GetGrain<INotificationGrain>(user.Key).GetRecordsAsync(ids);
+            return ids.Zip(records);
+        });
+        var records = (await Task.WhenAll(lookups)).SelectMany(r => r).Where(r => r.Second is not null).ToDictionary(r => r.First, r => r.Second!);
+        return batch.Select(row => rows.Describe(row, row.IsValid ? records.GetValueOrDefault(rows.AlertIdOf(row)) : null));
+    }
+}

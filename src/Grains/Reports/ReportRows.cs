@@ -1,0 +1,48 @@
+using Alerts.Grains.Files;
+using Alerts.Grains.Files.Reading;
+using Alerts.Grains.Interfaces.Model;
+
+namespace Alerts.Grains.Reports;
+
+/// <summary>Turns a row and its user's record (if any) into a report line.</summary>
+internal sealed class ReportRows(string fileId, ReportSource source)
+{
+    private readonly HashSet<long> _pending = [.. source.PendingLines];
+    private readonly Dictionary<long, DeadLetter> _deadLetters = source.DeadLetters.ToDictionary(d => d.Line);
+    // First line of each alert seen without a record: few (pending or expired), so this stays small.
+    private readonly Dictionary<string, long> _unrecorded = [];
+
+    public string AlertIdOf(SourceRow row) => AlertIds.For(fileId, row.UserId!, row.Message!);
+
+    public ReportLine Describe(SourceRow row, DeliveryRecord? record)
+    {
+        if (!row.IsValid) return new ReportLine { Line = row.Line, Status = ReportStatus.Invalid, Error = row.Error };
+        if (record is not null) return record.Line == row.Line ? FromRecord(row, record) : Duplicate(row, record.Line);
+        var alertId = AlertIdOf(row);
+        if (_unrecorded.TryGetValue(alertId, out var first)) return Duplicate(row, first);
+        _unrecorded[alertId] = row.Line;
+        if (_pending.Contains(row.Line)) return new ReportLine { Line = row.Line, UserId = row.UserId, Status = ReportStatus.Pending };
+        if (_deadLetters.TryGetValue(row.Line, out var dead))
+            return new ReportLine { Line = row.Line, UserId = row.UserId, Status = ReportStatus.DeadLettered, HttpStatus = dead.HttpStatus, Error = dead.Error };
+        return new ReportLine { Line = row.Line, UserId = row.UserId, Status = ReportStatus.Expired, Error = "no delivery record is kept any more (retention window or per-user cap)" };
+    }
+
+    private static ReportLine FromRecord(SourceRow row, DeliveryRecord record) => new()
+    {
+        Line = row.Line,
+        UserId = row.UserId,
+        Status = record.Status switch
+        {
+            DeliveryStatus.Delivered => ReportStatus.Delivered,
+            DeliveryStatus.Retrying => ReportStatus.Retrying,
+            _ => ReportStatus.DeadLettered,
+        },
+        Attempts = record.Attempts,
+        HttpStatus = record.HttpStatus,
+        DeliveredAt = record.Delivered ? record.At : null,
+        Error = record.LastError,
+    };
+
+    private static ReportLine Duplicate(SourceRow row, long firstLine) =>
+        new() { Line = row.Line, UserId = row.UserId, Status = ReportStatus.DuplicateRow, Error = $"same alert as line {firstLine}" };
+}
