@@ -29,7 +29,7 @@ public sealed partial class NotificationGrain(
     // Alerts queued or in flight: alert id → the line that carried it first.
     private readonly Dictionary<string, long> _accepted = [];
     private CoalescingWriter? _writer;
-    private Task? _delivering;
+    private bool _delivering;
     private IGrainTimer? _wake;
 
     private UserState State => user.State;
@@ -76,7 +76,9 @@ public sealed partial class NotificationGrain(
 
     private void StartDelivering()
     {
-        if (_due.Count > 0) _delivering ??= DeliverDueAsync();
+        if (_delivering || _due.Count == 0) return;
+        _delivering = true; // set before the loop starts: it may finish before the call returns
+        _ = DeliverDueAsync();
     }
 
     private async Task DeliverDueAsync()
@@ -87,7 +89,7 @@ public sealed partial class NotificationGrain(
         }
         finally
         {
-            _delivering = null;
+            _delivering = false;
         }
     }
 

@@ -45,7 +45,7 @@ public sealed class FileReportGrain : Grain, IFileReportGrain
         var valid = batch.Where(r => r.IsValid).Select(r => (Row: r, AlertId: rows.AlertIdOf(r))).ToList();
         var lookups = valid.GroupBy(v => v.Row.UserId!).Select(async user =>
         {
-            var ids = user.Select(v => v.AlertId).ToList();
+            var ids = user.Select(v => v.AlertId).Distinct().ToList();
             var records = await GrainFactory.GetGrain<INotificationGrain>(user.Key).GetRecordsAsync(ids);
             return ids.Zip(records);
         });

@@ -1,4 +1,6 @@
 using Alerts.Grains.Hosting;
+using Alerts.Grains.Interfaces;
+using Alerts.Grains.Interfaces.Model;
 using Alerts.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
@@ -24,7 +26,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.Properties["Alerts:Webhook:PermitsPerSecond"] = "100000";
         builder.Properties["Alerts:Webhook:InitialBackoff"] = "00:00:00.050";
         builder.Properties["Alerts:Webhook:MaxBackoff"] = "00:00:00.200";
-        builder.Properties["Alerts:Webhook:MaxAttempts"] = "4";
+        builder.Properties["Alerts:Webhook:MaxAttempts"] = "10";
         builder.Properties["Alerts:Files:QuietPeriod"] = "00:00:01";
         builder.Properties["Alerts:Files:ScanInterval"] = "00:00:00.100";
         builder.Properties["Alerts:Files:ChunkRows"] = "100";
@@ -33,6 +35,20 @@ public sealed class ClusterFixture : IAsyncLifetime
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
+
+    /// <summary>Starts a file directly (no watcher), written outside the inbox.</summary>
+    public async Task StartFileAsync(string fileId, string content)
+    {
+        var folder = Path.Combine(_data.Path, "direct");
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, $"{fileId}.csv");
+        await File.WriteAllTextAsync(path, content);
+        await Grains.GetGrain<IFileGrain>(fileId).StartAsync(new FileSource { Path = path, Name = Path.GetFileName(path), Size = new FileInfo(path).Length });
+    }
+
+    public async Task<FileSummary> CompletedAsync(string fileId, TimeSpan? timeout = null) =>
+        (await Eventually.Until(() => Grains.GetGrain<IFileGrain>(fileId).GetSummaryAsync(),
+            s => s?.Status == FileStatus.Completed, $"file {fileId} completed", timeout))!;
 
     public async Task DisposeAsync()
     {

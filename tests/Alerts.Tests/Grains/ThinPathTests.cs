@@ -163,16 +163,7 @@ public sealed class ThinPathTests(ClusterFixture fixture)
         Assert.Equal([InboxFiles.FileId(second), InboxFiles.FileId(first)], listed.Select(f => f.FileId));
     }
 
-    private async Task StartAsync(string fileId, string content)
-    {
-        var folder = Path.Combine(fixture.Inbox, "..", "direct");
-        Directory.CreateDirectory(folder);
-        var path = Path.GetFullPath(Path.Combine(folder, $"{fileId}.csv"));
-        await File.WriteAllTextAsync(path, content);
-        await fixture.Grains.GetGrain<IFileGrain>(fileId).StartAsync(new FileSource { Path = path, Name = Path.GetFileName(path), Size = new FileInfo(path).Length });
-    }
+    private Task StartAsync(string fileId, string content) => fixture.StartFileAsync(fileId, content);
 
-    private async Task<FileSummary> CompletedAsync(string fileId, TimeSpan? timeout = null) =>
-        (await Eventually.Until(() => fixture.Grains.GetGrain<IFileGrain>(fileId).GetSummaryAsync(),
-            s => s?.Status == FileStatus.Completed, $"file {fileId} completed", timeout))!;
+    private Task<FileSummary> CompletedAsync(string fileId, TimeSpan? timeout = null) => fixture.CompletedAsync(fileId, timeout);
 }

@@ -16,6 +16,9 @@ public sealed class RedisClusterFixture : IAsyncLifetime
     private RedisServer _redis = null!;
 
     public const int MaxUploadBytes = 256 * 1024;
+    /// <summary>Silos sign with it and the notifier checks it, so every test here proves signing end to end.</summary>
+    public const string Secret = "whsec_" + "c2lnbmluZy1zZWNyZXQtZm9yLXRlc3Rz";
+    private readonly int _notifierPort = FreePort.Next();
 
     public NotifierHost Notifier { get; private set; } = null!;
     public HttpClient Gateway { get; private set; } = null!;
@@ -25,7 +28,7 @@ public sealed class RedisClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _redis = await RedisServer.StartAsync(_folder.Combine("redis"));
-        Notifier = await NotifierHost.StartAsync(_folder.Combine("output"), "--Notifier:PermitsPerSecond=100000");
+        await RestartNotifierAsync();
         StartSilo(1);
         StartSilo(2);
         var gatewayPort = FreePort.Next();
@@ -37,6 +40,14 @@ public sealed class RedisClusterFixture : IAsyncLifetime
         _processes.Add(HostProcess.Start("Gateway", _folder.Combine("gateway.log"), gatewayEnvironment, "--urls", $"http://127.0.0.1:{gatewayPort}"));
         Gateway = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}") };
         await Eventually.Until(ActiveSilosAsync, n => n == 2, $"two silos active behind the gateway\n{Logs()}", TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>Replaces the notifier with one on the same port and output, with these settings beside the defaults.</summary>
+    public async Task RestartNotifierAsync(params string[] settings)
+    {
+        if (Notifier is not null) await Notifier.DisposeAsync();
+        Notifier = await NotifierHost.StartAsync(_folder.Combine("output"), _notifierPort,
+            ["--Notifier:PermitsPerSecond=100000", $"--Alerts:Webhook:Secret={Secret}", .. settings]);
     }
 
     public async Task<JsonElement?> FileAsync(string fileId)
@@ -53,6 +64,9 @@ public sealed class RedisClusterFixture : IAsyncLifetime
     public void KillSiloOf(string fileId) =>
         _processes.Single(p => Path.GetFileName(p.LogPath).StartsWith("silo-") && p.Tail(int.MaxValue).Contains($"File {fileId} discovered")).Kill();
 
+    /// <summary>Kills silo <paramref name="n"/> (1 or 2) at once, like <c>kill -9</c>.</summary>
+    public void KillSilo(int n) => _processes.Single(p => Path.GetFileName(p.LogPath) == $"silo-{n}.log").Kill();
+
     public string Logs() => string.Join("\n", _processes.Select(p => $"--- {Path.GetFileName(p.LogPath)}\n{p.Tail()}"));
 
     private void StartSilo(int n)
@@ -64,6 +78,10 @@ public sealed class RedisClusterFixture : IAsyncLifetime
             ["Alerts__DataRoot"] = DataRoot,
             ["Alerts__Webhook__Url"] = Notifier.WebhookUrl,
             ["Alerts__Webhook__PermitsPerSecond"] = "3000",
+            ["Alerts__Webhook__Secret"] = Secret,
+            ["Alerts__Webhook__InitialBackoff"] = "00:00:00.500",
+            ["Alerts__Webhook__MaxBackoff"] = "00:00:02",
+            ["Alerts__Webhook__MaxAttempts"] = "100", // outages in these tests are long; nothing should die of them
             ["Alerts__Files__QuietPeriod"] = "00:00:00.500",
             ["Alerts__Files__ScanInterval"] = "00:00:00.200",
         };

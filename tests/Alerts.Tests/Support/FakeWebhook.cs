@@ -23,6 +23,12 @@ public sealed class FakeWebhook : IAsyncDisposable
     /// <summary>Decides the status for a call; gets the attempt number for its idempotency key (1-based).</summary>
     public Func<Call, int, int> Respond { get; set; } = (_, _) => 200;
 
+    /// <summary>The Retry-After header sent with 429s; none when null.</summary>
+    public TimeSpan? RetryAfter { get; set; }
+
+    /// <summary>How long to wait before answering, to provoke timeouts.</summary>
+    public TimeSpan Delay { get; set; }
+
     public IEnumerable<Call> Accepted => Calls.Where(c => c.Status is >= 200 and < 300);
 
     public static async Task<FakeWebhook> StartAsync()
@@ -42,17 +48,23 @@ public sealed class FakeWebhook : IAsyncDisposable
         Calls.Clear();
         _attemptsByKey.Clear();
         Respond = (_, _) => 200;
+        RetryAfter = null;
+        Delay = TimeSpan.Zero;
     }
 
-    private async Task<IResult> HandleAsync(HttpRequest request)
+    private async Task<IResult> HandleAsync(HttpRequest request, HttpResponse response)
     {
+        var at = DateTimeOffset.UtcNow;
         using var body = await JsonDocument.ParseAsync(request.Body);
         var key = request.Headers["Idempotency-Key"].ToString();
-        var call = new Call(body.RootElement.GetProperty("userId").GetString()!, body.RootElement.GetProperty("alertMessage").GetString()!, key);
+        var call = new Call(body.RootElement.GetProperty("userId").GetString()!, body.RootElement.GetProperty("alertMessage").GetString()!, key) { At = at };
         var attempt = _attemptsByKey.AddOrUpdate(key, 1, (_, n) => n + 1);
         call.Status = Respond(call, attempt);
         Calls.Enqueue(call);
-        return call.Status == 429 ? Results.StatusCode(429) : Results.Json(new { data = call.Status < 300 ? "success" : "failure" }, statusCode: call.Status);
+        if (Delay > TimeSpan.Zero) await Task.Delay(Delay);
+        if (call.Status != 429) return Results.Json(new { data = call.Status < 300 ? "success" : "failure" }, statusCode: call.Status);
+        if (RetryAfter is { } wait) response.Headers.RetryAfter = $"{(int)wait.TotalSeconds}";
+        return Results.StatusCode(429);
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
@@ -60,5 +72,6 @@ public sealed class FakeWebhook : IAsyncDisposable
     public sealed record Call(string UserId, string AlertMessage, string IdempotencyKey)
     {
         public int Status { get; set; }
+        public DateTimeOffset At { get; init; }
     }
 }

@@ -24,9 +24,12 @@ public sealed class NotifierHost : IAsyncDisposable
     public HttpClient Client { get; }
     public string WebhookUrl => new Uri(Client.BaseAddress!, "/webhook").ToString();
 
-    public static async Task<NotifierHost> StartAsync(string outputDir, params string[] settings)
+    public static Task<NotifierHost> StartAsync(string outputDir, params string[] settings) => StartAsync(outputDir, 0, settings);
+
+    /// <summary>Starts on <paramref name="port"/> (0: any free one).</summary>
+    public static async Task<NotifierHost> StartAsync(string outputDir, int port, string[] settings)
     {
-        string[] args = ["--urls", "http://127.0.0.1:0", $"--Notifier:OutputDir={outputDir}", "--Logging:LogLevel:Default=Warning", .. settings];
+        string[] args = ["--urls", $"http://127.0.0.1:{port}", $"--Notifier:OutputDir={outputDir}", "--Logging:LogLevel:Default=Warning", .. settings];
         var app = NotifierApp.Build(args);
         await app.StartAsync();
         return new NotifierHost(app, outputDir);

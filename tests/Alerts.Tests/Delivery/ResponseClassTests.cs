@@ -1,0 +1,132 @@
+using Alerts.Grains.Delivery;
+using Alerts.Grains.Hosting;
+using Alerts.Grains.Interfaces.Model;
+using Alerts.Tests.Support;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Alerts.Tests.Delivery;
+
+/// <summary>One attempt against a real HTTP webhook, for each class of answer the retry policy knows.</summary>
+public sealed class ResponseClassTests : IAsyncLifetime
+{
+    private static readonly TimeSpan InitialBackoff = TimeSpan.FromSeconds(2);
+    private FakeWebhook _webhook = null!;
+
+    public async Task InitializeAsync() => _webhook = await FakeWebhook.StartAsync();
+
+    public async Task DisposeAsync() => await _webhook.DisposeAsync();
+
+    [Fact]
+    public async Task A_2xx_is_delivered_with_one_attempt()
+    {
+        var record = await AttemptAsync();
+
+        Assert.Equal((DeliveryStatus.Delivered, 1, 200, null), (record.Status, record.Attempts, record.HttpStatus, record.LastError));
+        Assert.Equal(Alert.AlertId, Assert.Single(_webhook.Calls).IdempotencyKey);
+    }
+
+    [Fact]
+    public async Task A_429_with_Retry_After_waits_that_long_and_uses_no_attempt()
+    {
+        _webhook.Respond = (_, attempt) => attempt == 1 ? 429 : 200;
+        _webhook.RetryAfter = TimeSpan.FromSeconds(1);
+
+        var record = await AttemptAsync();
+
+        Assert.Equal((DeliveryStatus.Delivered, 1), (record.Status, record.Attempts));
+        var calls = _webhook.Calls.ToArray();
+        Assert.Equal(2, calls.Length);
+        Assert.True(calls[1].At - calls[0].At >= TimeSpan.FromSeconds(0.9), $"waited {calls[1].At - calls[0].At}");
+    }
+
+    [Fact]
+    public async Task A_429_without_Retry_After_waits_the_throttle_pause_and_uses_no_attempt()
+    {
+        _webhook.Respond = (_, attempt) => attempt <= 2 ? 429 : 200;
+
+        var record = await AttemptAsync(settings: [("ThrottlePause", "00:00:00.300")]);
+
+        Assert.Equal((DeliveryStatus.Delivered, 1), (record.Status, record.Attempts));
+        var calls = _webhook.Calls.ToArray();
+        Assert.Equal(3, calls.Length);
+        Assert.True(calls[2].At - calls[0].At >= TimeSpan.FromSeconds(0.55), $"waited {calls[2].At - calls[0].At}");
+    }
+
+    [Fact]
+    public async Task A_503_backs_off_with_jitter_and_keeps_the_alert()
+    {
+        _webhook.Respond = (_, _) => 503;
+
+        var record = await AttemptAsync();
+
+        Assert.Equal((DeliveryStatus.Retrying, 1, 503), (record.Status, record.Attempts, record.HttpStatus));
+        Assert.InRange(record.NextAttemptAt!.Value - record.At, InitialBackoff * 0.5, InitialBackoff * 1.5);
+    }
+
+    [Fact]
+    public async Task A_timeout_is_transient()
+    {
+        _webhook.Delay = TimeSpan.FromSeconds(3);
+
+        var record = await AttemptAsync(settings: [("RequestTimeout", "00:00:00.300")]);
+
+        Assert.Equal((DeliveryStatus.Retrying, 1, null, "timeout"), (record.Status, record.Attempts, record.HttpStatus, record.LastError));
+    }
+
+    [Fact]
+    public async Task A_refused_connection_is_transient()
+    {
+        var record = await AttemptAsync(settings: [("Url", $"http://127.0.0.1:{FreePort.Next()}/webhook")]);
+
+        Assert.Equal((DeliveryStatus.Retrying, 1, null), (record.Status, record.Attempts, record.HttpStatus));
+        Assert.False(string.IsNullOrEmpty(record.LastError));
+    }
+
+    [Fact]
+    public async Task A_400_is_dead_lettered_at_once_with_its_status_and_body()
+    {
+        _webhook.Respond = (_, _) => 400;
+
+        var record = await AttemptAsync();
+
+        Assert.Equal((DeliveryStatus.DeadLettered, 1, 400), (record.Status, record.Attempts, record.HttpStatus));
+        Assert.Contains("failure", record.LastError);
+    }
+
+    [Fact]
+    public async Task A_transient_failure_on_the_last_allowed_attempt_is_dead_lettered()
+    {
+        _webhook.Respond = (_, _) => 500;
+
+        var record = await AttemptAsync(attemptsBefore: 9);
+
+        Assert.Equal((DeliveryStatus.DeadLettered, 10, 500), (record.Status, record.Attempts, record.HttpStatus));
+    }
+
+    [Fact]
+    public async Task A_transient_failure_after_the_give_up_time_is_dead_lettered()
+    {
+        _webhook.Respond = (_, _) => 503;
+
+        var record = await AttemptAsync(firstAttemptAt: DateTimeOffset.UtcNow - TimeSpan.FromHours(25));
+
+        Assert.Equal((DeliveryStatus.DeadLettered, 1), (record.Status, record.Attempts));
+    }
+
+    private static readonly Alert Alert = new() { AlertId = "0123456789abcdef0123456789abcdef", FileId = "f", Line = 2, UserId = "u-1", Message = "hello" };
+
+    private async Task<DeliveryRecord> AttemptAsync(int attemptsBefore = 0, DateTimeOffset? firstAttemptAt = null, params (string Key, string Value)[] settings)
+    {
+        var values = new Dictionary<string, string?>
+        {
+            [$"{WebhookOptions.Section}:Url"] = _webhook.Url,
+            [$"{WebhookOptions.Section}:PermitsPerSecond"] = "1000",
+            [$"{WebhookOptions.Section}:InitialBackoff"] = InitialBackoff.ToString(),
+        };
+        foreach (var (key, value) in settings) values[$"{WebhookOptions.Section}:{key}"] = value;
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
+        await using var services = new ServiceCollection().AddLogging().AddAlertsGrainServices(configuration).BuildServiceProvider();
+        return await services.GetRequiredService<AlertDeliverer>().AttemptAsync(Alert, attemptsBefore, firstAttemptAt ?? DateTimeOffset.UtcNow);
+    }
+}

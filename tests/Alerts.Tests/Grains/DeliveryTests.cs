@@ -1,0 +1,78 @@
+using Alerts.Grains.Interfaces;
+using Alerts.Grains.Interfaces.Model;
+using Alerts.Tests.Support;
+
+namespace Alerts.Tests.Grains;
+
+[Collection(ClusterCollection.Name)]
+public sealed class DeliveryTests(ClusterFixture fixture)
+{
+    private readonly string _prefix = "d" + Guid.NewGuid().ToString("n")[..8];
+
+    [Fact]
+    public async Task Twenty_thousand_alerts_with_a_tenth_of_calls_failing_are_each_delivered_once()
+    {
+        fixture.Webhook.Reset();
+        fixture.Webhook.Respond = (_, _) => Random.Shared.NextDouble() < 0.1 ? 503 : 200;
+        var content = InboxFiles.Csv(_prefix, rows: 20_000, users: 2_000);
+        var fileId = InboxFiles.FileId(content);
+
+        await fixture.StartFileAsync(fileId, content);
+        var summary = await fixture.CompletedAsync(fileId, TimeSpan.FromMinutes(3));
+
+        Assert.Equal((20_000L, 0L, 0L), (summary.Delivered, summary.DeadLettered, summary.Pending));
+        var accepted = fixture.Webhook.Accepted.Where(c => c.UserId.StartsWith(_prefix)).ToList();
+        Assert.Equal(20_000, accepted.Count);
+        Assert.Equal(20_000, accepted.Select(c => c.IdempotencyKey).Distinct().Count());
+        Assert.InRange(fixture.Webhook.Calls.Count(c => c.Status == 503), 1_000, 4_000);
+    }
+
+    [Fact]
+    public async Task A_dead_letter_retried_on_demand_is_delivered_and_counted_once()
+    {
+        fixture.Webhook.Reset();
+        var refuse = true;
+        fixture.Webhook.Respond = (call, _) => refuse && call.UserId.EndsWith("-1") ? 400 : 200;
+        var content = InboxFiles.Csv(_prefix, rows: 10, users: 5);
+        var fileId = InboxFiles.FileId(content);
+        await fixture.StartFileAsync(fileId, content);
+        var dead = await fixture.CompletedAsync(fileId);
+
+        refuse = false;
+        var requeued = await fixture.Grains.GetGrain<IFileGrain>(fileId).RetryDeadLettersAsync();
+        var retried = await fixture.CompletedAsync(fileId);
+
+        Assert.Equal((8L, 2L), (dead.Delivered, dead.DeadLettered));
+        Assert.Equal([new DeadLetter(3, 400, "{\"data\":\"failure\"}"), new DeadLetter(8, 400, "{\"data\":\"failure\"}")], dead.DeadLetters);
+        Assert.Equal(2, requeued);
+        Assert.Equal((10L, 0L, 0L), (retried.Delivered, retried.DeadLettered, retried.Pending));
+        Assert.Empty(retried.DeadLetters);
+        Assert.Equal(10, fixture.Webhook.Accepted.Count());
+        var records = await fixture.Grains.GetGrain<INotificationGrain>($"{_prefix}-1").GetDeliveriesAsync();
+        Assert.All(records, r => Assert.Equal((DeliveryStatus.Delivered, 1, 1), (r.Status, r.Attempts, r.Round)));
+        Assert.Equal(0, await fixture.Grains.GetGrain<IFileGrain>(fileId).RetryDeadLettersAsync());
+    }
+
+    [Fact]
+    public async Task The_report_has_a_line_per_row_with_its_outcome()
+    {
+        fixture.Webhook.Reset();
+        fixture.Webhook.Respond = (call, _) => call.UserId.EndsWith("-bad") ? 400 : 200;
+        var content = $"userId,alertMessage\n{_prefix}-a,hello\n{_prefix}-b,hi\n{_prefix}-a,hello\n,no user\n{_prefix}-bad,no way\n";
+        var fileId = InboxFiles.FileId(content);
+        await fixture.StartFileAsync(fileId, content);
+        await fixture.CompletedAsync(fileId);
+
+        var lines = new List<ReportLine>();
+        await foreach (var line in fixture.Grains.GetGrain<IFileReportGrain>(fileId).GetLinesAsync()) lines.Add(line);
+
+        Assert.Equal(
+            [(2L, ReportStatus.Delivered, 1, (int?)200), (3, ReportStatus.Delivered, 1, 200), (4, ReportStatus.DuplicateRow, 0, null),
+             (5, ReportStatus.Invalid, 0, null), (6, ReportStatus.DeadLettered, 1, 400)],
+            lines.Select(l => (l.Line, l.Status, l.Attempts, l.HttpStatus)));
+        Assert.Equal("same alert as line 2", lines[2].Error);
+        Assert.Equal("empty user id", lines[3].Error);
+        Assert.NotNull(lines[0].DeliveredAt);
+        Assert.Null(lines[4].DeliveredAt);
+    }
+}

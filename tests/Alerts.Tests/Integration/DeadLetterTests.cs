@@ -1,0 +1,75 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Alerts.Tests.Support;
+using CsvHelper;
+
+namespace Alerts.Tests.Integration;
+
+[Collection(RedisClusterCollection.Name)]
+public sealed class DeadLetterTests(RedisClusterFixture cluster)
+{
+    private readonly string _prefix = "dl" + Guid.NewGuid().ToString("n")[..8];
+
+    [Fact]
+    public async Task Alerts_refused_for_a_bad_signature_are_dead_letters_that_retry_delivers_once_signed_right()
+    {
+        await cluster.RestartNotifierAsync("--Alerts:Webhook:Secret=not-the-senders-secret");
+        var content = InboxFiles.Csv(_prefix, rows: 20, users: 5);
+        var fileId = InboxFiles.Drop(cluster.Inbox, $"{_prefix}.csv", content);
+        JsonElement dead, retried;
+        List<string[]> deadReport, retriedReport;
+        try
+        {
+            dead = (await cluster.CompletedAsync(fileId))!.Value;
+            deadReport = await ReportAsync(fileId);
+        }
+        finally
+        {
+            await cluster.RestartNotifierAsync();
+        }
+
+        var retry = await cluster.Gateway.GetFromJsonAsync<JsonElement>("/retry");
+        retried = (await cluster.CompletedAsync(fileId))!.Value;
+        retriedReport = await ReportAsync(fileId);
+        var user = await cluster.Gateway.GetFromJsonAsync<JsonElement>($"/users/{_prefix}-0/alerts");
+
+        Assert.Equal((0L, 20L), (dead.GetProperty("delivered").GetInt64(), dead.GetProperty("deadLettered").GetInt64()));
+        Assert.Equal(401, dead.GetProperty("deadLetters")[0].GetProperty("httpStatus").GetInt32());
+        Assert.Equal(["line", "userId", "status", "attempts", "httpStatus", "deliveredAt", "error"], deadReport[0]);
+        Assert.All(deadReport.Skip(1), r => Assert.Equal(("DeadLettered", "1", "401"), (r[2], r[3], r[4])));
+        Assert.Equal(20, deadReport.Count - 1);
+
+        Assert.True(retry.GetProperty("requeued").GetInt32() >= 20);
+        Assert.Contains(retry.GetProperty("files").EnumerateArray(), f => f.GetProperty("fileId").GetString() == fileId && f.GetProperty("requeued").GetInt32() == 20);
+        Assert.Equal((20L, 0L), (retried.GetProperty("delivered").GetInt64(), retried.GetProperty("deadLettered").GetInt64()));
+        Assert.All(retriedReport.Skip(1), r => Assert.Equal(("Delivered", "1", "200"), (r[2], r[3], r[4])));
+        Assert.Equal(Enumerable.Range(2, 20).Select(n => $"{n}"), retriedReport.Skip(1).Select(r => r[0]));
+        Assert.Equal(20, cluster.Notifier.ReadRows().Count(r => r.UserId.StartsWith(_prefix + "-")));
+        Assert.Equal(4, user.GetProperty("alerts").EnumerateArray().Count(a => a.GetProperty("status").GetString() == "Delivered"));
+    }
+
+    [Fact]
+    public async Task Retry_and_report_answer_400_and_404_for_bad_and_unknown_files()
+    {
+        var unknown = new string('a', 64);
+
+        Assert.Equal(HttpStatusCode.BadRequest, (await cluster.Gateway.PostAsync("/files/nope/retry", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await cluster.Gateway.PostAsync($"/files/{unknown}/retry", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await cluster.Gateway.GetAsync($"/files/{unknown}/report")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await cluster.Gateway.GetAsync($"/users/{new string('u', 129)}/alerts")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await cluster.Gateway.PostAsync("/retry", null)).StatusCode);
+    }
+
+    private async Task<List<string[]>> ReportAsync(string fileId)
+    {
+        using var response = await cluster.Gateway.GetAsync($"/files/{fileId}/report");
+        response.EnsureSuccessStatusCode();
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        using var csv = new CsvParser(new StreamReader(await response.Content.ReadAsStreamAsync()), CultureInfo.InvariantCulture);
+        var rows = new List<string[]>();
+        while (await csv.ReadAsync()) rows.Add(csv.Record!);
+        return rows;
+    }
+}
