@@ -1,9 +1,7 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Alerts.Tests.Support;
-using CsvHelper;
 
 namespace Alerts.Tests.Integration;
 
@@ -62,14 +60,5 @@ public sealed class DeadLetterTests(RedisClusterFixture cluster)
         Assert.Equal(HttpStatusCode.OK, (await cluster.Gateway.PostAsync("/retry", null)).StatusCode);
     }
 
-    private async Task<List<string[]>> ReportAsync(string fileId)
-    {
-        using var response = await cluster.Gateway.GetAsync($"/files/{fileId}/report");
-        response.EnsureSuccessStatusCode();
-        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
-        using var csv = new CsvParser(new StreamReader(await response.Content.ReadAsStreamAsync()), CultureInfo.InvariantCulture);
-        var rows = new List<string[]>();
-        while (await csv.ReadAsync()) rows.Add(csv.Record!);
-        return rows;
-    }
+    private Task<List<string[]>> ReportAsync(string fileId) => cluster.ReportAsync(fileId);
 }

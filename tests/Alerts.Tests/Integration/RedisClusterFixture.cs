@@ -1,6 +1,8 @@
+using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Alerts.Tests.Support;
+using CsvHelper;
 
 namespace Alerts.Tests.Integration;
 
@@ -59,6 +61,18 @@ public sealed class RedisClusterFixture : IAsyncLifetime
     public Task<JsonElement?> CompletedAsync(string fileId) =>
         Eventually.Until(() => FileAsync(fileId), f => f?.GetProperty("status").GetString() == "Completed",
             $"file {fileId} completed\n{Logs()}", TimeSpan.FromSeconds(120));
+
+    /// <summary>The file's report from the gateway, parsed as CSV (header first).</summary>
+    public async Task<List<string[]>> ReportAsync(string fileId)
+    {
+        using var response = await Gateway.GetAsync($"/files/{fileId}/report");
+        response.EnsureSuccessStatusCode();
+        Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+        using var csv = new CsvParser(new StreamReader(await response.Content.ReadAsStreamAsync()), CultureInfo.InvariantCulture);
+        var rows = new List<string[]>();
+        while (await csv.ReadAsync()) rows.Add(csv.Record!);
+        return rows;
+    }
 
     /// <summary>Kills the silo holding the file at once, like <c>kill -9</c>.</summary>
     public void KillSiloOf(string fileId) =>

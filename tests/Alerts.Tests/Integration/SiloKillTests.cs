@@ -7,8 +7,9 @@ namespace Alerts.Tests.Integration;
 public sealed class SiloKillTests(RedisClusterFixture cluster) : IClassFixture<RedisClusterFixture>
 {
     [Fact]
-    public async Task Killing_the_silo_of_a_file_mid_way_loses_no_alert_and_sends_none_twice()
+    public async Task Killing_the_silo_of_a_file_mid_way_with_failing_calls_loses_no_alert_and_sends_none_twice()
     {
+        await cluster.RestartNotifierAsync("--Notifier:FailureRate=0.05");
         const int rows = 20_000;
         var expected = new List<(string, string)>();
         var content = new StringBuilder("userId,alertMessage\n");
@@ -30,5 +31,7 @@ public sealed class SiloKillTests(RedisClusterFixture cluster) : IClassFixture<R
         Assert.Equal(20, file.GetProperty("invalid").GetInt64());
         Assert.Equal(rows, file.GetProperty("delivered").GetInt64());
         Assert.Equal(expected.Order(), cluster.Notifier.ReadRows().Order());
+        var report = (await cluster.ReportAsync(fileId)).Skip(1).GroupBy(r => r[2]).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(new Dictionary<string, int> { ["Delivered"] = rows, ["Invalid"] = 20 }, report);
     }
 }
