@@ -1,14 +1,15 @@
 using Alerts.Grains.Hosting;
 using Alerts.Grains.Interfaces.Model;
+using Alerts.Grains.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace Alerts.Grains.Delivery;
 
 /// <summary>
-/// Makes one attempt at an alert under the retry policy: paced by the limiter, waiting out 429s
+/// Makes one attempt at an alert under the retry policy: paced by the leased permits, waiting out 429s
 /// (which use no attempt), and says what came of it — delivered, dead, or retrying at a set time.
 /// </summary>
-public sealed class AlertDeliverer(WebhookSender sender, SendLimiter limiter, IOptions<WebhookOptions> options, TimeProvider time)
+public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits, IOptions<WebhookOptions> options, TimeProvider time)
 {
     private readonly RetryPolicy _policy = new(options.Value);
 
@@ -20,8 +21,9 @@ public sealed class AlertDeliverer(WebhookSender sender, SendLimiter limiter, IO
     {
         while (true)
         {
-            await limiter.WaitAsync(cancellationToken);
+            await permits.WaitAsync(cancellationToken);
             var result = await sender.SendAsync(alert, cancellationToken);
+            permits.Report(result);
             var attempts = result.Status == 429 ? attemptsBefore : attemptsBefore + 1;
             var now = time.GetUtcNow();
             var decision = _policy.Decide(result, attempts, now - firstAttemptAt, Random.Shared.NextDouble());

@@ -1,6 +1,7 @@
 using Alerts.Grains.Common;
 using Alerts.Grains.Delivery;
 using Alerts.Grains.Inbox;
+using Alerts.Grains.RateLimiting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,12 +11,13 @@ namespace Alerts.Grains.Hosting;
 
 public static class SiloServicesExtensions
 {
-    /// <summary>Registers what the grains need on a silo: settings, the webhook client, the limiter, the confirmation batcher and the inbox watcher.</summary>
+    /// <summary>Registers what the grains need on a silo: settings, the webhook client, the permit leases, the confirmation batcher and the inbox watcher.</summary>
     public static IServiceCollection AddAlertsGrainServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCheckedOptions<AlertsOptions>(configuration, AlertsOptions.Section, _ => []);
         services.AddCheckedOptions<FileProcessingOptions>(configuration, FileProcessingOptions.Section, o => o.Validate());
         services.AddCheckedOptions<WebhookOptions>(configuration, WebhookOptions.Section, o => o.Validate());
+        services.AddCheckedOptions<RateLimitOptions>(configuration, RateLimitOptions.Section, o => o.Validate());
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddHttpClient(WebhookSender.ClientName, (sp, client) =>
@@ -31,7 +33,9 @@ public static class SiloServicesExtensions
             });
         services.AddSingleton<WebhookSigner>();
         services.AddSingleton<WebhookSender>();
-        services.AddSingleton<SendLimiter>();
+        services.AddSingleton<PermitLeases>();
+        services.AddHostedService(sp => sp.GetRequiredService<PermitLeases>());
+        services.TryAddSingleton<IWebhookPermits>(sp => sp.GetRequiredService<PermitLeases>());
         services.AddSingleton<AlertDeliverer>();
         services.AddSingleton<ClusterChanges>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterChanges>());

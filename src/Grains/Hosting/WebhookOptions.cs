@@ -8,9 +8,6 @@ public sealed class WebhookOptions
     /// <summary>Endpoint every alert is POSTed to (default <c>http://127.0.0.1:5080/webhook</c>).</summary>
     public string Url { get; set; } = "http://127.0.0.1:5080/webhook";
 
-    /// <summary>Send rate (default 100/s). Until the cluster-wide limiter lands, each silo applies it alone.</summary>
-    public double PermitsPerSecond { get; set; } = 100;
-
     /// <summary>
     /// Optional signing secret (none by default). When set, every request is signed the Standard Webhooks way.
     /// A <c>whsec_</c> prefix marks a base64 key; any other value is used as its UTF-8 bytes.
@@ -51,7 +48,6 @@ public sealed class WebhookOptions
         if (Secret?.StartsWith(KeyPrefix, StringComparison.Ordinal) == true && !Convert.TryFromBase64String(Secret[KeyPrefix.Length..], new byte[Secret.Length], out _))
             yield return $"{Section}:Secret after {KeyPrefix} must be base64";
         if (!Uri.TryCreate(Url, UriKind.Absolute, out _)) yield return $"{Section}:Url must be an absolute URL";
-        if (PermitsPerSecond <= 0) yield return $"{Section}:PermitsPerSecond must be > 0";
         if (RequestTimeout <= TimeSpan.Zero) yield return $"{Section}:RequestTimeout must be > 0";
         if (MaxConnections <= 0) yield return $"{Section}:MaxConnections must be > 0";
         if (MaxAttempts <= 0) yield return $"{Section}:MaxAttempts must be > 0";

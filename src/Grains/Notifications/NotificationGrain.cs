@@ -5,6 +5,7 @@ using Alerts.Grains.Interfaces.Model;
 using Alerts.Grains.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
+using Orleans.Placement;
 
 namespace Alerts.Grains.Notifications;
 
@@ -16,6 +17,7 @@ namespace Alerts.Grains.Notifications;
 /// file through the batcher, never by awaiting the file itself.
 /// </summary>
 [Reentrant]
+[RandomPlacement] // users, and so one file's HTTP work, spread over every silo, whichever holds the file
 public sealed partial class NotificationGrain(
     [PersistentState("user", StorageNames.Alerts)] IPersistentState<UserState> user,
     AlertDeliverer deliverer,

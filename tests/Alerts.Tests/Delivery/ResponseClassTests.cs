@@ -1,6 +1,7 @@
 using Alerts.Grains.Delivery;
 using Alerts.Grains.Hosting;
 using Alerts.Grains.Interfaces.Model;
+using Alerts.Grains.RateLimiting;
 using Alerts.Tests.Support;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -11,6 +12,7 @@ namespace Alerts.Tests.Delivery;
 public sealed class ResponseClassTests : IAsyncLifetime
 {
     private static readonly TimeSpan InitialBackoff = TimeSpan.FromSeconds(2);
+    private readonly UnlimitedPermits _permits = new();
     private FakeWebhook _webhook = null!;
 
     public async Task InitializeAsync() => _webhook = await FakeWebhook.StartAsync();
@@ -35,6 +37,7 @@ public sealed class ResponseClassTests : IAsyncLifetime
         var record = await AttemptAsync();
 
         Assert.Equal((DeliveryStatus.Delivered, 1), (record.Status, record.Attempts));
+        Assert.Equal([(429, TimeSpan.FromSeconds(1)), (200, (TimeSpan?)null)], _permits.Reports.Select(r => (r.Status, r.RetryAfter)));
         var calls = _webhook.Calls.ToArray();
         Assert.Equal(2, calls.Length);
         Assert.True(calls[1].At - calls[0].At >= TimeSpan.FromSeconds(0.9), $"waited {calls[1].At - calls[0].At}");
@@ -126,7 +129,8 @@ public sealed class ResponseClassTests : IAsyncLifetime
         };
         foreach (var (key, value) in settings) values[$"{WebhookOptions.Section}:{key}"] = value;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        await using var services = new ServiceCollection().AddLogging().AddAlertsGrainServices(configuration).BuildServiceProvider();
+        await using var services = new ServiceCollection().AddLogging().AddSingleton<IWebhookPermits>(_permits)
+            .AddAlertsGrainServices(configuration).BuildServiceProvider();
         return await services.GetRequiredService<AlertDeliverer>().AttemptAsync(Alert, attemptsBefore, firstAttemptAt ?? DateTimeOffset.UtcNow);
     }
 }

@@ -8,9 +8,12 @@ using Orleans.TestingHost;
 namespace Alerts.Tests.Grains;
 
 /// <summary>A two-silo TestCluster (in-memory state) delivering to a <see cref="FakeWebhook"/>, with the inbox watcher on.</summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public class ClusterFixture : IAsyncLifetime
 {
     private readonly TempFolder _data = new();
+
+    /// <summary>The cluster-wide send budget: high enough here not to matter.</summary>
+    public virtual int PermitsPerSecond => 100_000;
 
     public TestCluster Cluster { get; private set; } = null!;
     public FakeWebhook Webhook { get; private set; } = null!;
@@ -23,7 +26,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         var builder = new TestClusterBuilder(2);
         builder.Properties["Alerts:DataRoot"] = _data.Path;
         builder.Properties["Alerts:Webhook:Url"] = Webhook.Url;
-        builder.Properties["Alerts:Webhook:PermitsPerSecond"] = "100000";
+        builder.Properties["Alerts:Webhook:PermitsPerSecond"] = $"{PermitsPerSecond}";
         builder.Properties["Alerts:Webhook:InitialBackoff"] = "00:00:00.050";
         builder.Properties["Alerts:Webhook:MaxBackoff"] = "00:00:00.200";
         builder.Properties["Alerts:Webhook:MaxAttempts"] = "10";

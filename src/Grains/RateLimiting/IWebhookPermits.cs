@@ -1,0 +1,13 @@
+using Alerts.Grains.Delivery;
+
+namespace Alerts.Grains.RateLimiting;
+
+/// <summary>Where a sender gets permission for each webhook request, and tells how it fared.</summary>
+public interface IWebhookPermits
+{
+    /// <summary>Waits for a permit to send one request.</summary>
+    ValueTask WaitAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Reports a request's result; a 429 slows everyone down.</summary>
+    void Report(WebhookResult result);
+}

@@ -1,0 +1,109 @@
+using Alerts.Grains.Hosting;
+using Alerts.Grains.Interfaces.Model;
+
+namespace Alerts.Grains.RateLimiting;
+
+/// <summary>
+/// The arithmetic of a cluster-wide send budget, apart from any grain so that it can be tested on a
+/// fake clock: a token bucket at an adaptive rate, split evenly among the silos asking for it.
+/// On a 429 the rate becomes a fraction of what the receiver accepted in the last second (its limit,
+/// measured) and the budget pauses for Retry-After; then it grows again, holds just under the
+/// measured limit, and after a quiet spell probes past it (AIMD).
+/// </summary>
+public sealed class RateBudget
+{
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan DefaultPause = TimeSpan.FromSeconds(1);
+    private const double MinRate = 1;
+    private readonly RateLimitOptions _options;
+    private readonly Queue<(DateTimeOffset At, int Count)> _answered = new();
+    private readonly Dictionary<string, DateTimeOffset> _lastLease = [];
+    private readonly Dictionary<string, long> _granted = [];
+    private int _answeredInWindow;
+    private double _tokens;
+    private double _stepBase;
+    private DateTimeOffset _refilledAt;
+    private DateTimeOffset _pausedUntil;
+    private DateTimeOffset _lastCutAt = DateTimeOffset.MinValue;
+
+    public RateBudget(RateLimitOptions options, DateTimeOffset now)
+    {
+        _options = options;
+        Rate = _stepBase = options.PermitsPerSecond;
+        _tokens = options.EffectiveBurst;
+        _refilledAt = now;
+    }
+
+    /// <summary>Permits per second granted now.</summary>
+    public double Rate { get; private set; }
+
+    /// <summary>The receiver's limit measured at the last 429, while it is held under.</summary>
+    public double? Ceiling { get; private set; }
+
+    public int Cuts { get; private set; }
+
+    public LeaseGrant Lease(LeaseRequest request, DateTimeOffset now)
+    {
+        Observe(request, now);
+        var sinceLast = _lastLease.TryGetValue(request.SiloId, out var last) ? now - last : _options.LeasePeriod;
+        _lastLease[request.SiloId] = now;
+        if (now < _pausedUntil) return new LeaseGrant(0, _options.LeasePeriod, _pausedUntil - now);
+        Refill(now);
+        var permits = (int)Math.Max(0, Math.Min(Math.Min(request.Wanted, Math.Floor(_tokens)), Share(sinceLast, now)));
+        _tokens -= permits;
+        _granted[request.SiloId] = _granted.GetValueOrDefault(request.SiloId) + permits;
+        return new LeaseGrant(permits, _options.LeasePeriod, TimeSpan.Zero);
+    }
+
+    public RateLimiterStats Stats() => new() { Rate = Rate, Ceiling = Ceiling, Granted = new Dictionary<string, long>(_granted), Cuts = Cuts };
+
+    // A silo's fair part of what the rate yields over the time since its last lease (a late caller is not short-changed).
+    private double Share(TimeSpan sinceLast, DateTimeOffset now)
+    {
+        foreach (var silo in _lastLease.Where(s => now - s.Value > Window).Select(s => s.Key).ToList()) _lastLease.Remove(silo);
+        var period = Math.Clamp(sinceLast.TotalSeconds, _options.LeasePeriod.TotalSeconds, 2 * _options.LeasePeriod.TotalSeconds);
+        return Math.Ceiling(Rate * period / _lastLease.Count);
+    }
+
+    private void Observe(LeaseRequest request, DateTimeOffset now)
+    {
+        if (request.Answered > 0)
+        {
+            _answered.Enqueue((now, request.Answered));
+            _answeredInWindow += request.Answered;
+        }
+        while (_answered.TryPeek(out var oldest) && now - oldest.At > Window)
+            _answeredInWindow -= _answered.Dequeue().Count;
+        if (request.Throttled > 0) Cut(request.RetryAfter ?? DefaultPause, now);
+    }
+
+    private void Cut(TimeSpan pause, DateTimeOffset now)
+    {
+        // The 429s of one burst arrive together, from every silo: they are one signal, not many.
+        if (now - _lastCutAt < Window) return;
+        _lastCutAt = now;
+        Cuts++;
+        Ceiling = _stepBase = Math.Max(MinRate, _answeredInWindow);
+        Rate = Math.Max(MinRate, Math.Min(Rate, Ceiling.Value) * _options.DecreaseFactor);
+        _pausedUntil = now + pause;
+        _tokens = 0;
+        _refilledAt = _pausedUntil;
+    }
+
+    private void Refill(DateTimeOffset now)
+    {
+        var elapsed = (now - _refilledAt).TotalSeconds;
+        if (elapsed <= 0) return;
+        _refilledAt = now;
+        Grow(elapsed, now);
+        var burst = _options.EffectiveBurst * Rate / _options.PermitsPerSecond;
+        _tokens = Math.Min(burst, _tokens + Rate * elapsed);
+    }
+
+    private void Grow(double seconds, DateTimeOffset now)
+    {
+        if (Ceiling is not null && now - _lastCutAt >= _options.ProbeAfter) Ceiling = null; // quiet for long: probe past it
+        var limit = Ceiling is { } ceiling ? ceiling * _options.HoldFraction : _options.PermitsPerSecond;
+        if (Rate < limit) Rate = Math.Min(limit, Rate + _stepBase * _options.IncreasePerSecond * seconds);
+    }
+}

@@ -1,0 +1,15 @@
+using System.Collections.Concurrent;
+using Alerts.Grains.Delivery;
+using Alerts.Grains.RateLimiting;
+
+namespace Alerts.Tests.Support;
+
+/// <summary>Permits for tests of one sender without a cluster: always granted, every report kept.</summary>
+public sealed class UnlimitedPermits : IWebhookPermits
+{
+    public ConcurrentQueue<WebhookResult> Reports { get; } = new();
+
+    public ValueTask WaitAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+    public void Report(WebhookResult result) => Reports.Enqueue(result);
+}
