@@ -22,6 +22,5 @@ build:
 clean:
 	@dotnet clean Alerts.sln -nologo -v q
 
-bench: build     ## the notifier's plain baseline, then one file end to end (ROWS=100000 SILOS=1 by default)
+bench: build     ## one file end to end beside a plain baseline (ROWS, USERS, SILOS, RATE, RECEIVER_RATE: see scripts/bench.sh)
 	@scripts/bench.sh
-	@scripts/bench-e2e.sh

@@ -1,7 +1,18 @@
+using System.Globalization;
+
 namespace Alerts.Bench;
 
-public sealed record BenchOptions(Uri Url, int Requests, int Concurrency, int Runs)
+/// <summary>
+/// Command line: <c>--rows 100000 --users 20000 --silos 1 --rate 0 --receiver-rate 0 --concurrency 64 --out bench/results</c>.
+/// A rate of 0 means no limit (a budget far above what one box can send).
+/// </summary>
+public sealed record BenchOptions(int Rows, int Users, int Silos, double Rate, double ReceiverRate, int Concurrency, string Out)
 {
+    public const double Unlimited = 10_000_000;
+
+    public double SenderBudget => Rate > 0 ? Rate : Unlimited;
+    public double ReceiverLimit => ReceiverRate > 0 ? ReceiverRate : Unlimited;
+
     public static BenchOptions Parse(string[] args)
     {
         string Value(string name, string fallback)
@@ -10,10 +21,16 @@ public sealed record BenchOptions(Uri Url, int Requests, int Concurrency, int Ru
             return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
         }
 
-        return new BenchOptions(
-            new Uri(Value("--url", "http://127.0.0.1:5080/webhook")),
-            int.Parse(Value("--requests", "50000")),
-            int.Parse(Value("--concurrency", "64")),
-            int.Parse(Value("--runs", "3")));
+        var options = new BenchOptions(
+            int.Parse(Value("--rows", "100000"), CultureInfo.InvariantCulture),
+            int.Parse(Value("--users", "20000"), CultureInfo.InvariantCulture),
+            int.Parse(Value("--silos", "1"), CultureInfo.InvariantCulture),
+            double.Parse(Value("--rate", "0"), CultureInfo.InvariantCulture),
+            double.Parse(Value("--receiver-rate", "0"), CultureInfo.InvariantCulture),
+            int.Parse(Value("--concurrency", "64"), CultureInfo.InvariantCulture),
+            Value("--out", Path.Combine(RepoPaths.Root, "bench", "results")));
+        if (options.Rows <= 0 || options.Users <= 0 || options.Silos <= 0 || options.Concurrency <= 0)
+            throw new ArgumentException("--rows, --users, --silos and --concurrency must be > 0");
+        return options;
     }
 }

@@ -1,15 +1,27 @@
 using Alerts.Bench;
+using Alerts.Bench.Processes;
+using Alerts.Bench.Reporting;
+using Alerts.Bench.Runs;
 
-// The plain baseline: a tight HttpClient loop POSTing rows straight to a webhook (the notifier).
-// Usage: Bench --url http://127.0.0.1:5080/webhook [--requests 50000] [--concurrency 64] [--runs 3]
+// make bench: one generated file end to end through a fresh cluster, then the same rows from a plain
+// HttpClient loop straight to a fresh notifier; prints a table, writes JSON and an SVG chart.
 var options = BenchOptions.Parse(args);
-var runs = new List<LoadResult>();
-for (var run = 1; run <= options.Runs; run++)
+Console.WriteLine($"bench: {options.Rows:N0} rows, {options.Users:N0} users, {options.Silos} silo(s); starting Redis, the notifier, the silos and the gateway…");
+EndToEndResult endToEnd;
+await using (var cluster = await BenchCluster.StartAsync(options))
 {
-    var result = await WebhookLoad.RunAsync(options);
-    runs.Add(result);
-    Console.WriteLine($"run {run}: {result}");
+    endToEnd = await EndToEndRun.RunAsync(cluster, options);
 }
-var median = runs.OrderBy(r => r.RequestsPerSecond).ElementAt(runs.Count / 2);
-Console.WriteLine($"median of {runs.Count} runs: {median}");
-return runs.Any(r => r.Errors > 0) ? 1 : 0;
+Console.WriteLine("bench: end to end done; now the plain baseline…");
+var work = Directory.CreateTempSubdirectory("alerts-baseline-").FullName;
+var baseline = await BaselineRun.RunAsync(options, work);
+Directory.Delete(work, recursive: true);
+
+var report = new BenchReport(DateTimeOffset.UtcNow, Environment.ProcessorCount, options, endToEnd, baseline);
+Directory.CreateDirectory(options.Out);
+var name = Path.Combine(options.Out, $"bench-{report.At:yyyyMMdd-HHmmss}-{options.Rows}r-{options.Silos}s");
+await File.WriteAllTextAsync(name + ".json", report.Json());
+await File.WriteAllTextAsync(name + ".svg", SvgChart.Draw(report));
+Console.WriteLine(report.Table());
+Console.WriteLine($"written: {name}.json, {name}.svg");
+return endToEnd.Delivered == options.Rows && endToEnd.OutputRows == options.Rows ? 0 : 1;

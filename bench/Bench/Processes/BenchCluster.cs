@@ -1,0 +1,106 @@
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+
+namespace Alerts.Bench.Processes;
+
+/// <summary>A fresh Redis, notifier, N silos and a gateway on loopback, in a scratch folder.</summary>
+public sealed class BenchCluster : IAsyncDisposable
+{
+    private readonly List<BenchProcess> _processes = [];
+
+    private BenchCluster(string work) => Work = work;
+
+    public string Work { get; }
+    public string DataRoot => Path.Combine(Work, "data");
+    public string Inbox => Path.Combine(DataRoot, "inbox");
+    public string OutputDir => Path.Combine(Work, "output");
+    public int RedisPort { get; private set; }
+    public HttpClient Gateway { get; private set; } = null!;
+    public HttpClient Notifier { get; private set; } = null!;
+    public IReadOnlyList<BenchProcess> Processes => _processes;
+
+    public static async Task<BenchCluster> StartAsync(BenchOptions options)
+    {
+        var cluster = new BenchCluster(Directory.CreateTempSubdirectory("alerts-bench-").FullName);
+        try
+        {
+            await cluster.StartProcessesAsync(options);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>A notifier alone, for the baseline.</summary>
+    public static BenchProcess StartNotifier(string work, int port, double receiverLimit) =>
+        BenchProcess.StartHost("Notifier", "notifier", Path.Combine(work, "notifier.log"),
+            ["--urls", $"http://127.0.0.1:{port}", $"--Notifier:OutputDir={Path.Combine(work, "output")}",
+             $"--Notifier:PermitsPerSecond={receiverLimit}", "--Logging:LogLevel:Default=Warning"]);
+
+    private async Task StartProcessesAsync(BenchOptions options)
+    {
+        RedisPort = FreePort();
+        _processes.Add(BenchProcess.Start("redis", Path.Combine(Work, "redis.log"), "redis-server",
+            ["--port", $"{RedisPort}", "--bind", "127.0.0.1", "--dir", Work, "--appendonly", "yes", "--save", ""]));
+        var notifierPort = FreePort();
+        _processes.Add(StartNotifier(Work, notifierPort, options.ReceiverLimit));
+        Notifier = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{notifierPort}") };
+        var cluster = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__Redis"] = $"127.0.0.1:{RedisPort}",
+            ["Orleans__ClusterId"] = "bench",
+            ["Alerts__DataRoot"] = DataRoot,
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        for (var n = 1; n <= options.Silos; n++)
+            _processes.Add(BenchProcess.StartHost("Silo", $"silo-{n}", Path.Combine(Work, $"silo-{n}.log"), [], new Dictionary<string, string>(cluster)
+            {
+                ["Orleans__SiloPort"] = $"{FreePort()}",
+                ["Orleans__GatewayPort"] = $"{FreePort()}",
+                ["Alerts__Webhook__Url"] = $"http://127.0.0.1:{notifierPort}/webhook",
+                ["Alerts__Webhook__PermitsPerSecond"] = $"{options.SenderBudget}",
+            }));
+        var gatewayPort = FreePort();
+        _processes.Add(BenchProcess.StartHost("Gateway", "gateway", Path.Combine(Work, "gateway.log"), ["--urls", $"http://127.0.0.1:{gatewayPort}"], cluster));
+        Gateway = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}") };
+        await WaitForSilosAsync(options.Silos);
+    }
+
+    private async Task WaitForSilosAsync(int silos)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120);
+        while (true)
+        {
+            if (_processes.FirstOrDefault(p => p.HasExited) is { } dead) throw new InvalidOperationException($"{dead.Name} exited; logs in {Work}");
+            try
+            {
+                var health = await Gateway.GetFromJsonAsync<JsonElement>("/health");
+                if (health.GetProperty("silos").GetInt32() == silos) return;
+            }
+            catch (HttpRequestException)
+            {
+            }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the cluster did not come up; logs in {Work}");
+            await Task.Delay(500);
+        }
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Gateway?.Dispose();
+        Notifier?.Dispose();
+        foreach (var process in Enumerable.Reverse(_processes)) await process.DisposeAsync();
+        try { Directory.Delete(Work, recursive: true); } catch (IOException) { }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+
+namespace Alerts.Bench.Processes;
+
+/// <summary>A child process with its output in a log file; reports its peak resident memory (Linux VmHWM).</summary>
+public sealed class BenchProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+
+    private BenchProcess(string name, Process process, StreamWriter log)
+    {
+        Name = name;
+        _process = process;
+        _log = log;
+    }
+
+    public string Name { get; }
+
+    public static BenchProcess Start(string name, string logPath, string fileName, IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
+        var log = new StreamWriter(logPath) { AutoFlush = true };
+        var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {name}");
+        process.OutputDataReceived += (_, e) => Write(log, e.Data);
+        process.ErrorDataReceived += (_, e) => Write(log, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new BenchProcess(name, process, log);
+    }
+
+    public static BenchProcess StartHost(string project, string name, string logPath, IEnumerable<string> arguments, IDictionary<string, string>? environment = null) =>
+        Start(name, logPath, "dotnet", [RepoPaths.HostDll(project), .. arguments], environment);
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Peak resident set size in MiB, read while the process lives.</summary>
+    public double PeakMemoryMiB()
+    {
+        try
+        {
+            var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:"));
+            return line is null ? 0 : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private static void Write(StreamWriter log, string? line)
+    {
+        if (line is null) return;
+        lock (log) log.WriteLine(line);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        lock (_log) _log.Dispose();
+    }
+}

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Alerts.Bench.Processes;
+using CsvHelper;
+
+namespace Alerts.Bench.Runs;
+
+/// <summary>One generated file through the whole system, measured from the file being seen to each alert delivered.</summary>
+public sealed record EndToEndResult(
+    long Delivered, long DeadLettered, double Seconds, long Requests, long Throttled, long Failed,
+    double P50LatencyMs, double P99LatencyMs, long PeakFileStateBytes, IReadOnlyDictionary<string, double> PeakMemoryMiB, int[] PerSecond, long OutputRows)
+{
+    public double AlertsPerSecond => Delivered / Seconds;
+}
+
+public static class EndToEndRun
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(500);
+
+    public static async Task<EndToEndResult> RunAsync(BenchCluster cluster, BenchOptions options)
+    {
+        var staged = Path.Combine(cluster.Work, "rows.csv");
+        var fileId = AlertRows.WriteCsv(staged, options.Rows, options.Users);
+        Directory.CreateDirectory(cluster.Inbox);
+        File.Move(staged, Path.Combine(cluster.Inbox, "rows.csv"));
+
+        var (summary, stateBytes) = await WaitForCompletionAsync(cluster, fileId, options);
+        var discovered = summary.GetProperty("discoveredAt").GetDateTimeOffset();
+        var completed = summary.GetProperty("completedAt").GetDateTimeOffset();
+        var delivered = await DeliveryTimesAsync(cluster, fileId);
+        var latencies = delivered.Select(t => (t - discovered).TotalMilliseconds).Order().ToList();
+        var stats = await cluster.Notifier.GetFromJsonAsync<JsonElement>("/stats");
+        return new EndToEndResult(
+            summary.GetProperty("delivered").GetInt64(), summary.GetProperty("deadLettered").GetInt64(), (completed - discovered).TotalSeconds,
+            stats.GetProperty("received").GetInt64(), stats.GetProperty("throttled").GetInt64(), stats.GetProperty("failed").GetInt64(),
+            Percentiles.Of(latencies, 0.5), Percentiles.Of(latencies, 0.99), stateBytes,
+            cluster.Processes.ToDictionary(p => p.Name, p => p.PeakMemoryMiB()), Percentiles.PerSecond(delivered, discovered),
+            File.ReadLines(Path.Combine(cluster.OutputDir, "alerts.csv")).LongCount());
+    }
+
+    private static async Task<(JsonElement Summary, long PeakStateBytes)> WaitForCompletionAsync(BenchCluster cluster, string fileId, BenchOptions options)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(120 + 3 * options.Rows / Math.Min(options.SenderBudget, options.ReceiverLimit));
+        long peakState = 0;
+        while (true)
+        {
+            await Task.Delay(Poll);
+            peakState = Math.Max(peakState, FileStateBytes(cluster.RedisPort, fileId));
+            var response = await cluster.Gateway.GetAsync($"/files/{fileId}");
+            if (response.IsSuccessStatusCode)
+            {
+                var summary = await response.Content.ReadFromJsonAsync<JsonElement>();
+                if (summary.GetProperty("status").GetString() is "Completed" or "Failed") return (summary, peakState);
+            }
+            if (cluster.Processes.FirstOrDefault(p => p.HasExited) is { } dead) throw new InvalidOperationException($"{dead.Name} exited; logs in {cluster.Work}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"file {fileId} did not complete; logs in {cluster.Work}");
+        }
+    }
+
+    /// <summary>When each alert was delivered, from the file's report.</summary>
+    private static async Task<List<DateTimeOffset>> DeliveryTimesAsync(BenchCluster cluster, string fileId)
+    {
+        using var response = await cluster.Gateway.GetAsync($"/files/{fileId}/report", HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        using var csv = new CsvParser(new StreamReader(await response.Content.ReadAsStreamAsync()), CultureInfo.InvariantCulture);
+        var times = new List<DateTimeOffset>();
+        await csv.ReadAsync(); // header
+        while (await csv.ReadAsync())
+            if (csv.Record![5] is { Length: > 0 } at) times.Add(DateTimeOffset.Parse(at, CultureInfo.InvariantCulture));
+        return times;
+    }
+
+    // The file grain's stored state: bounded by the window, whatever the file's size.
+    private static long FileStateBytes(int redisPort, string fileId)
+    {
+        var key = RedisCli(redisPort, "--scan", "--pattern", $"*file/{fileId}*").Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        return key is null ? 0 : long.TryParse(RedisCli(redisPort, "memory", "usage", key).Trim(), out var bytes) ? bytes : 0;
+    }
+
+    private static string RedisCli(int port, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true };
+        start.ArgumentList.Add("-p");
+        start.ArgumentList.Add($"{port}");
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return output;
+    }
+}
