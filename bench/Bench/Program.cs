@@ -11,6 +11,7 @@ EndToEndResult endToEnd;
 await using (var cluster = await BenchCluster.StartAsync(options))
 {
     endToEnd = await EndToEndRun.RunAsync(cluster, options);
+    cluster.Succeeded = true;
 }
 Console.WriteLine("bench: end to end done; now the plain baseline…");
 var work = Directory.CreateTempSubdirectory("alerts-baseline-").FullName;

@@ -20,6 +20,9 @@ public sealed class BenchCluster : IAsyncDisposable
     public HttpClient Notifier { get; private set; } = null!;
     public IReadOnlyList<BenchProcess> Processes => _processes;
 
+    /// <summary>Set when the run went well: only then is the scratch folder, logs included, deleted.</summary>
+    public bool Succeeded { get; set; }
+
     public static async Task<BenchCluster> StartAsync(BenchOptions options)
     {
         var cluster = new BenchCluster(Directory.CreateTempSubdirectory("alerts-bench-").FullName);
@@ -101,6 +104,7 @@ public sealed class BenchCluster : IAsyncDisposable
         Gateway?.Dispose();
         Notifier?.Dispose();
         foreach (var process in Enumerable.Reverse(_processes)) await process.DisposeAsync();
+        if (!Succeeded) return;
         try { Directory.Delete(Work, recursive: true); } catch (IOException) { }
     }
 }

@@ -15,6 +15,7 @@ public sealed class RateBudget
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan DefaultPause = TimeSpan.FromSeconds(1);
     private const double MinRate = 1;
+    private const double LimitedBelow = 0.9;
     private readonly RateLimitOptions _options;
     private readonly Queue<(DateTimeOffset At, int Count)> _answered = new();
     private readonly Dictionary<string, DateTimeOffset> _lastLease = [];
@@ -23,7 +24,7 @@ public sealed class RateBudget
     private double _tokens;
     private double _stepBase;
     private DateTimeOffset _refilledAt;
-    private DateTimeOffset _pausedUntil;
+    private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
     private DateTimeOffset _lastCutAt = DateTimeOffset.MinValue;
 
     public RateBudget(RateLimitOptions options, DateTimeOffset now)
@@ -72,22 +73,25 @@ public sealed class RateBudget
             _answered.Enqueue((now, request.Answered));
             _answeredInWindow += request.Answered;
         }
-        while (_answered.TryPeek(out var oldest) && now - oldest.At > Window)
+        while (_answered.TryPeek(out var oldest) && now - oldest.At >= Window)
             _answeredInWindow -= _answered.Dequeue().Count;
         if (request.Throttled > 0) Cut(request.RetryAfter ?? DefaultPause, now);
     }
 
     private void Cut(TimeSpan pause, DateTimeOffset now)
     {
-        // The 429s of one burst arrive together, from every silo: they are one signal, not many.
-        if (now - _lastCutAt < Window) return;
+        // The 429s of one burst arrive together and late, from every silo, some after the pause: one signal, not many.
+        if (now < _pausedUntil + Window) return;
         _lastCutAt = now;
         Cuts++;
-        Ceiling = _stepBase = Math.Max(MinRate, _answeredInWindow);
-        Rate = Math.Max(MinRate, Math.Min(Rate, Ceiling.Value) * _options.DecreaseFactor);
-        _pausedUntil = now + pause;
+        // A window limiter refuses once it holds its limit: what it accepted in the last second is that limit,
+        // when it held us well below our rate; otherwise the limit is about the rate we were at.
+        var measured = Math.Max(MinRate, _answeredInWindow);
+        var limit = measured < LimitedBelow * Rate ? measured : Rate;
+        Ceiling = _stepBase = limit;
+        Rate = Math.Max(MinRate, limit * _options.DecreaseFactor);
+        _pausedUntil = _refilledAt = now + pause;
         _tokens = 0;
-        _refilledAt = _pausedUntil;
     }
 
     private void Refill(DateTimeOffset now)

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.RateLimiting;
 namespace Alerts.Notifier.Hosting;
 
 /// <summary>
-/// The receiver's rate limit, per client address and path: at most PermitsPerSecond requests in any
-/// one-second window (a sliding window in tenths of a second), like a real API gateway.
+/// The receiver's rate limit, per client address and path, through ASP.NET Core's rate-limiting
+/// middleware: at most PermitsPerSecond requests in any one-second window, like a real API gateway.
 /// </summary>
 public static class RateLimitingSetup
 {
@@ -14,19 +14,12 @@ public static class RateLimitingSetup
 
     public static IServiceCollection AddClientRateLimiting(this IServiceCollection services, NotifierOptions options)
     {
-        var window = new SlidingWindowRateLimiterOptions
-        {
-            PermitLimit = Math.Max(1, (int)Math.Round(options.PermitsPerSecond)),
-            Window = TimeSpan.FromSeconds(1),
-            SegmentsPerWindow = 10,
-            QueueLimit = 0,
-            AutoReplenishment = true,
-        };
-
+        var permits = Math.Max(1, (int)Math.Round(options.PermitsPerSecond));
         return services.AddRateLimiter(limiter =>
         {
-            limiter.AddPolicy(Policy, context => RateLimitPartition.GetSlidingWindowLimiter(
-                $"{context.Connection.RemoteIpAddress}|{context.Request.Path}", _ => window));
+            limiter.AddPolicy(Policy, context => RateLimitPartition.Get(
+                $"{context.Connection.RemoteIpAddress}|{context.Request.Path}",
+                _ => new SlidingLogLimiter(permits, TimeSpan.FromSeconds(1), TimeProvider.System)));
             limiter.OnRejected = OnRejectedAsync;
         });
     }

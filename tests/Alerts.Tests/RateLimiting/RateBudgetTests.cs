@@ -92,6 +92,18 @@ public sealed class RateBudgetTests
     }
 
     [Fact]
+    public void A_429_while_the_receiver_took_all_we_sent_cuts_from_our_own_rate()
+    {
+        var budget = Budget(1_000);
+        LeaseEvery(budget, Period, TimeSpan.FromSeconds(2), "a", answeredPerLease: 195); // 975 a second: all we sent
+
+        Lease(budget, "a", throttled: 1);
+
+        Assert.Equal(1_000, budget.Ceiling);
+        Assert.Equal(900, budget.Rate, precision: 0);
+    }
+
+    [Fact]
     public void The_429s_of_one_burst_count_as_one_cut()
     {
         var budget = Budget(2_000);
@@ -103,6 +115,32 @@ public sealed class RateBudgetTests
 
         Assert.Equal(1, budget.Cuts);
         Assert.Equal(900, budget.Rate, precision: 0);
+    }
+
+    [Fact]
+    public void Late_429s_after_the_pause_do_not_cut_again_on_an_empty_measurement()
+    {
+        var budget = Budget(2_000);
+        LeaseEvery(budget, Period, TimeSpan.FromSeconds(1), "a", answeredPerLease: 200);
+        Lease(budget, "a", throttled: 3, retryAfter: TimeSpan.FromSeconds(1));
+
+        _clock.Advance(TimeSpan.FromMilliseconds(1_050));
+        Lease(budget, "a", throttled: 8, retryAfter: TimeSpan.FromSeconds(1)); // sent before the cut, answered after the pause
+
+        Assert.Equal(1, budget.Cuts);
+        Assert.InRange(budget.Rate, 900, 905);
+    }
+
+    [Fact]
+    public void A_429_soon_after_sending_starts_takes_what_was_accepted_so_far_as_the_limit()
+    {
+        var budget = Budget(2_000);
+        LeaseEvery(budget, Period, TimeSpan.FromMilliseconds(400), "a", answeredPerLease: 200);
+
+        Lease(budget, "a", throttled: 1, retryAfter: TimeSpan.FromSeconds(1));
+
+        Assert.Equal(400, budget.Ceiling); // its one-second window held 400 when it refused
+        Assert.Equal(360, budget.Rate, precision: 0);
     }
 
     [Fact]
