@@ -18,6 +18,7 @@ public static class BaselineRun
         await using var notifier = BenchCluster.StartNotifier(work, port, options.ReceiverLimit);
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await WaitForAsync(client);
+        await NotifierWarmUp.RunAsync(client);
 
         var latencies = new double[options.Rows];
         var finished = new DateTimeOffset[options.Rows];

@@ -21,6 +21,8 @@ public static class EndToEndRun
 
     public static async Task<EndToEndResult> RunAsync(BenchCluster cluster, BenchOptions options)
     {
+        await NotifierWarmUp.RunAsync(cluster.Notifier);
+        var before = await cluster.Notifier.GetFromJsonAsync<JsonElement>("/stats");
         var staged = Path.Combine(cluster.Work, "rows.csv");
         var fileId = AlertRows.WriteCsv(staged, options.Rows, options.Users);
         Directory.CreateDirectory(cluster.Inbox);
@@ -32,9 +34,10 @@ public static class EndToEndRun
         var delivered = await DeliveryTimesAsync(cluster, fileId);
         var latencies = delivered.Select(t => (t - discovered).TotalMilliseconds).Order().ToList();
         var stats = await cluster.Notifier.GetFromJsonAsync<JsonElement>("/stats");
+        long Delta(string counter) => stats.GetProperty(counter).GetInt64() - before.GetProperty(counter).GetInt64();
         return new EndToEndResult(
             summary.GetProperty("delivered").GetInt64(), summary.GetProperty("deadLettered").GetInt64(), (completed - discovered).TotalSeconds,
-            stats.GetProperty("received").GetInt64(), stats.GetProperty("throttled").GetInt64(), stats.GetProperty("failed").GetInt64(),
+            Delta("received"), Delta("throttled"), Delta("failed"),
             Percentiles.Of(latencies, 0.5), Percentiles.Of(latencies, 0.99), stateBytes,
             cluster.Processes.ToDictionary(p => p.Name, p => p.PeakMemoryMiB()), Percentiles.PerSecond(delivered, discovered),
             File.ReadLines(Path.Combine(cluster.OutputDir, "alerts.csv")).LongCount());

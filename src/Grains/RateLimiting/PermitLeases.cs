@@ -95,20 +95,22 @@ public sealed partial class PermitLeases(
         };
     }
 
-    /// <summary>Releases the lease's permits evenly over its period; stops early when a 429 needs reporting.</summary>
+    /// <summary>
+    /// Releases the lease's permits evenly over its period; stops early when a 429 needs reporting. Permits
+    /// nobody takes at once are dropped beyond a small slack: piled up, they would go out later as a burst.
+    /// </summary>
     private async Task SpendAsync(LeaseGrant grant, CancellationToken stoppingToken)
     {
         var start = time.GetTimestamp();
+        var slack = Math.Max(1, grant.Permits / 20);
         var released = 0;
         while (true)
         {
             var elapsed = time.GetElapsedTime(start);
             var due = elapsed >= grant.Period ? grant.Permits : (int)(grant.Permits * (elapsed / grant.Period));
-            if (due > released)
-            {
-                _permits.Release(due - released);
-                released = due;
-            }
+            var room = Math.Min(due - released, slack - _permits.CurrentCount);
+            if (room > 0) _permits.Release(room);
+            released = due;
             if (elapsed >= grant.Period || Volatile.Read(ref _throttled) > 0) break;
             await Task.Delay(Tick, time, stoppingToken);
         }
