@@ -50,6 +50,23 @@ public sealed class BenchProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>CPU seconds (user + system) the process has used so far.</summary>
+    public double CpuSeconds()
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{_process.Id}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (double.Parse(fields[11]) + double.Parse(fields[12])) / ClockTicksPerSecond;
+        }
+        catch (IOException)
+        {
+            return 0;
+        }
+    }
+
+    private const double ClockTicksPerSecond = 100; // USER_HZ on Linux
+
     private static void Write(StreamWriter log, string? line)
     {
         if (line is null) return;

@@ -10,7 +10,8 @@ namespace Alerts.Bench.Runs;
 /// <summary>One generated file through the whole system, measured from the file being seen to each alert delivered.</summary>
 public sealed record EndToEndResult(
     long Delivered, long DeadLettered, double Seconds, long Requests, long Throttled, long Failed,
-    double P50LatencyMs, double P99LatencyMs, long PeakFileStateBytes, IReadOnlyDictionary<string, double> PeakMemoryMiB, int[] PerSecond, long OutputRows)
+    double P50LatencyMs, double P99LatencyMs, long PeakFileStateBytes, IReadOnlyDictionary<string, double> PeakMemoryMiB, int[] PerSecond, long OutputRows,
+    AlertCost Cost)
 {
     public double AlertsPerSecond => Delivered / Seconds;
 }
@@ -28,7 +29,9 @@ public static class EndToEndRun
         Directory.CreateDirectory(cluster.Inbox);
         File.Move(staged, Path.Combine(cluster.Inbox, "rows.csv"));
 
+        var costBefore = CostMeter.Read(cluster);
         var (summary, stateBytes) = await WaitForCompletionAsync(cluster, fileId, options);
+        var cost = CostMeter.PerAlert(costBefore, CostMeter.Read(cluster), summary.GetProperty("delivered").GetInt64());
         var discovered = summary.GetProperty("discoveredAt").GetDateTimeOffset();
         var completed = summary.GetProperty("completedAt").GetDateTimeOffset();
         var delivered = await DeliveryTimesAsync(cluster, fileId);
@@ -40,7 +43,7 @@ public static class EndToEndRun
             Delta("received"), Delta("throttled"), Delta("failed"),
             Percentiles.Of(latencies, 0.5), Percentiles.Of(latencies, 0.99), stateBytes,
             cluster.Processes.ToDictionary(p => p.Name, p => p.PeakMemoryMiB()), Percentiles.PerSecond(delivered, discovered),
-            File.ReadLines(Path.Combine(cluster.OutputDir, "alerts.csv")).LongCount());
+            File.ReadLines(Path.Combine(cluster.OutputDir, "alerts.csv")).LongCount(), cost);
     }
 
     private static async Task<(JsonElement Summary, long PeakStateBytes)> WaitForCompletionAsync(BenchCluster cluster, string fileId, BenchOptions options)
@@ -82,7 +85,7 @@ public static class EndToEndRun
         return key is null ? 0 : long.TryParse(RedisCli(redisPort, "memory", "usage", key).Trim(), out var bytes) ? bytes : 0;
     }
 
-    private static string RedisCli(int port, params string[] arguments)
+    internal static string RedisCli(int port, params string[] arguments)
     {
         var start = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true };
         start.ArgumentList.Add("-p");
