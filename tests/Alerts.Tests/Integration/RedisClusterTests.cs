@@ -43,4 +43,17 @@ public sealed class RedisClusterTests(RedisClusterFixture cluster)
         Assert.Equal(HttpStatusCode.BadRequest, badId.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
     }
+
+    [Fact]
+    public async Task The_gateway_serves_prometheus_metrics()
+    {
+        await cluster.Gateway.GetAsync("/health"); // at least one request to count
+
+        var metrics = await cluster.Gateway.GetAsync("/metrics");
+        var text = await metrics.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+        Assert.Contains("http_server_request_duration_seconds", text);
+        Assert.Contains("# TYPE", text);
+    }
 }
