@@ -9,9 +9,11 @@ namespace Alerts.Grains.Reports;
 /// <summary>
 /// Streams a file's report: reads the file again from the start up to what its grain has read, and
 /// asks each batch's users for their records. Nothing of the file is held beyond one batch, so a
-/// report of a million rows costs the same memory as one of a thousand.
+/// report of a million rows costs the same memory as one of a thousand. Not a stateless worker: an
+/// enumeration lives in one activation, and a stateless worker's next call may reach another one.
+/// Reentrant, so that several reports of one file stream side by side.
 /// </summary>
-[StatelessWorker]
+[Reentrant]
 public sealed class FileReportGrain : Grain, IFileReportGrain
 {
     private const int BatchRows = 1_000;

@@ -25,6 +25,10 @@ public sealed class DeliveryTests(ClusterFixture fixture)
         Assert.Equal(20_000, accepted.Count);
         Assert.Equal(20_000, accepted.Select(c => c.IdempotencyKey).Distinct().Count());
         Assert.InRange(fixture.Webhook.Calls.Count(c => c.Status == 503), 1_000, 4_000);
+        var report = new List<ReportLine>();
+        await foreach (var line in fixture.Grains.GetGrain<IFileReportGrain>(fileId).GetLinesAsync().WithBatchSize(100)) report.Add(line);
+        Assert.Equal(Enumerable.Range(2, 20_000).Select(n => (long)n), report.Select(l => l.Line));
+        Assert.All(report, l => Assert.Equal(ReportStatus.Delivered, l.Status));
     }
 
     [Fact]
