@@ -30,6 +30,9 @@ public static class CostMeter
             redis.Where(c => c.Value.Calls > 0).OrderByDescending(c => c.Value.Calls).ToDictionary(c => c.Key, c => Math.Round(c.Value.Calls / (double)n, 3)));
     }
 
+    // The bench's own probes (the file state's size, these statistics): not the system's cost.
+    private static readonly HashSet<string> BenchCommands = ["scan", "memory|usage", "memory", "info", "ping", "command", "command|docs"];
+
     // "cmdstat_evalsha:calls=12,usec=345,..." per command.
     private static Dictionary<string, (long Calls, long Micros)> RedisCommandStats(int port)
     {
@@ -38,6 +41,7 @@ public static class CostMeter
         {
             if (!line.StartsWith("cmdstat_")) continue;
             var name = line[8..line.IndexOf(':')];
+            if (BenchCommands.Contains(name)) continue;
             var fields = line[(line.IndexOf(':') + 1)..].Split(',').Select(f => f.Split('=')).ToDictionary(f => f[0], f => f[1].Trim());
             stats[name] = (long.Parse(fields["calls"], CultureInfo.InvariantCulture), long.Parse(fields["usec"], CultureInfo.InvariantCulture));
         }
