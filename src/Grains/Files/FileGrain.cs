@@ -255,37 +255,15 @@ public sealed partial class FileGrain(
         if (stale.Count == 0) return;
         try
         {
-            await DispatchAsync(ReReadAlerts(stale));
+            var alerts = RecordRereader.ValidRows(State, stale).Select(ToAlert).ToList();
+            AlertsMetrics.RowsReread.Add(stale.Count);
+            await DispatchAsync(alerts);
         }
         catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
         {
             Fail($"file disappeared: {error.Message}");
         }
         await Writer.SaveAsync();
-    }
-
-    private List<Alert> ReReadAlerts(List<KeyValuePair<long, long>> entries)
-    {
-        var alerts = new List<Alert>(entries.Count);
-        IAlertReader? reader = null;
-        try
-        {
-            foreach (var (line, offset) in entries)
-            {
-                if (reader is null || reader.Offset != offset)
-                {
-                    reader?.Dispose();
-                    reader = AlertReaders.Open(State.Format, State.Path, offset, line - 1, State.AlertMessage);
-                }
-                if (reader.Read() is { IsValid: true } row) alerts.Add(ToAlert(row));
-            }
-        }
-        finally
-        {
-            reader?.Dispose();
-        }
-        AlertsMetrics.RowsReread.Add(entries.Count);
-        return alerts;
     }
 
     private async Task CompleteIfDoneAsync()
