@@ -57,8 +57,3 @@ internal static class FileIds
 {
     public static bool IsValid(string fileId) => fileId.Length == 64 && fileId.All(c => c is >= '0' and <= '9' or >= 'a' and <= 'f');
 }
-
-/// <summary>What a retry requeued: the total and, per file, how many dead letters.</summary>
-public sealed record RetryResult(int Requeued, IReadOnlyList<RetriedFile> Files);
-
-public sealed record RetriedFile(string FileId, string Name, int Requeued);

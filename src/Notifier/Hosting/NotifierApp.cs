@@ -13,13 +13,12 @@ public static class NotifierApp
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
             builder.WebHost.UseUrls("http://127.0.0.1:5080");
 
-        builder.Services.AddOptions<NotifierOptions>().Bind(builder.Configuration.GetSection(NotifierOptions.Section))
-            .Configure(o => o.Secret = builder.Configuration[NotifierOptions.SecretKey]);
-        // Checked here, before the host is built, because the rate limiter is set up from these values.
+        // Read and checked here, before the host is built, because the rate limiter is set up from these values.
         var options = builder.Configuration.GetSection(NotifierOptions.Section).Get<NotifierOptions>() ?? new();
         options.Secret = builder.Configuration[NotifierOptions.SecretKey];
         var errors = options.Validate().ToList();
         if (errors.Count > 0) throw new OptionsValidationException(NotifierOptions.Section, typeof(NotifierOptions), errors);
+        builder.Services.AddSingleton(Options.Create(options));
 
         builder.Services.AddSingleton<NotifierStats>();
         builder.Services.AddSingleton(TimeProvider.System);
