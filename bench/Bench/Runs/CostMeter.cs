@@ -37,7 +37,7 @@ public static class CostMeter
     private static Dictionary<string, (long Calls, long Micros)> RedisCommandStats(int port)
     {
         var stats = new Dictionary<string, (long, long)>();
-        foreach (var line in EndToEndRun.RedisCli(port, "info", "commandstats").Split('\n'))
+        foreach (var line in RedisCli.Run(port, "info", "commandstats").Split('\n'))
         {
             if (!line.StartsWith("cmdstat_")) continue;
             var name = line[8..line.IndexOf(':')];

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
@@ -81,19 +80,7 @@ public static class EndToEndRun
     // The file grain's stored state: bounded by the window, whatever the file's size.
     private static long FileStateBytes(int redisPort, string fileId)
     {
-        var key = RedisCli(redisPort, "--scan", "--pattern", $"*file/{fileId}*").Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
-        return key is null ? 0 : long.TryParse(RedisCli(redisPort, "memory", "usage", key).Trim(), out var bytes) ? bytes : 0;
-    }
-
-    internal static string RedisCli(int port, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("redis-cli") { RedirectStandardOutput = true };
-        start.ArgumentList.Add("-p");
-        start.ArgumentList.Add($"{port}");
-        foreach (var argument in arguments) start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        return output;
+        var key = RedisCli.Run(redisPort, "--scan", "--pattern", $"*file/{fileId}*").Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+        return key is null ? 0 : long.TryParse(RedisCli.Run(redisPort, "memory", "usage", key).Trim(), out var bytes) ? bytes : 0;
     }
 }

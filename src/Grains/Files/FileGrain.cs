@@ -103,7 +103,7 @@ public sealed partial class FileGrain(
         AlertMessage = State.AlertMessage,
         EndOffset = State.Status == FileStatus.Failed ? 0 : State.NextOffset,
         PendingLines = [.. State.Window.Keys],
-        DeadLetters = [.. State.DeadLetters.Select(d => new DeadLetter(d.Key, d.Value.HttpStatus, d.Value.Error))],
+        DeadLetters = [.. State.DeadLetterList()],
     } : null);
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)

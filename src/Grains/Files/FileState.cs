@@ -46,6 +46,10 @@ public sealed class FileState
 
     public bool IsActive => Status is FileStatus.Discovered or FileStatus.Reading or FileStatus.Delivering;
 
+    /// <summary>The dead letters by line, as users see them.</summary>
+    public IEnumerable<DeadLetter> DeadLetterList() =>
+        DeadLetters.OrderBy(d => d.Key).Select(d => new DeadLetter(d.Key, d.Value.HttpStatus, d.Value.Error));
+
     /// <summary>Settles a window line once; returns false for news of a line already settled.</summary>
     public bool Settle(long line, DispatchOutcome outcome, int? httpStatus = null, string? error = null)
     {

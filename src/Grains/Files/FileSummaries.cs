@@ -29,7 +29,7 @@ internal static class FileSummaries
             DeadLettered = state.DeadLettered,
             Pending = state.Pending,
             InvalidRows = [.. state.InvalidRows],
-            DeadLetters = [.. state.DeadLetters.OrderBy(d => d.Key).Take(DeadLetterSample).Select(d => new DeadLetter(d.Key, d.Value.HttpStatus, d.Value.Error))],
+            DeadLetters = [.. state.DeadLetterList().Take(DeadLetterSample)],
             Error = state.Error,
             Progress = progress,
             Rate = Math.Round(rate, 1),

@@ -1,8 +1,8 @@
 using Alerts.Grains.Common;
 using Alerts.Grains.Delivery;
+using Alerts.Grains.Hosting;
 using Alerts.Grains.Interfaces;
 using Alerts.Grains.Interfaces.Model;
-using Alerts.Grains.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Placement;
@@ -98,20 +98,23 @@ public sealed partial class NotificationGrain(
     private async Task AttemptAsync(Alert alert)
     {
         var retrying = State.Retrying.GetValueOrDefault(alert.AlertId);
+        var firstAttemptAt = retrying?.FirstAttemptAt ?? time.GetUtcNow();
         DeliveryRecord record;
         try
         {
-            record = await deliverer.AttemptAsync(alert, retrying?.Record.Attempts ?? 0, retrying?.FirstAttemptAt ?? time.GetUtcNow());
+            record = await deliverer.AttemptAsync(alert, retrying?.Record.Attempts ?? 0, firstAttemptAt);
         }
         catch (Exception error)
         {
             // Not recorded: the file still holds it in its window and will dispatch it again.
             LogDeliveryFailed(error, alert.AlertId, this.GetPrimaryKeyString());
-            _accepted.Remove(alert.AlertId);
             return;
         }
-        _accepted.Remove(alert.AlertId);
-        if (record.Status == DeliveryStatus.Retrying) BackOff(alert, record, retrying?.FirstAttemptAt ?? record.At);
+        finally
+        {
+            _accepted.Remove(alert.AlertId); // before a back-off is scheduled: the wake-up skips alerts still accepted
+        }
+        if (record.Status == DeliveryStatus.Retrying) BackOff(alert, record, firstAttemptAt);
         else Settle(alert, record);
     }
 

@@ -44,14 +44,14 @@ public sealed class FileReportGrain : Grain, IFileReportGrain
 
     private async Task<IEnumerable<ReportLine>> DescribeAsync(ReportRows rows, List<SourceRow> batch)
     {
-        var valid = batch.Where(r => r.IsValid).Select(r => (Row: r, AlertId: rows.AlertIdOf(r))).ToList();
-        var lookups = valid.GroupBy(v => v.Row.UserId!).Select(async user =>
+        var alertIds = batch.Select(r => r.IsValid ? rows.AlertIdOf(r) : null).ToArray(); // hashed once per row
+        var lookups = batch.Zip(alertIds).Where(r => r.Second is not null).GroupBy(r => r.First.UserId!).Select(async user =>
         {
-            var ids = user.Select(v => v.AlertId).Distinct().ToList();
+            var ids = user.Select(r => r.Second!).Distinct().ToList();
             var records = await GrainFactory.GetGrain<INotificationGrain>(user.Key).GetRecordsAsync(ids);
             return ids.Zip(records);
         });
         var records = (await Task.WhenAll(lookups)).SelectMany(r => r).Where(r => r.Second is not null).ToDictionary(r => r.First, r => r.Second!);
-        return batch.Select(row => rows.Describe(row, row.IsValid ? records.GetValueOrDefault(rows.AlertIdOf(row)) : null));
+        return batch.Select((row, i) => rows.Describe(row, alertIds[i], alertIds[i] is { } id ? records.GetValueOrDefault(id) : null));
     }
 }

@@ -14,11 +14,13 @@ internal sealed class ReportRows(string fileId, ReportSource source)
 
     public string AlertIdOf(SourceRow row) => AlertIds.For(fileId, row.UserId!, row.Message!);
 
-    public ReportLine Describe(SourceRow row, DeliveryRecord? record)
+    /// <param name="row">The row as read.</param>
+    /// <param name="alertId">Its alert id, or null for an invalid row.</param>
+    /// <param name="record">Its user's record of that alert, if any.</param>
+    public ReportLine Describe(SourceRow row, string? alertId, DeliveryRecord? record)
     {
-        if (!row.IsValid) return new ReportLine { Line = row.Line, Status = ReportStatus.Invalid, Error = row.Error };
+        if (alertId is null) return new ReportLine { Line = row.Line, Status = ReportStatus.Invalid, Error = row.Error };
         if (record is not null) return record.Line == row.Line ? FromRecord(row, record) : Duplicate(row, record.Line);
-        var alertId = AlertIdOf(row);
         if (_unrecorded.TryGetValue(alertId, out var first)) return Duplicate(row, first);
         _unrecorded[alertId] = row.Line;
         if (_pending.Contains(row.Line)) return new ReportLine { Line = row.Line, UserId = row.UserId, Status = ReportStatus.Pending };
