@@ -7,13 +7,16 @@ using Orleans.TestingHost;
 
 namespace Alerts.Tests.Grains;
 
-/// <summary>A two-silo TestCluster (in-memory state) delivering to a <see cref="FakeWebhook"/>, with the inbox watcher on.</summary>
+/// <summary>A TestCluster (two silos unless a subclass says otherwise; in-memory state) delivering to a <see cref="FakeWebhook"/>, with the inbox watcher on.</summary>
 public class ClusterFixture : IAsyncLifetime
 {
     private readonly TempFolder _data = new();
 
     /// <summary>The cluster-wide send budget: high enough here not to matter.</summary>
     public virtual int PermitsPerSecond => 100_000;
+
+    /// <summary>Silos deployed at the start; tests may start more.</summary>
+    protected virtual short InitialSilos => 2;
 
     public TestCluster Cluster { get; private set; } = null!;
     public FakeWebhook Webhook { get; private set; } = null!;
@@ -23,7 +26,7 @@ public class ClusterFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Webhook = await FakeWebhook.StartAsync();
-        var builder = new TestClusterBuilder(2);
+        var builder = new TestClusterBuilder(InitialSilos);
         builder.Properties["Alerts:DataRoot"] = _data.Path;
         builder.Properties["Alerts:Webhook:Url"] = Webhook.Url;
         builder.Properties["Alerts:Webhook:PermitsPerSecond"] = $"{PermitsPerSecond}";
