@@ -4,11 +4,15 @@
 # to a fresh notifier; prints a table and writes JSON and an SVG chart to bench/results/.
 #   ROWS (100000)  USERS (20000)  SILOS (1)  RATE: the send budget, 0 = none (0)
 #   RECEIVER_RATE: the notifier's limit, 0 = none (0)  CONCURRENCY: baseline workers (64)
+#   SCALE=1: instead of the baseline, the same file through one silo and through SILOS (2 when
+#   not set), RUNS times (3) back to back; prints each run, the medians and the ratio.
 source "$(dirname "$0")/lib.sh"
 command -v redis-server >/dev/null || {
   echo "installing redis-server with apt-get"
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
 }
+[ -n "${SCALE:-}" ] && SILOS=${SILOS:-2}
 exec dotnet "$ROOT/bench/Bench/bin/$CONFIG/net10.0/Alerts.Bench.dll" \
   --rows "${ROWS:-100000}" --users "${USERS:-20000}" --silos "${SILOS:-1}" \
-  --rate "${RATE:-0}" --receiver-rate "${RECEIVER_RATE:-0}" --concurrency "${CONCURRENCY:-64}"
+  --rate "${RATE:-0}" --receiver-rate "${RECEIVER_RATE:-0}" --concurrency "${CONCURRENCY:-64}" \
+  --runs "${RUNS:-3}" ${SCALE:+--scale}

@@ -3,10 +3,11 @@ using System.Globalization;
 namespace Alerts.Bench;
 
 /// <summary>
-/// Command line: <c>--rows 100000 --users 20000 --silos 1 --rate 0 --receiver-rate 0 --concurrency 64 --out bench/results</c>.
+/// Command line: <c>--rows 100000 --users 20000 --silos 1 --rate 0 --receiver-rate 0 --concurrency 64 --out bench/results</c>,
+/// and <c>--scale --runs 3</c> to compare one silo with <c>--silos</c> silos instead of running the baseline.
 /// A rate of 0 means no limit (a budget far above what one box can send).
 /// </summary>
-public sealed record BenchOptions(int Rows, int Users, int Silos, double Rate, double ReceiverRate, int Concurrency, string Out)
+public sealed record BenchOptions(int Rows, int Users, int Silos, double Rate, double ReceiverRate, int Concurrency, string Out, bool Scale = false, int Runs = 3)
 {
     public const double Unlimited = 10_000_000;
 
@@ -28,9 +29,12 @@ public sealed record BenchOptions(int Rows, int Users, int Silos, double Rate, d
             double.Parse(Value("--rate", "0"), CultureInfo.InvariantCulture),
             double.Parse(Value("--receiver-rate", "0"), CultureInfo.InvariantCulture),
             int.Parse(Value("--concurrency", "64"), CultureInfo.InvariantCulture),
-            Value("--out", Path.Combine(RepoPaths.Root, "bench", "results")));
-        if (options.Rows <= 0 || options.Users <= 0 || options.Silos <= 0 || options.Concurrency <= 0)
-            throw new ArgumentException("--rows, --users, --silos and --concurrency must be > 0");
+            Value("--out", Path.Combine(RepoPaths.Root, "bench", "results")),
+            args.Contains("--scale"),
+            int.Parse(Value("--runs", "3"), CultureInfo.InvariantCulture));
+        if (options.Rows <= 0 || options.Users <= 0 || options.Silos <= 0 || options.Concurrency <= 0 || options.Runs <= 0)
+            throw new ArgumentException("--rows, --users, --silos, --concurrency and --runs must be > 0");
+        if (options.Scale && options.Silos < 2) throw new ArgumentException("--scale compares one silo with --silos silos: give --silos 2 or more");
         return options;
     }
 }

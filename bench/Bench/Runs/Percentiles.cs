@@ -6,6 +6,12 @@ public static class Percentiles
     public static double Of(IReadOnlyList<double> sorted, double fraction) =>
         sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)(sorted.Count * fraction))];
 
+    public static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
     /// <summary>Counts per whole second since <paramref name="start"/>.</summary>
     public static int[] PerSecond(IEnumerable<DateTimeOffset> times, DateTimeOffset start)
     {
