@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
-# Starts one more silo on the next free silo and gateway ports (11111/30000, then 11112/30001, ...).
+# Starts one more silo on the next free silo, gateway and metrics ports (11111/30000/9464, then
+# 11112/30001/9465, ...); its Prometheus text is at http://host:METRICS_PORT/metrics.
 source "$(dirname "$0")/lib.sh"
 
 n=1
 while [ -f "$RUN/silo-$n.pid" ] && kill -0 "$(cat "$RUN/silo-$n.pid")" 2>/dev/null; do n=$((n + 1)); done
-silo_port=$((11110 + n)); gateway_port=$((29999 + n))
-while port_in_use "$silo_port" || port_in_use "$gateway_port"; do
-  silo_port=$((silo_port + 1)); gateway_port=$((gateway_port + 1))
+silo_port=$((11110 + n)); gateway_port=$((29999 + n)); metrics_port=$((9463 + n))
+while port_in_use "$silo_port" || port_in_use "$gateway_port" || port_in_use "$metrics_port"; do
+  silo_port=$((silo_port + 1)); gateway_port=$((gateway_port + 1)); metrics_port=$((metrics_port + 1))
 done
 start "silo-$n" "$LOGS/silo-$n.log" dotnet "$(dll Silo)" \
-  --Orleans:SiloPort="$silo_port" --Orleans:GatewayPort="$gateway_port"
+  --Orleans:SiloPort="$silo_port" --Orleans:GatewayPort="$gateway_port" --Alerts:MetricsPort="$metrics_port"
 wait_for "silo-$n's gateway port $gateway_port" 60 port_in_use "$gateway_port"

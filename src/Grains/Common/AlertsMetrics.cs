@@ -13,4 +13,10 @@ public static class AlertsMetrics
 
     /// <summary>Records read again to re-dispatch unconfirmed alerts after a crash or a lost confirmation.</summary>
     public static readonly Counter<long> RowsReread = Meter.CreateCounter<long>("alerts.file.rows_reread");
+
+    /// <summary>Requests to the webhook, tagged <c>outcome</c> (delivered, throttled, retry, deadletter): what the retry policy made of the answer.</summary>
+    public static readonly Counter<long> WebhookRequests = Meter.CreateCounter<long>("alerts.webhook.requests");
+
+    /// <summary>Permits this silo leased from the cluster-wide rate limiter.</summary>
+    public static readonly Counter<long> PermitsLeased = Meter.CreateCounter<long>("alerts.ratelimit.permits_leased");
 }

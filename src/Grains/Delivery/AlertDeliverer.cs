@@ -1,3 +1,4 @@
+using Alerts.Grains.Common;
 using Alerts.Grains.Hosting;
 using Alerts.Grains.Interfaces.Model;
 using Alerts.Grains.RateLimiting;
@@ -11,6 +12,8 @@ namespace Alerts.Grains.Delivery;
 /// </summary>
 public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits, IOptions<WebhookOptions> options, TimeProvider time)
 {
+    private static readonly KeyValuePair<string, object?>[] OutcomeTags =
+        [.. Enum.GetValues<RetryAction>().Select(action => new KeyValuePair<string, object?>("outcome", action.ToString().ToLowerInvariant()))];
     private readonly RetryPolicy _policy = new(options.Value);
 
     /// <param name="alert">The alert.</param>
@@ -27,6 +30,7 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
             var attempts = result.Status == 429 ? attemptsBefore : attemptsBefore + 1;
             var now = time.GetUtcNow();
             var decision = _policy.Decide(result, attempts, now - firstAttemptAt, Random.Shared.NextDouble());
+            AlertsMetrics.WebhookRequests.Add(1, OutcomeTags[(int)decision.Action]);
             if (decision.Action == RetryAction.Throttled)
             {
                 await Task.Delay(decision.Delay, time, cancellationToken);

@@ -1,3 +1,4 @@
+using Alerts.Grains.Common;
 using Alerts.Grains.Delivery;
 using Alerts.Grains.Hosting;
 using Alerts.Grains.Interfaces;
@@ -70,6 +71,7 @@ public sealed partial class PermitLeases(
             try
             {
                 var grant = await limiter.LeaseAsync(TakeReport());
+                AlertsMetrics.PermitsLeased.Add(grant.Permits);
                 if (grant.Pause > TimeSpan.Zero) await Task.Delay(grant.Pause, time, stoppingToken);
                 else await SpendAsync(grant, stoppingToken);
             }

@@ -23,6 +23,8 @@ public sealed class RedisClusterFixture : IAsyncLifetime
     private readonly int _notifierPort = FreePort.Next();
 
     public NotifierHost Notifier { get; private set; } = null!;
+    /// <summary>Each silo's Prometheus port, silo 1 first.</summary>
+    public List<int> SiloMetricsPorts { get; } = [];
     public HttpClient Gateway { get; private set; } = null!;
     public string DataRoot => _folder.Combine("data");
     public string Inbox => Path.Combine(DataRoot, "inbox");
@@ -85,8 +87,10 @@ public sealed class RedisClusterFixture : IAsyncLifetime
 
     private void StartSilo(int n)
     {
+        SiloMetricsPorts.Add(FreePort.Next());
         var environment = new Dictionary<string, string>(ClusterEnvironment())
         {
+            ["Alerts__MetricsPort"] = $"{SiloMetricsPorts[^1]}",
             ["Orleans__SiloPort"] = $"{FreePort.Next()}",
             ["Orleans__GatewayPort"] = $"{FreePort.Next()}",
             ["Alerts__DataRoot"] = DataRoot,

@@ -56,4 +56,32 @@ public sealed class RedisClusterTests(RedisClusterFixture cluster)
         Assert.Contains("http_server_request_duration_seconds", text);
         Assert.Contains("# TYPE", text);
     }
+
+    [Fact]
+    public async Task Each_silo_serves_its_meters_and_together_they_count_the_files_deliveries()
+    {
+        var before = await DeliveredPerSiloAsync();
+        var fileId = InboxFiles.Drop(cluster.Inbox, "metered.csv", InboxFiles.Csv("metered" + Guid.NewGuid().ToString("n")[..8], rows: 200, users: 200));
+        await cluster.CompletedAsync(fileId);
+        var after = await DeliveredPerSiloAsync();
+
+        var delivered = after.Zip(before, (a, b) => a - b).ToList();
+        Assert.True(delivered.Sum() >= 200, $"delivered per silo: {string.Join(", ", delivered)}");
+        Assert.All(delivered, n => Assert.True(n > 0, $"a silo delivered none of 200 users' alerts: {string.Join(", ", delivered)}"));
+    }
+
+    /// <summary>Each silo's <c>alerts_webhook_requests_total{outcome="delivered"}</c>, scraped from its own port.</summary>
+    private async Task<List<long>> DeliveredPerSiloAsync()
+    {
+        using var http = new HttpClient();
+        var counts = new List<long>();
+        foreach (var port in cluster.SiloMetricsPorts)
+        {
+            var text = await http.GetStringAsync($"http://localhost:{port}/metrics");
+            Assert.Contains("orleans_", text);
+            var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("alerts_webhook_requests_total", StringComparison.Ordinal) && l.Contains("outcome=\"delivered\""));
+            counts.Add(line is null ? 0 : long.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return counts;
+    }
 }

@@ -1,0 +1,27 @@
+using Alerts.Grains.Common;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry.Metrics;
+
+namespace Alerts.Silo.Hosting;
+
+/// <summary>
+/// Prometheus text at <c>http://{Alerts:MetricsHost}:{Alerts:MetricsPort}/metrics</c>: the silo's own
+/// meters (rows read, webhook requests by outcome, permits leased), Orleans' runtime meters and the
+/// webhook's HTTP client. Off when no port is set, so several silos on one host never fight over one.
+/// The host is the name scrapers use (the listener answers only to it): localhost unless set.
+/// </summary>
+public static class SiloMetrics
+{
+    public const string PortSetting = "Alerts:MetricsPort";
+    public const string HostSetting = "Alerts:MetricsHost";
+
+    public static void AddSiloMetrics(this HostApplicationBuilder builder)
+    {
+        if (builder.Configuration.GetValue<int?>(PortSetting) is not (> 0 and var port)) return;
+        builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter(AlertsMetrics.MeterName, "Microsoft.Orleans", "System.Net.Http")
+            .AddPrometheusHttpListener(listener => { listener.Host = builder.Configuration[HostSetting] ?? "localhost"; listener.Port = port; }));
+    }
+}
