@@ -19,6 +19,8 @@ public sealed class BenchCluster : IAsyncDisposable
     public HttpClient Gateway { get; private set; } = null!;
     public HttpClient Notifier { get; private set; } = null!;
     public IReadOnlyList<BenchProcess> Processes => _processes;
+    /// <summary>Each silo's Prometheus port.</summary>
+    public List<int> SiloMetricsPorts { get; } = [];
 
     /// <summary>Set when the run went well: only then is the scratch folder, logs included, deleted.</summary>
     public bool Succeeded { get; set; }
@@ -60,13 +62,17 @@ public sealed class BenchCluster : IAsyncDisposable
             ["Logging__LogLevel__Default"] = "Warning",
         };
         for (var n = 1; n <= options.Silos; n++)
+        {
+            SiloMetricsPorts.Add(FreePort());
             _processes.Add(BenchProcess.StartHost("Silo", $"silo-{n}", Path.Combine(Work, $"silo-{n}.log"), [], new Dictionary<string, string>(cluster)
             {
                 ["Orleans__SiloPort"] = $"{FreePort()}",
+                ["Alerts__MetricsPort"] = $"{SiloMetricsPorts[^1]}",
                 ["Orleans__GatewayPort"] = $"{FreePort()}",
                 ["Alerts__Webhook__Url"] = $"http://127.0.0.1:{notifierPort}/webhook",
                 ["Alerts__Webhook__PermitsPerSecond"] = $"{options.SenderBudget}",
             }));
+        }
         var gatewayPort = FreePort();
         _processes.Add(BenchProcess.StartHost("Gateway", "gateway", Path.Combine(Work, "gateway.log"), ["--urls", $"http://127.0.0.1:{gatewayPort}"], cluster));
         Gateway = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}") };
@@ -90,6 +96,18 @@ public sealed class BenchCluster : IAsyncDisposable
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"the cluster did not come up; logs in {Work}");
             await Task.Delay(500);
         }
+    }
+
+    /// <summary>A counter summed over every silo's <c>/metrics</c>, 0 where a silo has none yet.</summary>
+    public async Task<long> SiloCounterAsync(string series)
+    {
+        using var http = new HttpClient();
+        long sum = 0;
+        foreach (var port in SiloMetricsPorts)
+            foreach (var line in (await http.GetStringAsync($"http://localhost:{port}/metrics")).Split('\n'))
+                if (line.StartsWith(series, StringComparison.Ordinal) && line.Length > series.Length && line[series.Length] is '{' or ' ')
+                    sum += (long)double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        return sum;
     }
 
     public static int FreePort()

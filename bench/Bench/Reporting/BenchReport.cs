@@ -45,6 +45,7 @@ public sealed record BenchReport(DateTimeOffset At, int Cores, BenchOptions Opti
             ("latency p50 / p99", $"{EndToEnd.P50LatencyMs / 1000:N2} s / {EndToEnd.P99LatencyMs / 1000:N2} s (file seen → delivered)", $"{Baseline.P50Ms:N2} ms / {Baseline.P99Ms:N2} ms (request)"),
             ("utilisation of budget", Percent(Utilisation), ""),
             ("utilisation of receiver", Percent(ReceiverUtilisation), ""),
+            ("permits leased / unused", $"{EndToEnd.Permits.Leased:N0} / {EndToEnd.Permits.Unused:N0}", ""),
             ("seconds to 90 % of cap", SecondsTo90Percent?.ToString(CultureInfo.InvariantCulture) ?? "n/a", ""),
             ("peak memory (MiB)", memory, $"notifier {Baseline.NotifierPeakMiB:N0}"),
             ("peak file state", $"{EndToEnd.PeakFileStateBytes:N0} bytes", ""),

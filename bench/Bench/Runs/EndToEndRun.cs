@@ -10,10 +10,13 @@ namespace Alerts.Bench.Runs;
 public sealed record EndToEndResult(
     long Delivered, long DeadLettered, double Seconds, long Requests, long Throttled, long Failed,
     double P50LatencyMs, double P99LatencyMs, long PeakFileStateBytes, IReadOnlyDictionary<string, double> PeakMemoryMiB, int[] PerSecond, long OutputRows,
-    AlertCost Cost)
+    AlertCost Cost, PermitUse Permits)
 {
     public double AlertsPerSecond => Delivered / Seconds;
 }
+
+/// <summary>Permits the silos leased from the cluster budget, and how many of them expired unused.</summary>
+public sealed record PermitUse(long Leased, long Unused);
 
 public static class EndToEndRun
 {
@@ -42,7 +45,8 @@ public static class EndToEndRun
             Delta("received"), Delta("throttled"), Delta("failed"),
             Percentiles.Of(latencies, 0.5), Percentiles.Of(latencies, 0.99), stateBytes,
             cluster.Processes.ToDictionary(p => p.Name, p => p.PeakMemoryMiB()), Percentiles.PerSecond(delivered, discovered),
-            File.ReadLines(Path.Combine(cluster.OutputDir, "alerts.csv")).LongCount(), cost);
+            File.ReadLines(Path.Combine(cluster.OutputDir, "alerts.csv")).LongCount(), cost,
+            new PermitUse(await cluster.SiloCounterAsync("alerts_ratelimit_permits_leased_total"), await cluster.SiloCounterAsync("alerts_ratelimit_permits_unused_total")));
     }
 
     private static async Task<(JsonElement Summary, long PeakStateBytes)> WaitForCompletionAsync(BenchCluster cluster, string fileId, BenchOptions options)

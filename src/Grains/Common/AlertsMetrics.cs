@@ -19,4 +19,7 @@ public static class AlertsMetrics
 
     /// <summary>Permits this silo leased from the cluster-wide rate limiter.</summary>
     public static readonly Counter<long> PermitsLeased = Meter.CreateCounter<long>("alerts.ratelimit.permits_leased");
+
+    /// <summary>Leased permits that expired unused: nothing was waiting to send when they came due.</summary>
+    public static readonly Counter<long> PermitsUnused = Meter.CreateCounter<long>("alerts.ratelimit.permits_unused");
 }

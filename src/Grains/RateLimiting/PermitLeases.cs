@@ -24,6 +24,7 @@ public sealed partial class PermitLeases(
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(1);
+    private const double AskAhead = 0.25; // of a lease period: far more than a lease call takes, even on busy cores
     private readonly SemaphoreSlim _permits = new(0);
     private readonly SemaphoreSlim _hurry = new(0);
     private int _waiting, _used, _answered, _throttled;
@@ -61,26 +62,43 @@ public sealed partial class PermitLeases(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var limiter = grains.GetGrain<IRateLimiterGrain>(webhook.Value.Url);
+        Task<LeaseGrant>? next = null; // asked for before the current lease ends, so that no gap opens between leases
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (Volatile.Read(ref _waiting) == 0 && Volatile.Read(ref _throttled) == 0)
+            if (next is null && Volatile.Read(ref _waiting) == 0 && Volatile.Read(ref _throttled) == 0)
             {
                 await _hurry.WaitAsync(Idle, stoppingToken); // nothing to send: no lease, so busy silos get the whole budget
                 continue;
             }
             try
             {
-                var grant = await limiter.LeaseAsync(TakeReport());
-                AlertsMetrics.PermitsLeased.Add(grant.Permits);
+                var grant = await LeaseAsync(limiter, next);
+                next = null;
                 if (grant.Pause > TimeSpan.Zero) await Task.Delay(grant.Pause, time, stoppingToken);
-                else await SpendAsync(grant, stoppingToken);
+                else next = await SpendAsync(grant, () => limiter.LeaseAsync(TakeReport()), stoppingToken);
             }
             catch (Exception error) when (!stoppingToken.IsCancellationRequested)
             {
+                next = null;
                 LogLeaseFailed(error); // the limiter's silo may have just died; its grain comes back elsewhere
                 await Task.Delay(webhook.Value.RequestTimeout / 10, time, stoppingToken);
             }
         }
+    }
+
+    /// <summary>The lease asked for ahead, unless a 429 came since it was asked for: the limiter must hear of that first.</summary>
+    private async Task<LeaseGrant> LeaseAsync(IRateLimiterGrain limiter, Task<LeaseGrant>? askedAhead)
+    {
+        if (askedAhead is not null)
+        {
+            var grant = await askedAhead;
+            AlertsMetrics.PermitsLeased.Add(grant.Permits);
+            if (Volatile.Read(ref _throttled) == 0) return grant;
+            AlertsMetrics.PermitsUnused.Add(grant.Permits);
+        }
+        var fresh = await limiter.LeaseAsync(TakeReport());
+        AlertsMetrics.PermitsLeased.Add(fresh.Permits);
+        return fresh;
     }
 
     private LeaseRequest TakeReport()
@@ -98,25 +116,35 @@ public sealed partial class PermitLeases(
     }
 
     /// <summary>
-    /// Releases the lease's permits evenly over its period; stops early when a 429 needs reporting. Permits
-    /// nobody takes at once are dropped beyond a small slack: piled up, they would go out later as a burst.
+    /// Releases the lease's permits evenly over its period, and asks for the next lease when
+    /// <see cref="AskAhead"/> of it is left (while there is work), so the next one is at hand when this one
+    /// ends. Stops early when a 429 needs reporting. Permits nobody takes at once are dropped beyond a small
+    /// slack: piled up, they would go out later as a burst.
     /// </summary>
-    private async Task SpendAsync(LeaseGrant grant, CancellationToken stoppingToken)
+    /// <returns>The next lease, if it was asked for.</returns>
+    private async Task<Task<LeaseGrant>?> SpendAsync(LeaseGrant grant, Func<Task<LeaseGrant>> askNext, CancellationToken stoppingToken)
     {
         var start = time.GetTimestamp();
         var slack = Math.Max(1, grant.Permits / 20);
         var released = 0;
+        Task<LeaseGrant>? next = null;
         while (true)
         {
             var elapsed = time.GetElapsedTime(start);
             var due = elapsed >= grant.Period ? grant.Permits : (int)(grant.Permits * (elapsed / grant.Period));
             var room = Math.Min(due - released, slack - _permits.CurrentCount);
             if (room > 0) _permits.Release(room);
+            AlertsMetrics.PermitsUnused.Add(due - released - Math.Max(0, room));
             released = due;
-            if (elapsed >= grant.Period || Volatile.Read(ref _throttled) > 0) break;
+            if (Volatile.Read(ref _throttled) > 0) break;
+            if (next is null && grant.Period - elapsed <= AskAhead * grant.Period && Volatile.Read(ref _waiting) > 0) next = askNext();
+            if (elapsed >= grant.Period) break;
             await Task.Delay(Tick, time, stoppingToken);
         }
-        while (_permits.Wait(0)) { } // unspent: expired with the lease
+        var expired = grant.Permits - released; // a 429 ended the lease early
+        while (_permits.Wait(0)) expired++; // released but not taken: expired with the lease
+        AlertsMetrics.PermitsUnused.Add(expired);
+        return next;
     }
 
     private void Hurry()

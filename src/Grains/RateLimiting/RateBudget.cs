@@ -16,10 +16,12 @@ public sealed class RateBudget
     private static readonly TimeSpan DefaultPause = TimeSpan.FromSeconds(1);
     private const double MinRate = 1;
     private const double LimitedBelow = 0.9;
+    private const double MakeUpAtMost = 1.1; // lease periods
     private readonly RateLimitOptions _options;
     private readonly Queue<(DateTimeOffset At, int Count)> _answered = new();
     private readonly Dictionary<string, DateTimeOffset> _lastLease = [];
     private readonly Dictionary<string, long> _granted = [];
+    private readonly Dictionary<string, double> _carried = [];
     private int _answeredInWindow;
     private double _tokens;
     private double _stepBase;
@@ -50,7 +52,11 @@ public sealed class RateBudget
         _lastLease[request.SiloId] = now;
         if (now < _pausedUntil) return new LeaseGrant(0, _options.LeasePeriod, _pausedUntil - now);
         Refill(now);
-        var permits = (int)Math.Max(0, Math.Min(Math.Min(request.Wanted, Math.Floor(_tokens)), Share(sinceLast, now)));
+        var share = Share(sinceLast, now) + _carried.GetValueOrDefault(request.SiloId);
+        var permits = (int)Math.Max(0, Math.Floor(Math.Min(Math.Min(request.Wanted, _tokens), share)));
+        // Whole permits only: the fraction of a share is carried to the silo's next lease, never rounded up
+        // (rounding up 19.5 to 20 five times a second turned a rate of 95 into 100).
+        _carried[request.SiloId] = permits < request.Wanted && permits < Math.Floor(_tokens) ? share - permits : 0;
         _tokens -= permits;
         _granted[request.SiloId] = _granted.GetValueOrDefault(request.SiloId) + permits;
         return new LeaseGrant(permits, _options.LeasePeriod, TimeSpan.Zero);
@@ -58,12 +64,18 @@ public sealed class RateBudget
 
     public RateLimiterStats Stats() => new() { Rate = Rate, Ceiling = Ceiling, Granted = new Dictionary<string, long>(_granted), Cuts = Cuts };
 
-    // A silo's fair part of what the rate yields over the time since its last lease (a late caller is not short-changed).
+    // A silo's fair part of what the rate yields over the time since its last lease. A silo that asked
+    // late gets a little more for the time it lost, but little: what it makes up lands in the receiver's
+    // next second on top of that second's share (holders ask ahead, so this is rare).
     private double Share(TimeSpan sinceLast, DateTimeOffset now)
     {
-        foreach (var silo in _lastLease.Where(s => now - s.Value > Window).Select(s => s.Key).ToList()) _lastLease.Remove(silo);
-        var period = Math.Clamp(sinceLast.TotalSeconds, _options.LeasePeriod.TotalSeconds, 2 * _options.LeasePeriod.TotalSeconds);
-        return Math.Ceiling(Rate * period / _lastLease.Count);
+        foreach (var silo in _lastLease.Where(s => now - s.Value > Window).Select(s => s.Key).ToList())
+        {
+            _lastLease.Remove(silo);
+            _carried.Remove(silo);
+        }
+        var period = Math.Min(sinceLast.TotalSeconds, MakeUpAtMost * _options.LeasePeriod.TotalSeconds);
+        return Rate * period / _lastLease.Count;
     }
 
     private void Observe(LeaseRequest request, DateTimeOffset now)
