@@ -118,14 +118,16 @@ public sealed partial class PermitLeases(
     /// <summary>
     /// Releases the lease's permits evenly over its period, and asks for the next lease when
     /// <see cref="AskAhead"/> of it is left (while there is work), so the next one is at hand when this one
-    /// ends. Stops early when a 429 needs reporting. Permits nobody takes at once are dropped beyond a small
-    /// slack: piled up, they would go out later as a burst.
+    /// ends. Stops early when a 429 needs reporting. Permits nobody takes at once are dropped beyond a slack
+    /// of an eighth of the lease: piled up without bound they would go out later as a burst, while the slack
+    /// lets the silo catch up after a stall (a GC pause, a late timer). At 5,000/s a twentieth left 3 % of
+    /// the leased permits unused, an eighth 0.9 %; it adds at most 2.5 % to any second the receiver sees.
     /// </summary>
     /// <returns>The next lease, if it was asked for.</returns>
     private async Task<Task<LeaseGrant>?> SpendAsync(LeaseGrant grant, Func<Task<LeaseGrant>> askNext, CancellationToken stoppingToken)
     {
         var start = time.GetTimestamp();
-        var slack = Math.Max(1, grant.Permits / 20);
+        var slack = Math.Max(1, grant.Permits / 8);
         var released = 0;
         Task<LeaseGrant>? next = null;
         while (true)

@@ -27,6 +27,29 @@ public sealed class RateBudgetTests
     }
 
     [Fact]
+    public void A_rate_that_is_not_whole_permits_per_lease_is_granted_exactly_never_rounded_up()
+    {
+        var budget = Budget(95); // 19.475 permits per 205 ms lease
+
+        var total = LeaseEvery(budget, TimeSpan.FromMilliseconds(205), TimeSpan.FromSeconds(20.5), "a"); // 100 leases
+
+        var owed = 95 * (0.2 + 99 * 0.205); // a first lease is one period's worth
+        Assert.InRange(total, owed - 1, owed); // rounding each lease up to 20 would have granted 1,999
+    }
+
+    [Fact]
+    public void A_late_lease_makes_up_at_most_a_tenth_of_a_period()
+    {
+        var budget = Budget(1_000);
+        Lease(budget, "a");
+
+        _clock.Advance(3 * Period); // the silo stalled for two periods
+        var late = Lease(budget, "a");
+
+        Assert.Equal(220, late.Permits); // 1.1 periods' worth, not 600: the receiver would see it on top of its next second
+    }
+
+    [Fact]
     public void Grants_never_exceed_the_rate_over_time_plus_the_burst_however_silos_ask()
     {
         var budget = Budget(2_000);
