@@ -2,7 +2,8 @@
 # make bench: the bench tool (bench/Bench) starts its own Redis, notifier, SILOS silos and gateway,
 # sends one generated file of ROWS rows end to end, then the same rows from a plain HttpClient loop
 # to a fresh notifier; prints a table and writes JSON and an SVG chart to bench/results/.
-#   ROWS (100000)  USERS (20000)  SILOS (1)  RATE: the send budget, 0 = none (0)
+#   ROWS (100000, or 20 s at the lower of RATE and RECEIVER_RATE when one is set)  USERS (20000)
+#   SILOS (1)  RATE: the send budget, 0 = none (0)
 #   RECEIVER_RATE: the notifier's limit, 0 = none (0)  CONCURRENCY: baseline workers (64)
 #   SCALE=1: instead of the baseline, the same file through one silo and through SILOS (2 when
 #   not set), RUNS times (3) back to back; prints each run, the medians and the ratio.
@@ -13,6 +14,6 @@ command -v redis-server >/dev/null || {
 }
 [ -n "${SCALE:-}" ] && SILOS=${SILOS:-2}
 exec dotnet "$ROOT/bench/Bench/bin/$CONFIG/net10.0/Alerts.Bench.dll" \
-  --rows "${ROWS:-100000}" --users "${USERS:-20000}" --silos "${SILOS:-1}" \
+  ${ROWS:+--rows "$ROWS"} --users "${USERS:-20000}" --silos "${SILOS:-1}" \
   --rate "${RATE:-0}" --receiver-rate "${RECEIVER_RATE:-0}" --concurrency "${CONCURRENCY:-64}" \
   --runs "${RUNS:-3}" ${SCALE:+--scale}

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Alerts.Bench;
 
 /// <summary>
-/// Command line: <c>--rows 100000 --users 20000 --silos 1 --rate 0 --receiver-rate 0 --concurrency 64 --out bench/results</c>,
+/// Command line (rows default to 20 s at the lower limit when one is set): <c>--rows 100000 --users 20000 --silos 1 --rate 0 --receiver-rate 0 --concurrency 64 --out bench/results</c>,
 /// and <c>--scale --runs 3</c> to compare one silo with <c>--silos</c> silos instead of running the baseline.
 /// A rate of 0 means no limit (a budget far above what one box can send).
 /// </summary>
@@ -22,12 +22,14 @@ public sealed record BenchOptions(int Rows, int Users, int Silos, double Rate, d
             return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
         }
 
+        var rate = double.Parse(Value("--rate", "0"), CultureInfo.InvariantCulture);
+        var receiverRate = double.Parse(Value("--receiver-rate", "0"), CultureInfo.InvariantCulture);
         var options = new BenchOptions(
-            int.Parse(Value("--rows", "100000"), CultureInfo.InvariantCulture),
+            int.Parse(Value("--rows", $"{DefaultRows(rate, receiverRate)}"), CultureInfo.InvariantCulture),
             int.Parse(Value("--users", "20000"), CultureInfo.InvariantCulture),
             int.Parse(Value("--silos", "1"), CultureInfo.InvariantCulture),
-            double.Parse(Value("--rate", "0"), CultureInfo.InvariantCulture),
-            double.Parse(Value("--receiver-rate", "0"), CultureInfo.InvariantCulture),
+            rate,
+            receiverRate,
             int.Parse(Value("--concurrency", "64"), CultureInfo.InvariantCulture),
             Value("--out", Path.Combine(RepoPaths.Root, "bench", "results")),
             args.Contains("--scale"),
@@ -36,5 +38,12 @@ public sealed record BenchOptions(int Rows, int Users, int Silos, double Rate, d
             throw new ArgumentException("--rows, --users, --silos, --concurrency and --runs must be > 0");
         if (options.Scale && options.Silos < 2) throw new ArgumentException("--scale compares one silo with --silos silos: give --silos 2 or more");
         return options;
+    }
+
+    /// <summary>100,000 rows, or 20 seconds' worth at the lower of the limits set.</summary>
+    private static int DefaultRows(double rate, double receiverRate)
+    {
+        var limits = new[] { rate, receiverRate }.Where(r => r > 0).ToList();
+        return limits.Count == 0 ? 100_000 : (int)Math.Ceiling(20 * limits.Min());
     }
 }
