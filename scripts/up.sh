@@ -23,6 +23,18 @@ ensure_redis() {
   echo "started redis on port $REDIS_PORT (AOF in ${DATA#$ROOT/}/redis)"
 }
 
+# A process already on the notifier's or gateway's port (another checkout's, say) would answer in
+# place of ours and quietly take its alerts: refuse instead.
+ensure_free() {
+  local what=$1 port=${2##*:} setting=$3
+  if port_in_use "$port"; then
+    echo "$what port $port is already in use (another make up?): stop that process or set $setting" >&2
+    exit 1
+  fi
+}
+
+ensure_free "the notifier's" "$NOTIFIER_URL" NOTIFIER_URL
+ensure_free "the gateway's" "$GATEWAY_URL" GATEWAY_URL
 ensure_redis
 start notifier "$LOGS/notifier.log" dotnet "$(dll Notifier)" --urls "$NOTIFIER_URL"
 "$ROOT/scripts/silo.sh"
