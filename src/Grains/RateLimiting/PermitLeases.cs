@@ -134,9 +134,9 @@ public sealed partial class PermitLeases(
         {
             var elapsed = time.GetElapsedTime(start);
             var due = elapsed >= grant.Period ? grant.Permits : (int)(grant.Permits * (elapsed / grant.Period));
-            var room = Math.Min(due - released, slack - _permits.CurrentCount);
+            var room = Math.Max(0, Math.Min(due - released, slack - _permits.CurrentCount));
             if (room > 0) _permits.Release(room);
-            AlertsMetrics.PermitsUnused.Add(due - released - Math.Max(0, room));
+            if (room < due - released) AlertsMetrics.PermitsUnused.Add(due - released - room);
             released = due;
             if (Volatile.Read(ref _throttled) > 0) break;
             if (next is null && grant.Period - elapsed <= AskAhead * grant.Period && Volatile.Read(ref _waiting) > 0) next = askNext();
@@ -145,7 +145,7 @@ public sealed partial class PermitLeases(
         }
         var expired = grant.Permits - released; // a 429 ended the lease early
         while (_permits.Wait(0)) expired++; // released but not taken: expired with the lease
-        AlertsMetrics.PermitsUnused.Add(expired);
+        if (expired > 0) AlertsMetrics.PermitsUnused.Add(expired);
         return next;
     }
 

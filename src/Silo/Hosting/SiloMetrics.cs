@@ -14,8 +14,8 @@ namespace Alerts.Silo.Hosting;
 /// </summary>
 public static class SiloMetrics
 {
-    public const string PortSetting = "Alerts:MetricsPort";
-    public const string HostSetting = "Alerts:MetricsHost";
+    private const string PortSetting = "Alerts:MetricsPort";
+    private const string HostSetting = "Alerts:MetricsHost";
 
     public static void AddSiloMetrics(this HostApplicationBuilder builder)
     {
