@@ -66,11 +66,7 @@ public sealed partial class FileGrain(
         if (Unreadable(source.Path) is { } reason) Fail(reason);
         await Writer.SaveAsync();
         await GrainFactory.GetGrain<IFileRegistryGrain>(0).RegisterAsync(new FileEntry(FileId, State.Name, State.DiscoveredAt));
-        if (State.IsActive)
-        {
-            await this.RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
-            StartHeartbeat();
-        }
+        if (State.IsActive) await ResumeAsync();
         return Summary();
     }
 
@@ -91,8 +87,7 @@ public sealed partial class FileGrain(
         if (requeued == 0) return 0;
         LogRetrying(FileId, requeued, State.RetryRound);
         await Writer.SaveAsync();
-        await this.RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
-        StartHeartbeat(); // its first tick dispatches them: this activation has not sent them
+        await ResumeAsync(); // the heartbeat's first tick dispatches them: this activation has not sent them
         return requeued;
     }
 
@@ -113,6 +108,13 @@ public sealed partial class FileGrain(
     }
 
     private FileSummary Summary() => FileSummaries.From(FileId, State, time.GetUtcNow());
+
+    /// <summary>The reminder brings the file back after a crash; the heartbeat pumps it while it is active.</summary>
+    private async Task ResumeAsync()
+    {
+        await this.RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        StartHeartbeat();
+    }
 
     private void StartHeartbeat() => _heartbeat ??= this.RegisterGrainTimer(
         HeartbeatAsync, new GrainTimerCreationOptions(TimeSpan.Zero, HeartbeatPeriod) { Interleave = true, KeepAlive = true });
