@@ -8,10 +8,7 @@
 #   SCALE=1: instead of the baseline, the same file through one silo and through SILOS (2 when
 #   not set), RUNS times (3) back to back; prints each run, the medians and the ratio.
 source "$(dirname "$0")/lib.sh"
-command -v redis-server >/dev/null || {
-  echo "installing redis-server with apt-get"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
-}
+install_redis
 [ -n "${SCALE:-}" ] && SILOS=${SILOS:-2}
 exec dotnet "$ROOT/bench/Bench/bin/$CONFIG/net10.0/Alerts.Bench.dll" \
   ${ROWS:+--rows "$ROWS"} --users "${USERS:-20000}" --silos "${SILOS:-1}" \

@@ -36,3 +36,15 @@ wait_for() {
   echo "timed out after ${seconds}s waiting for $what" >&2
   return 1
 }
+
+# install_redis: installs redis-server with apt-get when it is missing (make up and make test both need it)
+install_redis() {
+  command -v redis-server >/dev/null && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing redis-server with apt-get"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  else
+    echo "redis-server is missing: install it (Debian: sudo apt-get install redis-server) or set ConnectionStrings__Redis" >&2
+    exit 1
+  fi
+}

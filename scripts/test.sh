@@ -2,6 +2,7 @@
 # Runs every test and ends with one plain line: "N passed, N failed".
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
+install_redis # the integration tests start real redis-server processes
 out=$(mktemp)
 set +e
 dotnet test Alerts.sln -c "$CONFIG" -nologo --blame-hang-timeout 5m 2>&1 | tee "$out"

@@ -7,15 +7,7 @@ ensure_redis() {
     echo "Redis already answers on port $REDIS_PORT: using it"
     return
   fi
-  if ! command -v redis-server >/dev/null; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-      echo "installing redis-server with apt-get"
-      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
-    else
-      echo "redis-server is missing: install it (Debian: sudo apt-get install redis-server) or set ConnectionStrings__Redis" >&2
-      exit 1
-    fi
-  fi
+  install_redis
   mkdir -p "$DATA/redis"
   redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --dir "$DATA/redis" --appendonly yes \
     --daemonize yes --pidfile "$RUN/redis.pid" --logfile "$LOGS/redis.log"
