@@ -7,17 +7,32 @@ public sealed record LeaseRequest
     [Id(0)] public required string SiloId { get; init; }
     /// <summary>Permits the silo could use in the next lease period.</summary>
     [Id(1)] public int Wanted { get; init; }
-    /// <summary>Requests answered other than 429 since the last lease.</summary>
+    /// <summary>Requests answered other than 429 since the last lease (transient failures included).</summary>
     [Id(2)] public int Answered { get; init; }
     /// <summary>Requests answered 429 since the last lease.</summary>
     [Id(3)] public int Throttled { get; init; }
     /// <summary>The longest Retry-After among those 429s.</summary>
     [Id(4)] public TimeSpan? RetryAfter { get; init; }
+    /// <summary>Requests this silo sent in the last second, whatever came of them.</summary>
+    [Id(5)] public int SentLastSecond { get; init; }
+    /// <summary>Requests the receiver let through (any answer but 429) in the last second: what its limit allowed.</summary>
+    [Id(6)] public int PassedLastSecond { get; init; }
+    /// <summary>Transient failures (no answer, 408, 5xx) since the last lease.</summary>
+    [Id(7)] public int Failed { get; init; }
+    /// <summary>When the latest request answered 429 since the last lease was sent: 429s to requests sent before a pause began are old news.</summary>
+    [Id(8)] public DateTimeOffset? LastThrottledSentAt { get; init; }
 }
 
-/// <summary>Permits to spend evenly over <see cref="Period"/>; none, and a pause, while the receiver is throttling.</summary>
+/// <summary>
+/// Permits to spend evenly over <see cref="Period"/>; none, and a pause, while the receiver is throttling.
+/// <see cref="EndpointDown"/>: the webhook's circuit is open; failures now cost alerts no attempts.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("alerts.LeaseGrant")]
-public sealed record LeaseGrant([property: Id(0)] int Permits, [property: Id(1)] TimeSpan Period, [property: Id(2)] TimeSpan Pause);
+public sealed record LeaseGrant(
+    [property: Id(0)] int Permits,
+    [property: Id(1)] TimeSpan Period,
+    [property: Id(2)] TimeSpan Pause,
+    [property: Id(3)] bool EndpointDown = false);
 
 /// <summary>The limiter's state, for tests and operators.</summary>
 [GenerateSerializer, Immutable, Alias("alerts.RateLimiterStats")]
@@ -31,4 +46,6 @@ public sealed record RateLimiterStats
     [Id(2)] public IReadOnlyDictionary<string, long> Granted { get; init; } = new Dictionary<string, long>();
     /// <summary>How many times the rate was cut.</summary>
     [Id(3)] public int Cuts { get; init; }
+    /// <summary>Whether the webhook's circuit is open (the endpoint is failing as a whole).</summary>
+    [Id(4)] public bool EndpointDown { get; init; }
 }

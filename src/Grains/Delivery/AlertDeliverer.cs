@@ -14,6 +14,7 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
 {
     private static readonly KeyValuePair<string, object?>[] OutcomeTags =
         [.. Enum.GetValues<RetryAction>().Select(action => new KeyValuePair<string, object?>("outcome", action.ToString().ToLowerInvariant()))];
+    private static readonly KeyValuePair<string, object?> EndpointDownTag = new("outcome", "endpoint_down");
     private readonly RetryPolicy _policy = new(options.Value);
 
     /// <param name="alert">The alert.</param>
@@ -25,8 +26,15 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
         while (true)
         {
             await permits.WaitAsync(cancellationToken);
+            var sentAt = time.GetUtcNow();
             var result = await sender.SendAsync(alert, cancellationToken);
-            permits.Report(result);
+            permits.Report(result, sentAt);
+            if (RetryPolicy.IsTransient(result.Status) && permits.EndpointDown)
+            {
+                // The endpoint is down, not this alert: wait for the circuit's probe or its closing, no attempt spent.
+                AlertsMetrics.WebhookRequests.Add(1, EndpointDownTag);
+                continue;
+            }
             var attempts = result.Status == 429 ? attemptsBefore : attemptsBefore + 1;
             var now = time.GetUtcNow();
             var decision = _policy.Decide(result, attempts, now - firstAttemptAt, Random.Shared.NextDouble());

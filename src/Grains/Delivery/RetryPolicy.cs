@@ -15,7 +15,10 @@ public enum RetryAction
 
 public readonly record struct RetryDecision(RetryAction Action, TimeSpan Delay);
 
-/// <summary>The retry policy of DESIGN §2: which answers are final, and how long to wait before the next try.</summary>
+/// <summary>
+/// The retry policy: 2xx delivered; 429 waits (no attempt used); no answer, 408 and 5xx back off and try
+/// again until the attempts or the give-up time run out; 3xx and other 4xx are dead letters at once.
+/// </summary>
 public sealed class RetryPolicy(WebhookOptions options)
 {
     /// <param name="result">The attempt's result.</param>
@@ -39,6 +42,6 @@ public sealed class RetryPolicy(WebhookOptions options)
         return TimeSpan.FromTicks((long)Math.Min(ticks * (0.5 + jitter), options.MaxBackoff.Ticks));
     }
 
-    // No status: timeout or connection error.
-    private static bool IsTransient(int? status) => status is null or 408 or >= 500;
+    /// <summary>No status (a timeout or connection error), 408 or 5xx: worth trying again.</summary>
+    public static bool IsTransient(int? status) => status is null or 408 or >= 500;
 }

@@ -1,15 +1,24 @@
 using System.Net.Http.Headers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Alerts.Grains.Hosting;
 using Alerts.Grains.Interfaces.Model;
+using Microsoft.Extensions.Options;
 
 namespace Alerts.Grains.Delivery;
 
-/// <summary>POSTs one alert to the webhook, signed when a secret is set, and reports what came back; never throws for HTTP failures.</summary>
-public sealed class WebhookSender(IHttpClientFactory clients, WebhookSigner signer)
+/// <summary>
+/// POSTs one alert to the webhook, signed when a secret is set, and reports what came back; never throws
+/// for HTTP failures. Redirects are not followed (the client is built without them): a 3xx is reported
+/// with its Location. Only the headers and a small sample of an error's body are read, whatever the
+/// receiver sends, and Retry-After comes back already bounded.
+/// </summary>
+public sealed class WebhookSender(IHttpClientFactory clients, WebhookSigner signer, IOptions<WebhookOptions> options, TimeProvider time)
 {
     public const string ClientName = "webhook";
-    private const int MaxErrorBody = 512;
+    /// <summary>The most of an error answer's body read and kept; the rest is never read.</summary>
+    public const int MaxErrorSample = 4096;
 
     public async Task<WebhookResult> SendAsync(Alert alert, CancellationToken cancellationToken = default)
     {
@@ -20,14 +29,19 @@ public sealed class WebhookSender(IHttpClientFactory clients, WebhookSigner sign
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json", "utf-8");
         request.Headers.Add("Idempotency-Key", alert.AlertId);
         signer.Sign(request, alert.AlertId, body);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(options.Value.RequestTimeout); // covers the error sample too, which a receiver may trickle
         try
         {
-            using var response = await client.SendAsync(request, cancellationToken);
-            if (response.IsSuccessStatusCode) return new WebhookResult((int)response.StatusCode, null, null);
-            var answer = await response.Content.ReadAsStringAsync(cancellationToken);
-            return new WebhookResult((int)response.StatusCode, Truncate(answer), RetryAfter(response.Headers.RetryAfter));
+            // Disposing the response unread closes its connection rather than draining a huge or endless body.
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            var status = (int)response.StatusCode;
+            if (response.IsSuccessStatusCode) return new WebhookResult(status, null, null);
+            if (status is >= 300 and < 400) return new WebhookResult(status, RedirectError(status, response.Headers.Location), null);
+            var sample = await ReadSampleAsync(response.Content, deadline.Token);
+            return new WebhookResult(status, sample, status == 429 ? BoundedRetryAfter(response.Headers.RetryAfter) : null);
         }
-        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             return new WebhookResult(null, "timeout", null);
         }
@@ -37,14 +51,35 @@ public sealed class WebhookSender(IHttpClientFactory clients, WebhookSigner sign
         }
     }
 
-    private static TimeSpan? RetryAfter(RetryConditionHeaderValue? header) => header switch
-    {
-        { Delta: { } delta } => delta,
-        { Date: { } date } => date - DateTimeOffset.UtcNow,
-        _ => null,
-    };
+    private static string RedirectError(int status, Uri? location) =>
+        $"HTTP {status}: redirect to {location?.ToString() ?? "(no Location)"} not followed; set {WebhookOptions.Section}:Url to the address that answers";
 
-    private static string Truncate(string body) => body.Length <= MaxErrorBody ? body : body[..MaxErrorBody];
+    /// <summary>Up to <see cref="MaxErrorSample"/> bytes of the body, as text.</summary>
+    private static async Task<string> ReadSampleAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[MaxErrorSample];
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken);
+        var filled = 0;
+        int read;
+        while (filled < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken)) > 0) filled += read;
+        return Encoding.UTF8.GetString(buffer, 0, filled);
+    }
+
+    /// <summary>
+    /// Retry-After between zero and <see cref="WebhookOptions.MaxRetryAfter"/>; null (the default pause) for a
+    /// date in the past or a value that does not parse. An absurd value must not stop the cluster.
+    /// </summary>
+    private TimeSpan? BoundedRetryAfter(RetryConditionHeaderValue? header)
+    {
+        var wait = header switch
+        {
+            { Delta: { } delta } => delta,
+            { Date: { } date } => date - time.GetUtcNow(),
+            _ => (TimeSpan?)null,
+        };
+        if (wait is null || wait < TimeSpan.Zero) return null;
+        return wait > options.Value.MaxRetryAfter ? options.Value.MaxRetryAfter : wait;
+    }
 }
 
 /// <summary>The webhook's request body.</summary>

@@ -18,6 +18,7 @@ public static class SiloServicesExtensions
         services.AddCheckedOptions<FileProcessingOptions>(configuration, FileProcessingOptions.Section, o => o.Validate());
         services.AddCheckedOptions<WebhookOptions>(configuration, WebhookOptions.Section, o => o.Validate());
         services.AddCheckedOptions<RateLimitOptions>(configuration, RateLimitOptions.Section, o => o.Validate());
+        services.AddCheckedOptions<CircuitOptions>(configuration, CircuitOptions.Section, o => o.Validate());
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddHttpClient(WebhookSender.ClientName, (sp, client) =>
@@ -30,6 +31,7 @@ public static class SiloServicesExtensions
             {
                 MaxConnectionsPerServer = sp.GetRequiredService<IOptions<WebhookOptions>>().Value.MaxConnections,
                 PooledConnectionLifetime = TimeSpan.FromMinutes(2),
+                AllowAutoRedirect = false, // a redirect would carry the alert, signature and key to another host
             });
         services.AddSingleton<WebhookSigner>();
         services.AddSingleton<WebhookSender>();

@@ -32,8 +32,11 @@ public sealed class WebhookOptions
     /// <summary>After this long since the first attempt a failing alert is dead-lettered (default 24 h).</summary>
     public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>Pause after a 429 that carries no Retry-After (default 1 s).</summary>
+    /// <summary>Pause after a 429 that carries no usable Retry-After: none, garbage, or a date in the past (default 1 s).</summary>
     public TimeSpan ThrottlePause { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest Retry-After honoured; longer ones are cut to it (default 60 s).</summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
 
     private const string KeyPrefix = "whsec_";
 
@@ -52,6 +55,7 @@ public sealed class WebhookOptions
         if (MaxConnections <= 0) yield return $"{Section}:MaxConnections must be > 0";
         if (MaxAttempts <= 0) yield return $"{Section}:MaxAttempts must be > 0";
         if (ThrottlePause <= TimeSpan.Zero) yield return $"{Section}:ThrottlePause must be > 0";
+        if (MaxRetryAfter < TimeSpan.Zero || MaxRetryAfter > TimeSpan.FromHours(1)) yield return $"{Section}:MaxRetryAfter must be between 0 and 1 hour";
         if (GiveUpAfter <= TimeSpan.Zero) yield return $"{Section}:GiveUpAfter must be > 0";
         if (InitialBackoff <= TimeSpan.Zero || MaxBackoff < InitialBackoff) yield return $"{Section}:InitialBackoff must be > 0 and <= MaxBackoff";
     }

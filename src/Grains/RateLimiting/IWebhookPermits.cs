@@ -8,6 +8,9 @@ public interface IWebhookPermits
     /// <summary>Waits for a permit to send one request.</summary>
     ValueTask WaitAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Reports a request's result; a 429 slows everyone down.</summary>
-    void Report(WebhookResult result);
+    /// <summary>Reports a request's result and when it was sent; a 429 slows everyone down.</summary>
+    void Report(WebhookResult result, DateTimeOffset sentAt);
+
+    /// <summary>The webhook is failing as a whole (its circuit is open): a failure now costs an alert no attempt.</summary>
+    bool EndpointDown { get; }
 }

@@ -27,8 +27,12 @@ public sealed partial class PermitLeases(
     private const double AskAhead = 0.25; // of a lease period: far more than a lease call takes, even on busy cores
     private readonly SemaphoreSlim _permits = new(0);
     private readonly SemaphoreSlim _hurry = new(0);
-    private int _waiting, _used, _answered, _throttled;
-    private long _retryAfterTicks;
+    private readonly SlidingCount _sent = new(time), _passed = new(time);
+    private int _waiting, _used, _answered, _throttled, _failed;
+    private long _retryAfterTicks, _lastThrottledSentAtTicks;
+    private volatile bool _endpointDown;
+
+    public bool EndpointDown => _endpointDown;
 
     public async ValueTask WaitAsync(CancellationToken cancellationToken = default)
     {
@@ -44,19 +48,29 @@ public sealed partial class PermitLeases(
         }
     }
 
-    // A 429 is reported at once; other results with the next lease.
-    public void Report(WebhookResult result)
+    // A 429 is reported at once, and so is any result while the circuit is open (it may be the probe's);
+    // other results with the next lease.
+    public void Report(WebhookResult result, DateTimeOffset sentAt)
     {
+        _sent.Add();
         if (result.Status != 429)
         {
+            if (result.Status is not null) _passed.Add();
+            if (RetryPolicy.IsTransient(result.Status)) Interlocked.Increment(ref _failed);
             Interlocked.Increment(ref _answered);
+            if (_endpointDown) Hurry();
             return;
         }
-        var retryAfter = (result.RetryAfter ?? TimeSpan.Zero).Ticks;
-        long seen;
-        while (retryAfter > (seen = Interlocked.Read(ref _retryAfterTicks)) && Interlocked.CompareExchange(ref _retryAfterTicks, retryAfter, seen) != seen) { }
+        RaiseTo(ref _retryAfterTicks, (result.RetryAfter ?? TimeSpan.Zero).Ticks);
+        RaiseTo(ref _lastThrottledSentAtTicks, sentAt.UtcTicks);
         Interlocked.Increment(ref _throttled);
         Hurry();
+    }
+
+    private static void RaiseTo(ref long field, long value)
+    {
+        long seen;
+        while (value > (seen = Interlocked.Read(ref field)) && Interlocked.CompareExchange(ref field, value, seen) != seen) { }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -74,6 +88,7 @@ public sealed partial class PermitLeases(
             {
                 var grant = await LeaseAsync(limiter, next);
                 next = null;
+                _endpointDown = grant.EndpointDown;
                 if (grant.Pause > TimeSpan.Zero) await Task.Delay(grant.Pause, time, stoppingToken);
                 else next = await SpendAsync(grant, () => limiter.LeaseAsync(TakeReport()), stoppingToken);
             }
@@ -105,13 +120,18 @@ public sealed partial class PermitLeases(
     {
         var used = Interlocked.Exchange(ref _used, 0);
         var retryAfter = Interlocked.Exchange(ref _retryAfterTicks, 0);
+        var throttledSentAt = Interlocked.Exchange(ref _lastThrottledSentAtTicks, 0);
         return new LeaseRequest
         {
             SiloId = silo.SiloAddress.ToString(),
             Wanted = 2 * (used + Volatile.Read(ref _waiting)) + 1,
             Answered = Interlocked.Exchange(ref _answered, 0),
             Throttled = Interlocked.Exchange(ref _throttled, 0),
+            Failed = Interlocked.Exchange(ref _failed, 0),
             RetryAfter = retryAfter > 0 ? TimeSpan.FromTicks(retryAfter) : null,
+            LastThrottledSentAt = throttledSentAt > 0 ? new DateTimeOffset(throttledSentAt, TimeSpan.Zero) : null,
+            SentLastSecond = _sent.LastSecond(),
+            PassedLastSecond = _passed.LastSecond(),
         };
     }
 

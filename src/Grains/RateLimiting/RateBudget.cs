@@ -6,33 +6,33 @@ namespace Alerts.Grains.RateLimiting;
 /// <summary>
 /// The arithmetic of a cluster-wide send budget, apart from any grain so that it can be tested on a
 /// fake clock: a token bucket at an adaptive rate, split evenly among the silos asking for it.
-/// On a 429 the rate becomes a fraction of what the receiver accepted in the last second (its limit,
-/// measured) and the budget pauses for Retry-After; then it grows again, holds just under the
-/// measured limit, and after a quiet spell probes past it (AIMD).
+/// A 429 pauses everyone for its Retry-After. It teaches the receiver's limit only when we were sending
+/// near our rate in the second before it: then the limit is what the receiver let through in that second,
+/// and the rate is held just under it until a probe past it. A 429 at light traffic (another client, a
+/// blip) only trims the rate. The rate never falls below a floor, and climbs back multiplicatively.
 /// </summary>
 public sealed class RateBudget
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan DefaultPause = TimeSpan.FromSeconds(1);
-    private const double MinRate = 1;
-    private const double LimitedBelow = 0.9;
+    private static readonly TimeSpan ShortestEvidence = TimeSpan.FromMilliseconds(100);
+    private const double NearRate = 0.5; // of the rate: a second sent slower than this says nothing of the receiver's limit
     private const double MakeUpAtMost = 1.1; // lease periods
     private readonly RateLimitOptions _options;
-    private readonly Queue<(DateTimeOffset At, int Count)> _answered = new();
+    private readonly Dictionary<string, (DateTimeOffset At, int Sent, int Passed)> _lastSecond = [];
     private readonly Dictionary<string, DateTimeOffset> _lastLease = [];
     private readonly Dictionary<string, long> _granted = [];
     private readonly Dictionary<string, double> _carried = [];
-    private int _answeredInWindow;
     private double _tokens;
-    private double _stepBase;
+    private double _rateAtCut;
     private DateTimeOffset _refilledAt;
-    private DateTimeOffset _pausedUntil = DateTimeOffset.MinValue;
-    private DateTimeOffset _lastCutAt = DateTimeOffset.MinValue;
+    private DateTimeOffset _pausedFrom = DateTimeOffset.MinValue, _pausedUntil = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastCutAt = DateTimeOffset.MinValue, _settleUntil = DateTimeOffset.MinValue;
 
     public RateBudget(RateLimitOptions options, DateTimeOffset now)
     {
         _options = options;
-        Rate = _stepBase = options.PermitsPerSecond;
+        Rate = options.PermitsPerSecond;
         _tokens = options.EffectiveBurst;
         _refilledAt = now;
     }
@@ -40,10 +40,13 @@ public sealed class RateBudget
     /// <summary>Permits per second granted now.</summary>
     public double Rate { get; private set; }
 
-    /// <summary>The receiver's limit measured at the last 429, while it is held under.</summary>
+    /// <summary>The receiver's limit as learned at the last 429 sent near our rate, while it is held under.</summary>
     public double? Ceiling { get; private set; }
 
     public int Cuts { get; private set; }
+
+    /// <summary>The lowest the rate is ever cut to.</summary>
+    public double Floor => Math.Min(_options.PermitsPerSecond, Math.Max(1, _options.FloorShare * _options.PermitsPerSecond));
 
     public LeaseGrant Lease(LeaseRequest request, DateTimeOffset now)
     {
@@ -80,30 +83,67 @@ public sealed class RateBudget
 
     private void Observe(LeaseRequest request, DateTimeOffset now)
     {
-        if (request.Answered > 0)
-        {
-            _answered.Enqueue((now, request.Answered));
-            _answeredInWindow += request.Answered;
-        }
-        while (_answered.TryPeek(out var oldest) && now - oldest.At >= Window)
-            _answeredInWindow -= _answered.Dequeue().Count;
-        if (request.Throttled > 0) Cut(request.RetryAfter ?? DefaultPause, now);
+        _lastSecond[request.SiloId] = (now, request.SentLastSecond, request.PassedLastSecond);
+        if (request.Throttled > 0 && IsNewSignal(request, now)) Cut(request.RetryAfter ?? DefaultPause, now);
+        else if (now < _settleUntil) Settle(now);
     }
+
+    // The 429s of one burst reach the grain together and late, from every silo: one signal, not many. A 429
+    // to a request sent after the last pause began is news: we resumed too fast.
+    private bool IsNewSignal(LeaseRequest request, DateTimeOffset now) =>
+        request.LastThrottledSentAt is { } sentAt ? sentAt >= _pausedFrom : now >= _pausedUntil + Window;
 
     private void Cut(TimeSpan pause, DateTimeOffset now)
     {
-        // The 429s of one burst arrive together and late, from every silo, some after the pause: one signal, not many.
-        if (now < _pausedUntil + Window) return;
-        _lastCutAt = now;
         Cuts++;
-        // A window limiter refuses once it holds its limit: what it accepted in the last second is that limit,
-        // when it held us well below our rate; otherwise the limit is about the rate we were at.
-        var measured = Math.Max(MinRate, _answeredInWindow);
-        var limit = measured < LimitedBelow * Rate ? measured : Rate;
-        Ceiling = _stepBase = limit;
-        Rate = Math.Max(MinRate, limit * _options.DecreaseFactor);
+        var (sent, passed) = LastSecondTotals(now);
+        if (sent / SendingTime(now).TotalSeconds >= NearRate * Rate)
+        {
+            // A window limiter refuses once it holds its limit: what it let through in the last second is that limit.
+            _rateAtCut = Rate;
+            Ceiling = Math.Clamp(passed, Floor, Rate);
+            Rate = Math.Max(Floor, Ceiling.Value * _options.DecreaseFactor);
+            _lastCutAt = now;
+            _settleUntil = now + 1.5 * _options.LeasePeriod;
+        }
+        else
+        {
+            Rate = Math.Max(Floor, Rate * _options.DecreaseFactor); // light traffic: someone else's load, or a blip
+        }
+        _pausedFrom = now;
         _pausedUntil = _refilledAt = now + pause;
         _tokens = 0;
+    }
+
+    // The other silos' counts of the second before the cut come with their next leases: the limit is their sum.
+    private void Settle(DateTimeOffset now)
+    {
+        if (Ceiling is not { } ceiling) return;
+        var passed = Math.Min(LastSecondTotals(now).Passed, _rateAtCut);
+        if (passed <= ceiling) return;
+        Ceiling = passed;
+        Rate = Math.Max(Rate, passed * _options.DecreaseFactor);
+    }
+
+    private (int Sent, int Passed) LastSecondTotals(DateTimeOffset now)
+    {
+        int sent = 0, passed = 0;
+        foreach (var (at, siloSent, siloPassed) in _lastSecond.Values)
+        {
+            if (now - at > Window) continue; // that silo has been idle
+            sent += siloSent;
+            passed += siloPassed;
+        }
+        return (sent, passed);
+    }
+
+    /// <summary>How much of the last second we were free to send in: not paused by an earlier 429.</summary>
+    private TimeSpan SendingTime(DateTimeOffset now)
+    {
+        var windowStart = now - Window;
+        var overlap = Min(now, _pausedUntil) - Max(windowStart, _pausedFrom);
+        var free = overlap > TimeSpan.Zero ? Window - overlap : Window;
+        return free < ShortestEvidence ? ShortestEvidence : free;
     }
 
     private void Refill(DateTimeOffset now)
@@ -116,10 +156,20 @@ public sealed class RateBudget
         _tokens = Math.Min(burst, _tokens + Rate * elapsed);
     }
 
+    /// <summary>Multiplicative climb back to the target (the budget, or just under a learned limit); after a quiet spell, an additive probe past the limit.</summary>
     private void Grow(double seconds, DateTimeOffset now)
     {
-        if (Ceiling is not null && now - _lastCutAt >= _options.ProbeAfter) Ceiling = null; // quiet for long: probe past it
-        var limit = Ceiling is { } ceiling ? ceiling * _options.HoldFraction : _options.PermitsPerSecond;
-        if (Rate < limit) Rate = Math.Min(limit, Rate + _stepBase * _options.IncreasePerSecond * seconds);
+        var budget = _options.PermitsPerSecond;
+        if (Ceiling is { } ceiling && now - _lastCutAt >= _options.ProbeAfter)
+        {
+            Rate = Math.Min(budget, Math.Max(Rate, ceiling * _options.HoldFraction) + ceiling * _options.IncreasePerSecond * seconds);
+            if (Rate >= budget) Ceiling = null;
+            return;
+        }
+        var target = Ceiling is { } limit ? Math.Min(budget, limit * _options.HoldFraction) : budget;
+        if (Rate < target) Rate = Math.Min(target, Rate * Math.Pow(1 + _options.RecoveryPerSecond, seconds));
     }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 }

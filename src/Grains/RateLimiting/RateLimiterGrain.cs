@@ -6,14 +6,20 @@ using Microsoft.Extensions.Options;
 namespace Alerts.Grains.RateLimiting;
 
 /// <summary>
-/// Owns one endpoint's budget in memory: it is soft state, relearned within seconds if the grain
-/// moves, so it is not worth a storage write per lease.
+/// Owns one endpoint's budget and circuit in memory: soft state, relearned within seconds if the grain
+/// moves, so it is not worth a storage write per lease. While the circuit is open it decides the leases.
 /// </summary>
-public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, TimeProvider time) : Grain, IRateLimiterGrain
+public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOptions<CircuitOptions> circuit, TimeProvider time) : Grain, IRateLimiterGrain
 {
     private readonly RateBudget _budget = new(options.Value, time.GetUtcNow());
+    private readonly WebhookCircuit _circuit = new(circuit.Value);
 
-    public Task<LeaseGrant> LeaseAsync(LeaseRequest request) => Task.FromResult(_budget.Lease(request, time.GetUtcNow()));
+    public Task<LeaseGrant> LeaseAsync(LeaseRequest request)
+    {
+        var now = time.GetUtcNow();
+        _circuit.Observe(request, now);
+        return Task.FromResult(_circuit.Lease(request, options.Value.LeasePeriod, now) ?? _budget.Lease(request, now));
+    }
 
-    public Task<RateLimiterStats> GetStatsAsync() => Task.FromResult(_budget.Stats());
+    public Task<RateLimiterStats> GetStatsAsync() => Task.FromResult(_budget.Stats() with { EndpointDown = _circuit.IsOpen });
 }

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 
 namespace Alerts.Silo.Hosting;
 
-/// <summary>The cluster settings of DESIGN §4, read under their contract names.</summary>
+/// <summary>The cluster settings (Redis, cluster identity, ports), read under the names scripts and deployments use.</summary>
 public sealed record ClusterSettings(string? Redis, string ClusterId, string ServiceId, int SiloPort, int GatewayPort, string? AdvertisedHost)
 {
     public bool IsDurable => !string.IsNullOrWhiteSpace(Redis);

@@ -117,6 +117,51 @@ public sealed class ResponseClassTests : IAsyncLifetime
         Assert.Equal((DeliveryStatus.DeadLettered, 1), (record.Status, record.Attempts));
     }
 
+    [Fact]
+    public async Task A_redirect_is_dead_lettered_with_its_Location_and_never_followed()
+    {
+        await using var elsewhere = await FakeWebhook.StartAsync();
+        _webhook.Respond = (_, _) => 307;
+        _webhook.RedirectTo = elsewhere.Url;
+
+        var record = await AttemptAsync();
+
+        Assert.Equal((DeliveryStatus.DeadLettered, 1, 307), (record.Status, record.Attempts, record.HttpStatus));
+        Assert.Contains(elsewhere.Url, record.LastError);
+        Assert.Empty(elsewhere.Calls); // the body, signature and key went nowhere else
+    }
+
+    [Fact]
+    public async Task An_error_body_that_never_ends_is_sampled_not_read_whole()
+    {
+        _webhook.Respond = (_, _) => 500;
+        _webhook.ErrorBodyBytes = long.MaxValue;
+
+        var record = await AttemptAsync(settings: [("RequestTimeout", "00:00:05")]);
+
+        Assert.Equal((DeliveryStatus.Retrying, 500), (record.Status, record.HttpStatus)); // not a timeout: the read stopped at the sample
+        Assert.Equal(WebhookSender.MaxErrorSample, record.LastError!.Length);
+    }
+
+    [Theory]
+    [InlineData("999999", 0.3)] // days: cut to the maximum
+    [InlineData("Wed, 21 Oct 2015 07:28:00 GMT", 0.2)] // in the past: the default pause
+    [InlineData("soon", 0.2)] // garbage: the default pause
+    [InlineData("0", 0.0)]
+    public async Task Retry_After_is_honoured_between_zero_and_the_maximum_and_otherwise_the_default_pause(string retryAfter, double expectedSeconds)
+    {
+        _webhook.Respond = (_, attempt) => attempt == 1 ? 429 : 200;
+        _webhook.RetryAfterText = retryAfter;
+
+        var record = await AttemptAsync(settings: [("MaxRetryAfter", "00:00:00.300"), ("ThrottlePause", "00:00:00.200")]);
+
+        Assert.Equal((DeliveryStatus.Delivered, 1), (record.Status, record.Attempts));
+        var reported = _permits.Reports.First().RetryAfter;
+        Assert.Equal(expectedSeconds, (reported ?? TimeSpan.FromSeconds(0.2)).TotalSeconds, precision: 3);
+        var calls = _webhook.Calls.ToArray();
+        Assert.True(calls[1].At - calls[0].At >= TimeSpan.FromSeconds(expectedSeconds * 0.9), $"waited {calls[1].At - calls[0].At}");
+    }
+
     private static readonly Alert Alert = new() { AlertId = "0123456789abcdef0123456789abcdef", FileId = "f", Line = 2, UserId = "u-1", Message = "hello" };
 
     private async Task<DeliveryRecord> AttemptAsync(int attemptsBefore = 0, DateTimeOffset? firstAttemptAt = null, params (string Key, string Value)[] settings)

@@ -10,7 +10,7 @@ namespace Alerts.Tests.Integration;
 /// The real thing on one machine: redis-server, two silo processes and the gateway process in a
 /// Redis-backed cluster, delivering to the real notifier over HTTP.
 /// </summary>
-public sealed class RedisClusterFixture : IAsyncLifetime
+public class RedisClusterFixture : IAsyncLifetime
 {
     private readonly TempFolder _folder = new();
     private readonly List<HostProcess> _processes = [];
@@ -85,6 +85,9 @@ public sealed class RedisClusterFixture : IAsyncLifetime
 
     public string Logs() => string.Join("\n", _processes.Select(p => $"--- {Path.GetFileName(p.LogPath)}\n{p.Tail()}"));
 
+    /// <summary>Settings a subclass adds to every silo's environment.</summary>
+    protected virtual IReadOnlyDictionary<string, string> SiloSettings { get; } = new Dictionary<string, string>();
+
     private void StartSilo(int n)
     {
         SiloMetricsPorts.Add(FreePort.Next());
@@ -103,6 +106,7 @@ public sealed class RedisClusterFixture : IAsyncLifetime
             ["Alerts__Files__QuietPeriod"] = "00:00:00.500",
             ["Alerts__Files__ScanInterval"] = "00:00:00.200",
         };
+        foreach (var (key, value) in SiloSettings) environment[key] = value;
         _processes.Add(HostProcess.Start("Silo", _folder.Combine($"silo-{n}.log"), environment));
     }
 
@@ -114,7 +118,7 @@ public sealed class RedisClusterFixture : IAsyncLifetime
         ["Logging__LogLevel__Default"] = "Warning",
         ["Logging__LogLevel__Alerts.Grains.Files.FileGrain"] = "Information", // tells which silo holds a file
         ["DOTNET_gcServer"] = "0", // two silos and a gateway share two cores with the test
-        // Evict a killed silo in about a second instead of about ten (DESIGN §6).
+        // Evict a killed silo in about a second instead of about ten.
         ["Orleans__Membership__ProbeTimeout"] = "00:00:01",
         ["Orleans__Membership__NumMissedProbesLimit"] = "2",
         ["Orleans__Membership__TableRefreshTimeout"] = "00:00:02",

@@ -95,12 +95,12 @@ public sealed class RateBudgetTests
     }
 
     [Fact]
-    public void A_429_cuts_the_rate_under_what_the_receiver_accepted_and_pauses_for_Retry_After()
+    public void A_429_while_sending_near_our_rate_learns_the_limit_from_what_passed_and_pauses_for_Retry_After()
     {
         var budget = Budget(2_000);
-        LeaseEvery(budget, Period, TimeSpan.FromSeconds(1), "a", answeredPerLease: 200); // the receiver took 1,000 a second
+        LeaseEvery(budget, Period, TimeSpan.FromSeconds(1), "a");
 
-        var throttled = Lease(budget, "a", throttled: 3, retryAfter: TimeSpan.FromSeconds(1));
+        var throttled = Lease(budget, "a", sent: 1_900, passed: 1_000, throttled: 3, retryAfter: TimeSpan.FromSeconds(1));
         _clock.Advance(TimeSpan.FromMilliseconds(500));
         var paused = Lease(budget, "a");
         _clock.Advance(TimeSpan.FromMilliseconds(600));
@@ -110,92 +110,136 @@ public sealed class RateBudgetTests
         Assert.Equal(TimeSpan.FromSeconds(1), throttled.Pause);
         Assert.Equal((0, TimeSpan.FromMilliseconds(500)), (paused.Permits, paused.Pause));
         Assert.Equal(1_000, budget.Ceiling);
-        Assert.InRange(budget.Rate, 900, 925); // 0.9 × 1,000, growing by 2 % of it a second
-        Assert.InRange(resumed, 850, 1_050);
+        Assert.Equal(970, budget.Rate, precision: 0); // climbed back from 0.9 × 1,000 and held at 0.97 × it
+        Assert.InRange(resumed, 850, 1_000);
     }
 
     [Fact]
-    public void A_429_while_the_receiver_took_all_we_sent_cuts_from_our_own_rate()
+    public void A_429_at_light_traffic_learns_no_limit_and_the_next_file_runs_at_the_full_budget_at_once()
     {
-        var budget = Budget(1_000);
-        LeaseEvery(budget, Period, TimeSpan.FromSeconds(2), "a", answeredPerLease: 195); // 975 a second: all we sent
+        var budget = Budget(200);
+        LeaseEvery(budget, Period, TimeSpan.FromSeconds(1), "a", wanted: 10);
 
-        Lease(budget, "a", throttled: 1);
+        Lease(budget, "a", sent: 30, passed: 29, throttled: 1, retryAfter: TimeSpan.FromSeconds(1));
+        var cutTo = budget.Rate;
+        _clock.Advance(TimeSpan.FromSeconds(5)); // the next file comes
+        var nextFile = LeaseEvery(budget, Period, TimeSpan.FromSeconds(10), "a");
 
-        Assert.Equal(1_000, budget.Ceiling);
-        Assert.Equal(900, budget.Rate, precision: 0);
+        Assert.Null(budget.Ceiling);
+        Assert.Equal(180, cutTo, precision: 0);
+        Assert.Equal(200, budget.Rate);
+        Assert.InRange(nextFile, 0.95 * 2_000, 2_000 + 60); // the whole budget (plus the first lease's burst)
     }
 
     [Fact]
-    public void The_429s_of_one_burst_count_as_one_cut()
+    public void The_rate_is_never_cut_below_the_floor()
+    {
+        var budget = Budget(1_000); // floor: a tenth
+
+        for (var i = 0; i < 20; i++)
+        {
+            _clock.Advance(TimeSpan.FromSeconds(1.2));
+            Lease(budget, "a", sent: 1_000, passed: 3, throttled: 1, retryAfter: TimeSpan.FromSeconds(1), sentAt: _clock.GetUtcNow());
+        }
+
+        Assert.Equal(20, budget.Cuts);
+        Assert.Equal(100, budget.Floor);
+        Assert.Equal(100, budget.Rate);
+    }
+
+    [Fact]
+    public void The_429s_of_one_burst_count_as_one_cut_and_a_429_after_the_pause_as_another()
     {
         var budget = Budget(2_000);
-        LeaseEvery(budget, Period, TimeSpan.FromSeconds(1), "a", answeredPerLease: 200);
+        LeaseEvery(budget, Period, TimeSpan.FromSeconds(1), "a");
+        var burstSentAt = _clock.GetUtcNow() - TimeSpan.FromMilliseconds(20);
 
-        Lease(budget, "a", throttled: 5);
+        Lease(budget, "a", sent: 2_000, passed: 1_000, throttled: 5, sentAt: burstSentAt);
         _clock.Advance(TimeSpan.FromMilliseconds(100));
-        Lease(budget, "b", throttled: 7);
+        Lease(budget, "b", sent: 300, passed: 0, throttled: 7, sentAt: burstSentAt);
+        _clock.Advance(TimeSpan.FromMilliseconds(1_500)); // late news of the same burst, after the pause
+        Lease(budget, "b", throttled: 2, sentAt: burstSentAt);
+        var afterBurst = budget.Cuts;
+        Lease(budget, "a", sent: 500, passed: 480, throttled: 1, sentAt: _clock.GetUtcNow()); // sent after the pause: news
 
-        Assert.Equal(1, budget.Cuts);
-        Assert.Equal(900, budget.Rate, precision: 0);
+        Assert.Equal(1, afterBurst);
+        Assert.Equal(2, budget.Cuts);
     }
 
     [Fact]
-    public void Late_429s_after_the_pause_do_not_cut_again_on_an_empty_measurement()
+    public void A_429_soon_after_a_pause_judges_our_rate_over_the_time_we_were_free_to_send()
     {
-        var budget = Budget(2_000);
-        LeaseEvery(budget, Period, TimeSpan.FromSeconds(1), "a", answeredPerLease: 200);
-        Lease(budget, "a", throttled: 3, retryAfter: TimeSpan.FromSeconds(1));
+        var budget = Budget(1_000); // the receiver takes 400 in any second
+        LeaseEvery(budget, Period, TimeSpan.FromMilliseconds(400), "a");
+        Lease(budget, "a", sent: 401, passed: 400, throttled: 1, retryAfter: TimeSpan.FromSeconds(1), sentAt: _clock.GetUtcNow());
+        var afterFirst = (budget.Rate, budget.Ceiling);
 
-        _clock.Advance(TimeSpan.FromMilliseconds(1_050));
-        Lease(budget, "a", throttled: 8, retryAfter: TimeSpan.FromSeconds(1)); // sent before the cut, answered after the pause
+        _clock.Advance(TimeSpan.FromSeconds(1.45)); // paused 1 s, then sent 0.45 s at 900/s
+        Lease(budget, "a", sent: 405, passed: 400, throttled: 1, retryAfter: TimeSpan.FromSeconds(1), sentAt: _clock.GetUtcNow());
 
-        Assert.Equal(1, budget.Cuts);
-        Assert.InRange(budget.Rate, 900, 905);
-    }
-
-    [Fact]
-    public void A_429_soon_after_sending_starts_takes_what_was_accepted_so_far_as_the_limit()
-    {
-        var budget = Budget(2_000);
-        LeaseEvery(budget, Period, TimeSpan.FromMilliseconds(400), "a", answeredPerLease: 200);
-
-        Lease(budget, "a", throttled: 1, retryAfter: TimeSpan.FromSeconds(1));
-
-        Assert.Equal(400, budget.Ceiling); // its one-second window held 400 when it refused
+        Assert.Equal((900, (double?)null), afterFirst); // 401 in a whole second: light, as far as one second shows
+        Assert.Equal(400, budget.Ceiling);
         Assert.Equal(360, budget.Rate, precision: 0);
     }
 
     [Fact]
-    public void After_a_cut_the_rate_climbs_holds_under_the_measured_limit_then_probes_past_it()
+    public void Later_reports_from_other_silos_raise_the_learned_limit_to_their_sum()
+    {
+        var budget = Budget(1_000);
+        LeaseEvery(budget, Period, TimeSpan.FromSeconds(1), "a");
+        Lease(budget, "b");
+
+        Lease(budget, "a", sent: 600, passed: 200, throttled: 1, sentAt: _clock.GetUtcNow());
+        var fromOne = budget.Ceiling;
+        _clock.Advance(TimeSpan.FromMilliseconds(150));
+        Lease(budget, "b", sent: 600, passed: 210);
+
+        Assert.Equal(200, fromOne);
+        Assert.Equal(410, budget.Ceiling);
+        Assert.Equal(369, budget.Rate, precision: 0);
+    }
+
+    [Fact]
+    public void After_a_cut_the_rate_climbs_back_fast_holds_under_the_limit_then_probes_past_it()
     {
         var budget = Budget(2_000);
-        LeaseEvery(budget, Period, TimeSpan.FromSeconds(1), "a", answeredPerLease: 200);
-        Lease(budget, "a", throttled: 1, retryAfter: TimeSpan.FromSeconds(1));
+        LeaseEvery(budget, Period, TimeSpan.FromSeconds(1), "a");
+        Lease(budget, "a", sent: 2_000, passed: 1_000, throttled: 1, retryAfter: TimeSpan.FromSeconds(1));
 
-        LeaseEvery(budget, Period, TimeSpan.FromSeconds(10), "a");
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        LeaseEvery(budget, Period, TimeSpan.FromSeconds(1), "a");
+        var soon = budget.Rate;
+        LeaseEvery(budget, Period, TimeSpan.FromSeconds(12), "a");
         var held = budget.Rate;
-        LeaseEvery(budget, Period, TimeSpan.FromSeconds(25), "a");
+        LeaseEvery(budget, Period, TimeSpan.FromSeconds(6), "a");
         var probing = budget.Rate;
+        LeaseEvery(budget, Period, TimeSpan.FromSeconds(30), "a");
 
+        Assert.Equal(970, soon, precision: 0);
         Assert.Equal(970, held, precision: 0);
+        Assert.InRange(probing, 1_050, 1_400); // 5 % of the limit a second past it
         Assert.Null(budget.Ceiling);
-        Assert.True(probing > 1_000, $"rate {probing}");
+        Assert.Equal(2_000, budget.Rate);
     }
 
     private RateBudget Budget(double rate) =>
         new(new RateLimitOptions { PermitsPerSecond = rate, LeasePeriod = Period }, _clock.GetUtcNow());
 
-    private LeaseGrant Lease(RateBudget budget, string silo, int wanted = int.MaxValue, int answered = 0, int throttled = 0, TimeSpan? retryAfter = null) =>
-        budget.Lease(new LeaseRequest { SiloId = silo, Wanted = wanted, Answered = answered, Throttled = throttled, RetryAfter = retryAfter }, _clock.GetUtcNow());
+    private LeaseGrant Lease(RateBudget budget, string silo, int wanted = int.MaxValue, int sent = 0, int passed = 0, int throttled = 0,
+        TimeSpan? retryAfter = null, DateTimeOffset? sentAt = null) =>
+        budget.Lease(new LeaseRequest
+        {
+            SiloId = silo, Wanted = wanted, SentLastSecond = sent, PassedLastSecond = passed, Throttled = throttled, RetryAfter = retryAfter,
+            LastThrottledSentAt = throttled > 0 ? sentAt ?? _clock.GetUtcNow() : null,
+        }, _clock.GetUtcNow());
 
-    private long LeaseEvery(RateBudget budget, TimeSpan every, TimeSpan during, string silo, int answeredPerLease = 0)
+    private long LeaseEvery(RateBudget budget, TimeSpan every, TimeSpan during, string silo, int wanted = int.MaxValue)
     {
         long total = 0;
         for (var elapsed = TimeSpan.Zero; elapsed < during; elapsed += every)
         {
             _clock.Advance(every);
-            total += Lease(budget, silo, answered: answeredPerLease).Permits;
+            total += Lease(budget, silo, wanted).Permits;
         }
         return total;
     }

@@ -26,6 +26,15 @@ public sealed class FakeWebhook : IAsyncDisposable
     /// <summary>The Retry-After header sent with 429s; none when null.</summary>
     public TimeSpan? RetryAfter { get; set; }
 
+    /// <summary>The Retry-After header sent verbatim with 429s (garbage, dates); wins over <see cref="RetryAfter"/>.</summary>
+    public string? RetryAfterText { get; set; }
+
+    /// <summary>The Location header sent with 3xx answers.</summary>
+    public string? RedirectTo { get; set; }
+
+    /// <summary>Bytes of body streamed with each answer that is not 2xx (long.MaxValue: a body that never ends).</summary>
+    public long ErrorBodyBytes { get; set; }
+
     /// <summary>How long to wait before answering, to provoke timeouts.</summary>
     public TimeSpan Delay { get; set; }
 
@@ -49,6 +58,9 @@ public sealed class FakeWebhook : IAsyncDisposable
         _attemptsByKey.Clear();
         Respond = (_, _) => 200;
         RetryAfter = null;
+        RetryAfterText = null;
+        RedirectTo = null;
+        ErrorBodyBytes = 0;
         Delay = TimeSpan.Zero;
     }
 
@@ -62,9 +74,30 @@ public sealed class FakeWebhook : IAsyncDisposable
         call.Status = Respond(call, attempt);
         Calls.Enqueue(call);
         if (Delay > TimeSpan.Zero) await Task.Delay(Delay);
+        if (call.Status is >= 300 and < 400 && RedirectTo is not null) response.Headers.Location = RedirectTo;
+        if (call.Status >= 300 && ErrorBodyBytes > 0)
+        {
+            response.StatusCode = call.Status;
+            response.ContentType = "text/plain";
+            await FillAsync(response.Body, ErrorBodyBytes, request.HttpContext.RequestAborted);
+            return Results.Empty;
+        }
         if (call.Status != 429) return Results.Json(new { data = call.Status < 300 ? "success" : "failure" }, statusCode: call.Status);
-        if (RetryAfter is { } wait) response.Headers.RetryAfter = $"{(int)wait.TotalSeconds}";
+        if (RetryAfterText is not null) response.Headers.RetryAfter = RetryAfterText;
+        else if (RetryAfter is { } wait) response.Headers.RetryAfter = $"{(int)wait.TotalSeconds}";
         return Results.StatusCode(429);
+    }
+
+    private static async Task FillAsync(Stream body, long bytes, CancellationToken aborted)
+    {
+        var chunk = new byte[64 * 1024];
+        Array.Fill(chunk, (byte)'x');
+        try
+        {
+            for (long sent = 0; sent < bytes && !aborted.IsCancellationRequested; sent += chunk.Length) await body.WriteAsync(chunk, aborted);
+        }
+        catch (Exception) when (aborted.IsCancellationRequested) { } // the client closed the connection: what a sampling reader does
+        catch (IOException) { }
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

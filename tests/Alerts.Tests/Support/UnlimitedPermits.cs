@@ -11,5 +11,7 @@ public sealed class UnlimitedPermits : IWebhookPermits
 
     public ValueTask WaitAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
-    public void Report(WebhookResult result) => Reports.Enqueue(result);
+    public void Report(WebhookResult result, DateTimeOffset sentAt) => Reports.Enqueue(result);
+
+    public bool EndpointDown => false;
 }

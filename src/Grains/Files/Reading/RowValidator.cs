@@ -1,6 +1,6 @@
 namespace Alerts.Grains.Files.Reading;
 
-/// <summary>The per-row rules of DESIGN §3; returns why a row is invalid, or null.</summary>
+/// <summary>The per-row rules (user id and message lengths, no control characters in a user id); returns why a row is invalid, or null.</summary>
 internal static class RowValidator
 {
     public const int MaxUserIdLength = 128;
