@@ -84,8 +84,9 @@ public sealed class ChaosOptions
         if (OutageStatus is < 400 or > 599) yield return $"{prefix}OutageStatus must be between 400 and 599";
         if (RedirectStatus != 0 && !RedirectStatuses.Contains(RedirectStatus))
             yield return $"{prefix}RedirectStatus must be 0 (off), 301, 302, 303, 307 or 308";
-        if (RedirectStatus != 0 && !Uri.TryCreate(RedirectTo, UriKind.Absolute, out _))
-            yield return $"{prefix}RedirectTo must be an absolute URL when RedirectStatus is set";
+        // "/x" parses as an absolute file URI on Unix, hence the scheme check.
+        if (RedirectStatus != 0 && !(Uri.TryCreate(RedirectTo, UriKind.Absolute, out var to) && to.Scheme is "http" or "https"))
+            yield return $"{prefix}RedirectTo must be an absolute http(s) URL when RedirectStatus is set";
         if (BodyBytes < 0) yield return $"{prefix}BodyBytes must be >= 0";
         if (!IsShare(HangShare)) yield return $"{prefix}HangShare must be between 0 and 1";
         if (!IsShare(ResetShare)) yield return $"{prefix}ResetShare must be between 0 and 1";
