@@ -1,3 +1,4 @@
+using Alerts.Notifier.Chaos;
 using Alerts.Notifier.Receiving;
 using Alerts.Notifier.Storage;
 using Microsoft.Extensions.Options;
@@ -12,6 +13,7 @@ public static class NotifierApp
         var builder = WebApplication.CreateSlimBuilder(args);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
             builder.WebHost.UseUrls("http://127.0.0.1:5080");
+        builder.WebHost.ConfigureKestrel(k => k.ConfigureEndpointDefaults(listen => listen.RefuseConnectionsDuringOutages()));
 
         // Read and checked here, before the host is built, because the rate limiter is set up from these values.
         var options = builder.Configuration.GetSection(NotifierOptions.Section).Get<NotifierOptions>() ?? new();
@@ -22,6 +24,7 @@ public static class NotifierApp
 
         builder.Services.AddSingleton<NotifierStats>();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(sp => new ChaosScript(options.Chaos, sp.GetRequiredService<TimeProvider>(), Random.Shared));
         builder.Services.AddSingleton<SignatureVerifier>();
         builder.Services.AddSingleton<RowWriter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RowWriter>());
@@ -29,8 +32,10 @@ public static class NotifierApp
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, NotifierJsonContext.Default));
 
         var app = builder.Build();
+        app.Services.GetRequiredService<ChaosScript>(); // now, so that the start profile's time windows count from start
         app.UseRateLimiter();
         app.MapWebhook();
+        app.MapChaos();
         app.MapGet("/stats", (NotifierStats stats) => stats.Snapshot());
         return app;
     }

@@ -1,3 +1,5 @@
+using Alerts.Notifier.Chaos;
+
 namespace Alerts.Notifier.Hosting;
 
 /// <summary>Settings of the mock webhook receiver, bound from the <c>Notifier</c> section.</summary>
@@ -22,6 +24,9 @@ public sealed class NotifierOptions
 
     public const string SecretKey = "Alerts:Webhook:Secret";
 
+    /// <summary>Misbehaviours at start, from <c>Notifier:Chaos</c> (all off by default); <c>POST /chaos</c> replaces them.</summary>
+    public ChaosOptions Chaos { get; set; } = new();
+
     public IEnumerable<string> Validate()
     {
         if (PermitsPerSecond <= 0) yield return "Notifier:PermitsPerSecond must be > 0";
@@ -29,5 +34,6 @@ public sealed class NotifierOptions
         if (string.IsNullOrWhiteSpace(OutputDir)) yield return "Notifier:OutputDir must be set";
         if (Secret?.StartsWith("whsec_", StringComparison.Ordinal) == true && !Convert.TryFromBase64String(Secret["whsec_".Length..], new byte[Secret.Length], out _))
             yield return $"{SecretKey} after whsec_ must be base64";
+        foreach (var error in Chaos.Validate()) yield return error;
     }
 }

@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Alerts.Notifier.Chaos;
 using Alerts.Notifier.Receiving;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -31,8 +32,9 @@ public static class RateLimitingSetup
         stats.Received();
         stats.Throttled();
         var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
-        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString();
-        await context.Response.WriteAsJsonAsync(new ErrorBody("rate limit exceeded"), NotifierJsonContext.Default.ErrorBody, cancellationToken: cancellation);
+        var bodyBytes = context.RequestServices.GetRequiredService<ChaosScript>().Profile.BodyBytes;
+        await PaddedJson.Result(new ErrorBody("rate limit exceeded"), NotifierJsonContext.Default.ErrorBody, StatusCodes.Status429TooManyRequests, bodyBytes)
+            .ExecuteAsync(context);
     }
 }
