@@ -7,10 +7,15 @@
 #   RECEIVER_RATE: the notifier's limit, 0 = none (0)  CONCURRENCY: baseline workers (64)
 #   SCALE=1: instead of the baseline, the same file through one silo and through SILOS (2 when
 #   not set), RUNS times (3) back to back; prints each run, the medians and the ratio.
+#   SCENARIO=one-429|retry-after|outage|redirect|lower-limit|all (comma-separated): instead, the sender
+#   against a misbehaving receiver, each checked against its target; RATE defaults to 200 there, SILOS
+#   to 2, OUTAGE to 120 (seconds). Any Notifier__Chaos__* variable (LatencyMs, JitterMs, …) also reaches
+#   the bench's notifiers, e.g. Notifier__Chaos__LatencyMs=50 make bench.
 source "$(dirname "$0")/lib.sh"
 install_redis
 [ -n "${SCALE:-}" ] && SILOS=${SILOS:-2}
+[ -n "${SCENARIO:-}" ] && SILOS=${SILOS:-2}
 exec dotnet "$ROOT/bench/Bench/bin/$CONFIG/net10.0/Alerts.Bench.dll" \
   ${ROWS:+--rows "$ROWS"} --users "${USERS:-20000}" --silos "${SILOS:-1}" \
   --rate "${RATE:-0}" --receiver-rate "${RECEIVER_RATE:-0}" --concurrency "${CONCURRENCY:-64}" \
-  --runs "${RUNS:-3}" ${SCALE:+--scale}
+  --runs "${RUNS:-3}" ${SCALE:+--scale} ${SCENARIO:+--scenario "$SCENARIO"} ${OUTAGE:+--outage "$OUTAGE"}

@@ -1,14 +1,25 @@
 using System.Globalization;
+using Alerts.Bench.Scenarios;
 
 namespace Alerts.Bench;
 
 /// <summary>
 /// Command line (rows default to 20 s at the lower limit when one is set): <c>--rows 100000 --users 20000 --silos 1 --rate 0 --receiver-rate 0 --concurrency 64 --out bench/results</c>,
-/// and <c>--scale --runs 3</c> to compare one silo with <c>--silos</c> silos instead of running the baseline.
+/// and <c>--scale --runs 3</c> to compare one silo with <c>--silos</c> silos instead of running the baseline, or
+/// <c>--scenario NAME|all --outage 120</c> to run the misbehaving-receiver scenarios instead.
 /// A rate of 0 means no limit (a budget far above what one box can send).
 /// </summary>
 public sealed record BenchOptions(int Rows, int Users, int Silos, double Rate, double ReceiverRate, int Concurrency, string Out, bool Scale = false, int Runs = 3)
 {
+    /// <summary>Whether --rows was given (scenarios size their files by the budget otherwise).</summary>
+    public bool RowsGiven { get; init; }
+
+    /// <summary>Receiver scenarios to run (empty: none).</summary>
+    public IReadOnlyList<string> Scenarios { get; init; } = [];
+
+    /// <summary>How long the outage scenario's receiver refuses connections, in seconds.</summary>
+    public double OutageSeconds { get; init; } = 120;
+
     public const double Unlimited = 10_000_000;
 
     public double SenderBudget => Rate > 0 ? Rate : Unlimited;
@@ -33,7 +44,19 @@ public sealed record BenchOptions(int Rows, int Users, int Silos, double Rate, d
             int.Parse(Value("--concurrency", "64"), CultureInfo.InvariantCulture),
             Value("--out", Path.Combine(RepoPaths.Root, "bench", "results")),
             args.Contains("--scale"),
-            int.Parse(Value("--runs", "3"), CultureInfo.InvariantCulture));
+            int.Parse(Value("--runs", "3"), CultureInfo.InvariantCulture))
+        {
+            RowsGiven = args.Contains("--rows"),
+            Scenarios = Value("--scenario", "") switch
+            {
+                "" => [],
+                "all" => [.. ReceiverScenarios.All.Keys],
+                var names => names.Split(','),
+            },
+            OutageSeconds = double.Parse(Value("--outage", "120"), CultureInfo.InvariantCulture),
+        };
+        if (options.Scenarios.FirstOrDefault(n => !ReceiverScenarios.All.ContainsKey(n)) is { } unknown)
+            throw new ArgumentException($"--scenario {unknown}: known are {string.Join(", ", ReceiverScenarios.All.Keys)} and all");
         if (options.Rows <= 0 || options.Users <= 0 || options.Silos <= 0 || options.Concurrency <= 0 || options.Runs <= 0)
             throw new ArgumentException("--rows, --users, --silos, --concurrency and --runs must be > 0");
         if (options.Scale && options.Silos < 2) throw new ArgumentException("--scale compares one silo with --silos silos: give --silos 2 or more");

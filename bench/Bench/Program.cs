@@ -1,13 +1,34 @@
 using Alerts.Bench;
 using Alerts.Bench.Reporting;
 using Alerts.Bench.Runs;
+using Alerts.Bench.Scenarios;
 
 // make bench: one generated file end to end through a fresh cluster, then the same rows from a plain
 // HttpClient loop straight to a fresh notifier; prints a table, writes JSON and an SVG chart.
 // With --scale: the file through one silo and through --silos silos, --runs times, instead of the baseline.
+// With --scenario: the misbehaving-receiver scenarios, each checked against its target.
 var options = BenchOptions.Parse(args);
 Directory.CreateDirectory(options.Out);
+if (options.Scenarios.Count > 0) return await ScenariosAsync(options);
 return options.Scale ? await CompareSilosAsync(options) : await AgainstBaselineAsync(options);
+
+static async Task<int> ScenariosAsync(BenchOptions options)
+{
+    var results = new List<ScenarioResult>();
+    foreach (var name in options.Scenarios)
+    {
+        Console.WriteLine($"bench: scenario {name}, {options.Silos} silo(s)…");
+        var outcome = await ReceiverScenarios.All[name](options);
+        foreach (var result in outcome) Console.WriteLine($"  {(result.Met ? "met" : "MISSED")}: {result.Name}: {result.Measured}");
+        results.AddRange(outcome);
+    }
+    var report = new ScenarioReport(DateTimeOffset.UtcNow, Environment.ProcessorCount, options, results);
+    var name2 = Path.Combine(options.Out, $"scenarios-{report.At:yyyyMMdd-HHmmss}");
+    await File.WriteAllTextAsync(name2 + ".json", report.Json());
+    Console.WriteLine(report.Table());
+    Console.WriteLine($"written: {name2}.json");
+    return results.All(r => r.Met) ? 0 : 1;
+}
 
 static async Task<int> AgainstBaselineAsync(BenchOptions options)
 {

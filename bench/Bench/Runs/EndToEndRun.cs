@@ -69,7 +69,7 @@ public static class EndToEndRun
     }
 
     /// <summary>When each alert was delivered, from the file's report.</summary>
-    private static async Task<List<DateTimeOffset>> DeliveryTimesAsync(BenchCluster cluster, string fileId)
+    public static async Task<List<DateTimeOffset>> DeliveryTimesAsync(BenchCluster cluster, string fileId)
     {
         using var response = await cluster.Gateway.GetAsync($"/files/{fileId}/report", HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();

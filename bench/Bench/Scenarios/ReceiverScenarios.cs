@@ -1,0 +1,127 @@
+using System.Text.Json;
+using Alerts.Bench.Processes;
+
+namespace Alerts.Bench.Scenarios;
+
+/// <summary>
+/// <c>make bench SCENARIO=…</c>: the sender against a receiver that misbehaves as real APIs do, each scenario in a
+/// fresh cluster and checked against its target. The budget is RATE (default 200/s); files are ROWS rows (20 s at
+/// the budget by default) over USERS users.
+/// </summary>
+public static class ReceiverScenarios
+{
+    public const double DefaultBudget = 200;
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(60); // the sender's default cap
+    private const double Slack = 15; // seconds a target allows beyond the budget's own pace
+
+    public static readonly IReadOnlyDictionary<string, Func<BenchOptions, Task<ScenarioResult[]>>> All =
+        new Dictionary<string, Func<BenchOptions, Task<ScenarioResult[]>>>
+        {
+            ["one-429"] = OneLight429Async,
+            ["retry-after"] = AbsurdRetryAfterAsync,
+            ["outage"] = OutageAsync,
+            ["redirect"] = RedirectAsync,
+            ["lower-limit"] = LowerLimitAsync,
+        };
+
+    public static double Budget(BenchOptions options) => options.Rate > 0 ? options.Rate : DefaultBudget;
+
+    private static int Rows(BenchOptions options, double rate) => options.RowsGiven ? options.Rows : (int)(20 * rate);
+
+    /// <summary>One 429 while traffic is light; the next file must run at ≥ 0.9 of the budget within 10 s.</summary>
+    private static async Task<ScenarioResult[]> OneLight429Async(BenchOptions options)
+    {
+        await using var run = await ScenarioCluster.StartAsync(options, Budget(options));
+        await run.ChaosAsync(new { throttleFirst = 1, retryAfter = "1" });
+        await run.CompletedAsync(run.Drop(30, 30), TimeSpan.FromMinutes(2));
+        var throttled = await run.NotifierStatAsync("throttled");
+        await run.ChaosAsync(new { });
+        var rows = Rows(options, run.Budget);
+        var fileId = run.Drop(rows, options.Users);
+        var done = await run.CompletedAsync(fileId, Timeout(rows, run.Budget));
+        var perSecond = await run.PerSecondAsync(fileId, done);
+        var reached = Array.FindIndex(perSecond, n => n >= 0.9 * run.Budget);
+        var after10 = MeanRate(perSecond, from: 10);
+        return [new("one 429 at light traffic", "≥ 0.9 of the budget within 10 s",
+            $"{throttled} 429 on the light file; next file: first second at ≥ 0.9 × budget was second {reached}, {after10 / run.Budget:P0} of the budget from 10 s on, {rows / done.Seconds() / run.Budget:P0} over the file",
+            throttled == 1 && reached is >= 0 and <= 10 && (after10 is double.NaN || after10 >= 0.9 * run.Budget))];
+    }
+
+    /// <summary>Retry-After of days and in the past: the cluster keeps delivering within the maximum pause.</summary>
+    private static async Task<ScenarioResult[]> AbsurdRetryAfterAsync(BenchOptions options)
+    {
+        var results = new List<ScenarioResult>();
+        foreach (var (name, retryAfter, allowed) in new[] { ("999999", "999999", MaxRetryAfter), ("a date in the past", "Wed, 21 Oct 2015 07:28:00 GMT", TimeSpan.Zero) })
+        {
+            await using var run = await ScenarioCluster.StartAsync(options, Budget(options));
+            await run.ChaosAsync(new { throttleFirst = 1, retryAfter });
+            var rows = Rows(options, run.Budget);
+            var done = await run.CompletedAsync(run.Drop(rows, options.Users), Timeout(rows, run.Budget) + MaxRetryAfter);
+            var limit = rows / run.Budget + allowed.TotalSeconds + Slack;
+            results.Add(new($"Retry-After: {name}", $"{rows:N0} rows in ≤ {limit:N0} s (rows ÷ budget + {allowed.TotalSeconds:N0} s pause + {Slack} s)",
+                $"{done.Seconds():N1} s, {done.Delivered():N0} delivered, {done.DeadLettered()} dead",
+                done.Seconds() <= limit && done.Delivered() == rows));
+        }
+        return [.. results];
+    }
+
+    /// <summary>
+    /// The receiver refuses connections for OUTAGE seconds (120) a quarter into a file: no dead letters, and once
+    /// it is back the rest goes out at the budget (remaining rows ÷ budget + 15 s at most).
+    /// </summary>
+    private static async Task<ScenarioResult[]> OutageAsync(BenchOptions options)
+    {
+        await using var run = await ScenarioCluster.StartAsync(options, Budget(options));
+        var rows = Rows(options, run.Budget);
+        var fileId = run.Drop(rows, options.Users);
+        var before = await run.UntilAsync(fileId, s => s.Delivered() >= rows / 4, Timeout(rows, run.Budget));
+        await run.ChaosAsync(new { outageSeconds = options.OutageSeconds, outageMode = "Refuse" });
+        var outageEnds = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(options.OutageSeconds);
+        var duringOutage = await run.UntilAsync(fileId, _ => DateTimeOffset.UtcNow >= outageEnds, TimeSpan.FromSeconds(options.OutageSeconds + 30));
+        var remaining = rows - duringOutage.Delivered();
+        var done = await run.CompletedAsync(fileId, Timeout(rows, run.Budget));
+        var after = (done.CompletedAt() - outageEnds).TotalSeconds;
+        var limit = remaining / run.Budget + Slack;
+        return [new($"outage of {options.OutageSeconds} s (connections refused)", $"no dead letters; the {remaining:N0} rows left go out in ≤ {limit:N0} s after it",
+            $"{done.DeadLettered()} dead, {done.Delivered():N0} of {rows:N0} delivered ({before.Delivered():N0} before it); done {after:N1} s after it ended",
+            done.DeadLettered() == 0 && done.Delivered() == rows && after <= limit)];
+    }
+
+    /// <summary>A webhook answering 307 to another host: nothing recorded Delivered, nothing sent elsewhere.</summary>
+    private static async Task<ScenarioResult[]> RedirectAsync(BenchOptions options)
+    {
+        await using var run = await ScenarioCluster.StartAsync(options, Budget(options));
+        await run.ChaosAsync(new { redirectStatus = 307, redirectTo = $"http://127.0.0.1:{BenchCluster.FreePort()}/elsewhere" });
+        const int rows = 200;
+        var done = await run.CompletedAsync(run.Drop(rows, 50), TimeSpan.FromMinutes(2));
+        var redirected = await run.NotifierStatAsync("redirected");
+        var written = await run.NotifierStatAsync("written");
+        return [new("redirects (307 to another host)", "0 recorded Delivered; every alert a dead letter saying where it was sent",
+            $"{done.Delivered()} delivered, {done.DeadLettered()} dead, {redirected} redirects answered, {written} rows written",
+            done.Delivered() == 0 && done.DeadLettered() == rows && written == 0)];
+    }
+
+    /// <summary>The receiver limited below the budget (RECEIVER_RATE, default 0.4 × RATE): ≥ 0.9 of its limit within 10 s, under 1 % 429s.</summary>
+    private static async Task<ScenarioResult[]> LowerLimitAsync(BenchOptions options)
+    {
+        var budget = options.Rate > 0 ? options.Rate : 1_000;
+        var limit = options.ReceiverRate > 0 ? options.ReceiverRate : 0.4 * budget;
+        await using var run = await ScenarioCluster.StartAsync(options, budget, limit);
+        var rows = options.RowsGiven ? options.Rows : (int)(30 * limit);
+        var fileId = run.Drop(rows, options.Users);
+        var done = await run.CompletedAsync(fileId, Timeout(rows, limit));
+        var perSecond = await run.PerSecondAsync(fileId, done);
+        var after10 = MeanRate(perSecond, from: 10);
+        var throttled = await run.NotifierStatAsync("throttled");
+        var received = await run.NotifierStatAsync("received");
+        return [new($"receiver limit {limit:N0}/s under a {budget:N0}/s budget", "≥ 0.9 of the limit from 10 s on; < 1 % 429s",
+            $"{after10 / limit:P1} of the limit from 10 s on, {rows / done.Seconds() / limit:P1} over the file; {throttled} 429s of {received:N0} requests ({(double)throttled / received:P2})",
+            after10 >= 0.9 * limit && throttled < 0.01 * received)];
+    }
+
+    /// <summary>Mean per second over whole seconds from <paramref name="from"/>, leaving out the last (partial) one.</summary>
+    private static double MeanRate(int[] perSecond, int from) =>
+        perSecond.Length - 1 > from ? perSecond[from..^1].Average() : double.NaN;
+
+    private static TimeSpan Timeout(int rows, double rate) => TimeSpan.FromSeconds(120 + 3 * rows / rate);
+}

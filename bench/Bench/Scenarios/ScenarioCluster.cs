@@ -1,0 +1,77 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Alerts.Bench.Processes;
+using Alerts.Bench.Runs;
+
+namespace Alerts.Bench.Scenarios;
+
+/// <summary>A fresh cluster for one scenario, with what scenarios do to it: script the receiver, drop files, watch them.</summary>
+public sealed class ScenarioCluster(BenchCluster cluster, double budget) : IAsyncDisposable
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
+    private int _files;
+
+    public double Budget => budget;
+    public BenchCluster Cluster => cluster;
+
+    public static async Task<ScenarioCluster> StartAsync(BenchOptions options, double budget, double receiverLimit = 0) =>
+        new(await BenchCluster.StartAsync(options with { Rate = budget, ReceiverRate = receiverLimit }), budget);
+
+    /// <summary>Replaces the receiver's chaos profile (an empty object clears it).</summary>
+    public async Task ChaosAsync(object profile) => (await cluster.Notifier.PostAsJsonAsync("/chaos", profile)).EnsureSuccessStatusCode();
+
+    /// <summary>Drops a generated file of distinct alerts into the inbox; returns its id.</summary>
+    public string Drop(int rows, int users)
+    {
+        var name = $"scenario-{++_files}.csv";
+        var staged = Path.Combine(cluster.Work, name);
+        var fileId = AlertRows.WriteCsv(staged, rows, users, salt: name);
+        Directory.CreateDirectory(cluster.Inbox);
+        File.Move(staged, Path.Combine(cluster.Inbox, name));
+        return fileId;
+    }
+
+    public async Task<JsonElement?> StatusAsync(string fileId)
+    {
+        var response = await cluster.Gateway.GetAsync($"/files/{fileId}");
+        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<JsonElement>() : null;
+    }
+
+    /// <summary>Polls the file until <paramref name="done"/> holds of its status.</summary>
+    public async Task<JsonElement> UntilAsync(string fileId, Func<JsonElement, bool> done, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (await StatusAsync(fileId) is { } status && done(status)) return status;
+            if (cluster.Processes.FirstOrDefault(p => p.HasExited) is { } dead) throw new InvalidOperationException($"{dead.Name} exited; logs in {cluster.Work}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"file {fileId}: not reached within {timeout}; logs in {cluster.Work}");
+            await Task.Delay(Poll);
+        }
+    }
+
+    public Task<JsonElement> CompletedAsync(string fileId, TimeSpan timeout) =>
+        UntilAsync(fileId, s => s.GetProperty("status").GetString() is "Completed" or "Failed", timeout);
+
+    /// <summary>Alerts delivered in each whole second since the file was discovered.</summary>
+    public async Task<int[]> PerSecondAsync(string fileId, JsonElement completed) =>
+        Percentiles.PerSecond(await EndToEndRun.DeliveryTimesAsync(cluster, fileId), completed.GetProperty("discoveredAt").GetDateTimeOffset());
+
+    public async Task<long> NotifierStatAsync(string counter) =>
+        (await cluster.Notifier.GetFromJsonAsync<JsonElement>("/stats")).GetProperty(counter).GetInt64();
+
+    public async ValueTask DisposeAsync()
+    {
+        cluster.Succeeded = true;
+        await cluster.DisposeAsync();
+    }
+}
+
+public static class FileStatusFields
+{
+    public static long Delivered(this JsonElement status) => status.GetProperty("delivered").GetInt64();
+    public static long DeadLettered(this JsonElement status) => status.GetProperty("deadLettered").GetInt64();
+    public static DateTimeOffset CompletedAt(this JsonElement status) => status.GetProperty("completedAt").GetDateTimeOffset();
+    public static DateTimeOffset DiscoveredAt(this JsonElement status) => status.GetProperty("discoveredAt").GetDateTimeOffset();
+    public static double Seconds(this JsonElement status) => (status.CompletedAt() - status.DiscoveredAt()).TotalSeconds;
+}
