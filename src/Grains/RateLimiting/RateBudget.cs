@@ -8,7 +8,7 @@ namespace Alerts.Grains.RateLimiting;
 /// fake clock: a token bucket at an adaptive rate, split evenly among the silos asking for it.
 /// A 429 pauses everyone for its Retry-After. It teaches the receiver's limit only when we were sending
 /// near our rate in the second before it: then the limit is what the receiver let through in that second,
-/// and the rate is held just under it until a probe past it. A 429 at light traffic (another client, a
+/// and the rate is held just under it until a probe past it (rarer while the limit stays put). A 429 at light traffic (another client, a
 /// blip) only trims the rate. The rate never falls below a floor, and climbs back multiplicatively.
 /// </summary>
 public sealed class RateBudget
@@ -18,6 +18,8 @@ public sealed class RateBudget
     private static readonly TimeSpan ShortestEvidence = TimeSpan.FromMilliseconds(100);
     private const double NearRate = 0.5; // of the rate: a second sent slower than this says nothing of the receiver's limit
     private const double MakeUpAtMost = 1.1; // lease periods
+    private const double SameLimit = 0.1; // a limit learned again within a tenth of the last is the same one
+    private const int MaxProbeSpacing = 8; // probes of a steady limit come at most this many ProbeAfters apart
     private readonly RateLimitOptions _options;
     private readonly Dictionary<string, (DateTimeOffset At, int Sent, int Passed)> _lastSecond = [];
     private readonly Dictionary<string, DateTimeOffset> _lastLease = [];
@@ -25,6 +27,7 @@ public sealed class RateBudget
     private readonly Dictionary<string, double> _carried = [];
     private double _tokens;
     private double _rateAtCut;
+    private TimeSpan _probeAfter;
     private DateTimeOffset _refilledAt;
     private DateTimeOffset _pausedFrom = DateTimeOffset.MinValue, _pausedUntil = DateTimeOffset.MinValue;
     private DateTimeOffset _lastCutAt = DateTimeOffset.MinValue, _settleUntil = DateTimeOffset.MinValue;
@@ -33,6 +36,7 @@ public sealed class RateBudget
     {
         _options = options;
         Rate = options.PermitsPerSecond;
+        _probeAfter = options.ProbeAfter;
         _tokens = options.EffectiveBurst;
         _refilledAt = now;
     }
@@ -101,7 +105,13 @@ public sealed class RateBudget
         {
             // A window limiter refuses once it holds its limit: what it let through in the last second is that limit.
             _rateAtCut = Rate;
-            Ceiling = Math.Clamp(passed, Floor, Rate);
+            var limit = Math.Clamp(passed, Floor, Rate);
+            // A probe that finds the same limit again waits twice as long before the next (each costs a pause);
+            // a limit that moved is probed again soon.
+            _probeAfter = Ceiling is { } known && Math.Abs(limit - known) <= SameLimit * known
+                ? Min(2 * _probeAfter, MaxProbeSpacing * _options.ProbeAfter)
+                : _options.ProbeAfter;
+            Ceiling = limit;
             Rate = Math.Max(Floor, Ceiling.Value * _options.DecreaseFactor);
             _lastCutAt = now;
             _settleUntil = now + 1.5 * _options.LeasePeriod;
@@ -160,7 +170,7 @@ public sealed class RateBudget
     private void Grow(double seconds, DateTimeOffset now)
     {
         var budget = _options.PermitsPerSecond;
-        if (Ceiling is { } ceiling && now - _lastCutAt >= _options.ProbeAfter)
+        if (Ceiling is { } ceiling && now - _lastCutAt >= _probeAfter)
         {
             Rate = Math.Min(budget, Math.Max(Rate, ceiling * _options.HoldFraction) + ceiling * _options.IncreasePerSecond * seconds);
             if (Rate >= budget) Ceiling = null;
@@ -171,5 +181,6 @@ public sealed class RateBudget
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
     private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 }

@@ -222,6 +222,27 @@ public sealed class RateBudgetTests
         Assert.Equal(2_000, budget.Rate);
     }
 
+    [Fact]
+    public void A_limit_found_again_by_each_probe_is_probed_half_as_often_and_a_moved_one_soon()
+    {
+        var budget = Budget(2_000);
+        LeaseEvery(budget, Period, TimeSpan.FromSeconds(1), "a");
+        var gaps = new List<double>();
+        var lastCut = _clock.GetUtcNow();
+        for (var probe = 0; probe < 5; probe++)
+        {
+            var limit = probe == 4 ? 600 : 1_000; // the last probe finds the limit moved
+            Lease(budget, "a", sent: 2_000, passed: limit, throttled: 1, retryAfter: TimeSpan.FromSeconds(1));
+            gaps.Add(Math.Round((_clock.GetUtcNow() - lastCut).TotalSeconds));
+            lastCut = _clock.GetUtcNow();
+            _clock.Advance(TimeSpan.FromSeconds(1));
+            while (budget.Rate < limit) { _clock.Advance(Period); Lease(budget, "a"); } // held under the limit until a probe passes it
+        }
+
+        Assert.Equal([0, 15, 30, 60, 120], gaps); // held 15 s, 30 s, 60 s, then at most 120 s (each plus 0.4 s of climb past the limit)
+        Assert.InRange((_clock.GetUtcNow() - lastCut).TotalSeconds, 15, 20); // a limit that moved (1,000 → 600) is probed after 15 s again
+    }
+
     private RateBudget Budget(double rate) =>
         new(new RateLimitOptions { PermitsPerSecond = rate, LeasePeriod = Period }, _clock.GetUtcNow());
 
