@@ -111,6 +111,7 @@ public static class ReceiverScenarios
         var fileId = run.Drop(rows, options.Users);
         var done = await run.CompletedAsync(fileId, Timeout(rows, limit));
         var perSecond = await run.PerSecondAsync(fileId, done);
+        Console.WriteLine($"  delivered per second: {string.Join(' ', perSecond)}");
         var after10 = MeanRate(perSecond, from: 10);
         var throttled = await run.NotifierStatAsync("throttled");
         var received = await run.NotifierStatAsync("received");

@@ -8,7 +8,8 @@ namespace Alerts.Grains.Delivery;
 
 /// <summary>
 /// Makes one attempt at an alert under the retry policy: paced by the leased permits, waiting out 429s
-/// (which use no attempt), and says what came of it — delivered, dead, or retrying at a set time.
+/// (which use no attempt) and an open circuit (whose failures use none either, and whose time does not
+/// count towards giving up), and says what came of it — delivered, dead, or retrying at a set time.
 /// </summary>
 public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits, IOptions<WebhookOptions> options, TimeProvider time)
 {
@@ -21,11 +22,15 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
     /// <param name="attemptsBefore">Attempts already used on it.</param>
     /// <param name="firstAttemptAt">When it was first tried (now, for a new alert).</param>
     /// <param name="cancellationToken">Stops waiting.</param>
-    public async Task<DeliveryRecord> AttemptAsync(Alert alert, int attemptsBefore, DateTimeOffset firstAttemptAt, CancellationToken cancellationToken = default)
+    public async Task<DeliveryAttempt> AttemptAsync(Alert alert, int attemptsBefore, DateTimeOffset firstAttemptAt, CancellationToken cancellationToken = default)
     {
+        var downtime = TimeSpan.Zero; // waited on a webhook that was down: not held against the alert
         while (true)
         {
+            var waitFrom = time.GetTimestamp();
+            var wasDown = permits.EndpointDown;
             await permits.WaitAsync(cancellationToken);
+            if (wasDown || permits.EndpointDown) downtime += time.GetElapsedTime(waitFrom);
             var sentAt = time.GetUtcNow();
             var result = await sender.SendAsync(alert, cancellationToken);
             permits.Report(result, sentAt);
@@ -37,14 +42,14 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
             }
             var attempts = result.Status == 429 ? attemptsBefore : attemptsBefore + 1;
             var now = time.GetUtcNow();
-            var decision = _policy.Decide(result, attempts, now - firstAttemptAt, Random.Shared.NextDouble());
+            var decision = _policy.Decide(result, attempts, now - firstAttemptAt - downtime, Random.Shared.NextDouble());
             AlertsMetrics.WebhookRequests.Add(1, OutcomeTags[(int)decision.Action]);
             if (decision.Action == RetryAction.Throttled)
             {
                 await Task.Delay(decision.Delay, time, cancellationToken);
                 continue;
             }
-            return new DeliveryRecord
+            return new DeliveryAttempt(new DeliveryRecord
             {
                 AlertId = alert.AlertId,
                 FileId = alert.FileId,
@@ -56,7 +61,10 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
                 Attempts = attempts,
                 LastError = result.IsSuccess ? null : result.Error ?? $"HTTP {result.Status}",
                 NextAttemptAt = decision.Action == RetryAction.Retry ? now + decision.Delay : null,
-            };
+            }, firstAttemptAt + downtime);
         }
     }
 }
+
+/// <summary>An attempt's record, and the first-attempt time to keep for the give-up horizon (moved on by any time the webhook was down).</summary>
+public readonly record struct DeliveryAttempt(DeliveryRecord Record, DateTimeOffset FirstAttemptAt);

@@ -17,20 +17,20 @@ public readonly record struct RetryDecision(RetryAction Action, TimeSpan Delay);
 
 /// <summary>
 /// The retry policy: 2xx delivered; 429 waits (no attempt used); no answer, 408 and 5xx back off and try
-/// again until the attempts or the give-up time run out; 3xx and other 4xx are dead letters at once.
+/// again until the give-up time (or an attempt cap, when set) runs out; 3xx and other 4xx are dead letters at once.
 /// </summary>
 public sealed class RetryPolicy(WebhookOptions options)
 {
     /// <param name="result">The attempt's result.</param>
     /// <param name="attempts">Attempts used so far, this one included (429s excluded).</param>
-    /// <param name="sinceFirstAttempt">Time since the alert's first attempt.</param>
+    /// <param name="sinceFirstAttempt">Time since the alert's first attempt, less any time the webhook was down.</param>
     /// <param name="jitter">A number in [0, 1) that spreads retries out.</param>
     public RetryDecision Decide(WebhookResult result, int attempts, TimeSpan sinceFirstAttempt, double jitter)
     {
         if (result.IsSuccess) return new(RetryAction.Delivered, TimeSpan.Zero);
         if (result.Status == 429) return new(RetryAction.Throttled, result.RetryAfter ?? options.ThrottlePause);
         if (!IsTransient(result.Status)) return new(RetryAction.DeadLetter, TimeSpan.Zero);
-        if (attempts >= options.MaxAttempts || sinceFirstAttempt >= options.GiveUpAfter) return new(RetryAction.DeadLetter, TimeSpan.Zero);
+        if ((options.MaxAttempts > 0 && attempts >= options.MaxAttempts) || sinceFirstAttempt >= options.GiveUpAfter) return new(RetryAction.DeadLetter, TimeSpan.Zero);
         return new(RetryAction.Retry, Backoff(attempts, jitter));
     }
 

@@ -20,8 +20,8 @@ public sealed class WebhookOptions
     /// <summary>Most connections to the webhook per silo (default 256).</summary>
     public int MaxConnections { get; set; } = 256;
 
-    /// <summary>Attempts before a transient failure becomes a dead letter (default 10).</summary>
-    public int MaxAttempts { get; set; } = 10;
+    /// <summary>Attempts before a transient failure becomes a dead letter; 0: no cap, <see cref="GiveUpAfter"/> decides (default 0).</summary>
+    public int MaxAttempts { get; set; }
 
     /// <summary>First back-off; it doubles each attempt, with jitter (default 1 s).</summary>
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
@@ -29,7 +29,7 @@ public sealed class WebhookOptions
     /// <summary>Longest back-off (default 5 min).</summary>
     public TimeSpan MaxBackoff { get; set; } = TimeSpan.FromMinutes(5);
 
-    /// <summary>After this long since the first attempt a failing alert is dead-lettered (default 24 h).</summary>
+    /// <summary>After this long since the first attempt, less any time the webhook was down as a whole, a failing alert is dead-lettered (default 24 h).</summary>
     public TimeSpan GiveUpAfter { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>Pause after a 429 that carries no usable Retry-After: none, garbage, or a date in the past (default 1 s).</summary>
@@ -53,7 +53,7 @@ public sealed class WebhookOptions
         if (!Uri.TryCreate(Url, UriKind.Absolute, out _)) yield return $"{Section}:Url must be an absolute URL";
         if (RequestTimeout <= TimeSpan.Zero) yield return $"{Section}:RequestTimeout must be > 0";
         if (MaxConnections <= 0) yield return $"{Section}:MaxConnections must be > 0";
-        if (MaxAttempts <= 0) yield return $"{Section}:MaxAttempts must be > 0";
+        if (MaxAttempts < 0) yield return $"{Section}:MaxAttempts must be >= 0 (0: no cap)";
         if (ThrottlePause <= TimeSpan.Zero) yield return $"{Section}:ThrottlePause must be > 0";
         if (MaxRetryAfter < TimeSpan.Zero || MaxRetryAfter > TimeSpan.FromHours(1)) yield return $"{Section}:MaxRetryAfter must be between 0 and 1 hour";
         if (GiveUpAfter <= TimeSpan.Zero) yield return $"{Section}:GiveUpAfter must be > 0";

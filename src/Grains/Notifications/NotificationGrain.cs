@@ -102,7 +102,7 @@ public sealed partial class NotificationGrain(
         DeliveryRecord record;
         try
         {
-            record = await deliverer.AttemptAsync(alert, retrying?.Record.Attempts ?? 0, firstAttemptAt);
+            (record, firstAttemptAt) = await deliverer.AttemptAsync(alert, retrying?.Record.Attempts ?? 0, firstAttemptAt);
         }
         catch (Exception error)
         {

@@ -92,10 +92,14 @@ public sealed class RateBudget
         else if (now < _settleUntil) Settle(now);
     }
 
-    // The 429s of one burst reach the grain together and late, from every silo: one signal, not many. A 429
-    // to a request sent after the last pause began is news: we resumed too fast.
-    private bool IsNewSignal(LeaseRequest request, DateTimeOffset now) =>
-        request.LastThrottledSentAt is { } sentAt ? sentAt >= _pausedFrom : now >= _pausedUntil + Window;
+    // The 429s of one burst reach the grain together and late, from every silo: one signal, not many. A silo
+    // hears of a pause only at its next lease, up to a lease period later, and sends on until then: 429s to
+    // those requests are the same burst too. A 429 to a request sent after the pause is news: we resumed too fast.
+    private bool IsNewSignal(LeaseRequest request, DateTimeOffset now)
+    {
+        var burstEnds = Max(_pausedUntil, _pausedFrom == DateTimeOffset.MinValue ? _pausedFrom : _pausedFrom + _options.LeasePeriod);
+        return request.LastThrottledSentAt is { } sentAt ? sentAt >= burstEnds : now >= _pausedUntil + Window;
+    }
 
     private void Cut(TimeSpan pause, DateTimeOffset now)
     {

@@ -102,7 +102,7 @@ public sealed class ResponseClassTests : IAsyncLifetime
     {
         _webhook.Respond = (_, _) => 500;
 
-        var record = await AttemptAsync(attemptsBefore: 9);
+        var record = await AttemptAsync(attemptsBefore: 9, settings: [("MaxAttempts", "10")]);
 
         Assert.Equal((DeliveryStatus.DeadLettered, 10, 500), (record.Status, record.Attempts, record.HttpStatus));
     }
@@ -162,9 +162,38 @@ public sealed class ResponseClassTests : IAsyncLifetime
         Assert.True(calls[1].At - calls[0].At >= TimeSpan.FromSeconds(expectedSeconds * 0.9), $"waited {calls[1].At - calls[0].At}");
     }
 
+    [Fact]
+    public async Task A_failure_while_the_endpoint_is_down_uses_no_attempt_and_the_time_down_is_not_held_against_the_alert()
+    {
+        _webhook.Respond = (_, _) => 503;
+        var permits = new EndpointDownOnce(TimeSpan.FromMilliseconds(600));
+
+        var record = await AttemptAsync(permits: permits, settings: [("GiveUpAfter", "00:00:00.500")]);
+
+        Assert.Equal(2, _webhook.Calls.Count); // one while down (free), one after
+        Assert.Equal((DeliveryStatus.Retrying, 1), (record.Status, record.Attempts)); // 600 ms down, yet not past the 500 ms horizon
+    }
+
+    /// <summary>Says the endpoint is down until the second wait, which lasts <paramref name="down"/> (the probe's wait) and ends with it up.</summary>
+    private sealed class EndpointDownOnce(TimeSpan down) : IWebhookPermits
+    {
+        private int _waits;
+
+        public bool EndpointDown { get; private set; } = true;
+
+        public async ValueTask WaitAsync(CancellationToken cancellationToken = default)
+        {
+            if (++_waits < 2) return;
+            await Task.Delay(down, cancellationToken);
+            EndpointDown = false;
+        }
+
+        public void Report(WebhookResult result, DateTimeOffset sentAt) { }
+    }
+
     private static readonly Alert Alert = new() { AlertId = "0123456789abcdef0123456789abcdef", FileId = "f", Line = 2, UserId = "u-1", Message = "hello" };
 
-    private async Task<DeliveryRecord> AttemptAsync(int attemptsBefore = 0, DateTimeOffset? firstAttemptAt = null, params (string Key, string Value)[] settings)
+    private async Task<DeliveryRecord> AttemptAsync(int attemptsBefore = 0, DateTimeOffset? firstAttemptAt = null, IWebhookPermits? permits = null, params (string Key, string Value)[] settings)
     {
         var values = new Dictionary<string, string?>
         {
@@ -174,8 +203,8 @@ public sealed class ResponseClassTests : IAsyncLifetime
         };
         foreach (var (key, value) in settings) values[$"{WebhookOptions.Section}:{key}"] = value;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        await using var services = new ServiceCollection().AddLogging().AddSingleton<IWebhookPermits>(_permits)
+        await using var services = new ServiceCollection().AddLogging().AddSingleton(permits ?? _permits)
             .AddAlertsGrainServices(configuration).BuildServiceProvider();
-        return await services.GetRequiredService<AlertDeliverer>().AttemptAsync(Alert, attemptsBefore, firstAttemptAt ?? DateTimeOffset.UtcNow);
+        return (await services.GetRequiredService<AlertDeliverer>().AttemptAsync(Alert, attemptsBefore, firstAttemptAt ?? DateTimeOffset.UtcNow)).Record;
     }
 }

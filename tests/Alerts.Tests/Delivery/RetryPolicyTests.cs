@@ -31,12 +31,20 @@ public sealed class RetryPolicyTests
     }
 
     [Fact]
-    public void Transient_failures_give_up_after_ten_attempts_or_a_day()
+    public void By_default_transient_failures_are_tried_for_a_day_however_many_attempts_that_takes()
     {
         var failure = new WebhookResult(503, null, null);
-        Assert.Equal(RetryAction.Retry, _policy.Decide(failure, 9, TimeSpan.FromHours(1), 0.5).Action);
-        Assert.Equal(RetryAction.DeadLetter, _policy.Decide(failure, 10, TimeSpan.FromHours(1), 0.5).Action);
+        Assert.Equal(RetryAction.Retry, _policy.Decide(failure, 290, TimeSpan.FromHours(23.9), 0.5).Action);
         Assert.Equal(RetryAction.DeadLetter, _policy.Decide(failure, 2, TimeSpan.FromHours(24), 0.5).Action);
+    }
+
+    [Fact]
+    public void An_attempt_cap_when_set_ends_them_sooner()
+    {
+        var policy = new RetryPolicy(new WebhookOptions { MaxAttempts = 10 });
+        var failure = new WebhookResult(503, null, null);
+        Assert.Equal(RetryAction.Retry, policy.Decide(failure, 9, TimeSpan.FromHours(1), 0.5).Action);
+        Assert.Equal(RetryAction.DeadLetter, policy.Decide(failure, 10, TimeSpan.FromHours(1), 0.5).Action);
     }
 
     [Fact]

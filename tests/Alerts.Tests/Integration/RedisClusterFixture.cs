@@ -103,6 +103,7 @@ public class RedisClusterFixture : IAsyncLifetime
             ["Alerts__Webhook__InitialBackoff"] = "00:00:00.500",
             ["Alerts__Webhook__MaxBackoff"] = "00:00:02",
             ["Alerts__Webhook__MaxAttempts"] = "100", // outages in these tests are long; nothing should die of them
+            ["Alerts__Webhook__MaxRetryAfter"] = "00:00:03", // an absurd Retry-After costs a test seconds, not minutes
             ["Alerts__Files__QuietPeriod"] = "00:00:00.500",
             ["Alerts__Files__ScanInterval"] = "00:00:00.200",
         };

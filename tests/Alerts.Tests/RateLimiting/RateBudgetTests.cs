@@ -148,7 +148,7 @@ public sealed class RateBudgetTests
     }
 
     [Fact]
-    public void The_429s_of_one_burst_count_as_one_cut_and_a_429_after_the_pause_as_another()
+    public void The_429s_of_one_burst_count_as_one_cut_even_to_requests_sent_before_a_silo_heard_of_the_pause_and_a_429_after_it_as_another()
     {
         var budget = Budget(2_000);
         LeaseEvery(budget, Period, TimeSpan.FromSeconds(1), "a");
@@ -159,6 +159,7 @@ public sealed class RateBudgetTests
         Lease(budget, "b", sent: 300, passed: 0, throttled: 7, sentAt: burstSentAt);
         _clock.Advance(TimeSpan.FromMilliseconds(1_500)); // late news of the same burst, after the pause
         Lease(budget, "b", throttled: 2, sentAt: burstSentAt);
+        Lease(budget, "b", throttled: 3, sentAt: burstSentAt + TimeSpan.FromMilliseconds(150)); // b sent on until its next lease told it
         var afterBurst = budget.Cuts;
         Lease(budget, "a", sent: 500, passed: 480, throttled: 1, sentAt: _clock.GetUtcNow()); // sent after the pause: news
 

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Alerts.Tests.Support;
+
+namespace Alerts.Tests.Integration;
+
+/// <summary>Two silo processes against the real notifier scripted to misbehave as real APIs do.</summary>
+[Collection(RedisClusterCollection.Name)]
+public sealed class ReceiverChaosTests(RedisClusterFixture cluster)
+{
+    private readonly string _prefix = "rc" + Guid.NewGuid().ToString("n")[..8];
+
+    [Fact]
+    public async Task A_webhook_that_redirects_gets_no_alert_recorded_Delivered_and_the_other_host_gets_nothing()
+    {
+        using var elsewhereOutput = new TempFolder();
+        await using var elsewhere = await NotifierHost.StartAsync(elsewhereOutput.Path);
+        var file = await WithNotifierAsync(
+            ["--Notifier:Chaos:RedirectStatus=308", $"--Notifier:Chaos:RedirectTo={elsewhere.WebhookUrl}"],
+            () => DeliverAsync(rows: 20));
+
+        Assert.Equal((0L, 20L), (file.GetProperty("delivered").GetInt64(), file.GetProperty("deadLettered").GetInt64()));
+        var deadLetter = file.GetProperty("deadLetters")[0];
+        Assert.Equal(308, deadLetter.GetProperty("httpStatus").GetInt32());
+        Assert.Contains(elsewhere.WebhookUrl, deadLetter.GetProperty("error").GetString());
+        Assert.Equal(0, (await elsewhere.StatsAsync()).Received);
+        Assert.DoesNotContain(cluster.Notifier.ReadRows(), r => r.UserId.StartsWith(_prefix + "-"));
+    }
+
+    [Fact]
+    public async Task Connections_refused_for_seconds_dead_letter_nothing_spend_few_attempts_and_every_alert_arrives_once()
+    {
+        // Without the circuit each alert would back off 0.5 s, 1 s, 2 s, 2 s … : five or more attempts in 8 s.
+        var file = await WithNotifierAsync(
+            ["--Notifier:Chaos:OutageMode=Refuse", "--Notifier:Chaos:OutageSeconds=8"],
+            () => DeliverAsync(rows: 200));
+
+        Assert.Equal((200L, 0L), (file.GetProperty("delivered").GetInt64(), file.GetProperty("deadLettered").GetInt64()));
+        var rows = cluster.Notifier.ReadRows().Where(r => r.UserId.StartsWith(_prefix + "-")).ToList();
+        Assert.Equal(200, rows.Count);
+        Assert.Equal(200, rows.Distinct().Count());
+        var report = await cluster.ReportAsync(fileId: file.GetProperty("fileId").GetString()!);
+        Assert.All(report.Skip(1), line => Assert.InRange(int.Parse(line[3]), 1, 3));
+    }
+
+    [Fact]
+    public async Task A_Retry_After_of_days_pauses_the_cluster_only_for_the_maximum()
+    {
+        var (file, throttled) = await WithNotifierAsync(
+            ["--Notifier:Chaos:ThrottleFirst=1", "--Notifier:Chaos:RetryAfter=999999"],
+            async () => (await DeliverAsync(rows: 30), (await cluster.Notifier.StatsAsync()).Throttled)); // within CompletedAsync's 2 minutes: the cap is 3 s
+
+        Assert.Equal(1, throttled);
+        Assert.Equal((30L, 0L), (file.GetProperty("delivered").GetInt64(), file.GetProperty("deadLettered").GetInt64()));
+    }
+
+    private async Task<JsonElement> DeliverAsync(int rows)
+    {
+        var content = InboxFiles.Csv(_prefix, rows, users: Math.Max(1, rows / 4));
+        var fileId = InboxFiles.Drop(cluster.Inbox, $"{_prefix}.csv", content);
+        return (await cluster.CompletedAsync(fileId))!.Value;
+    }
+
+    /// <summary>Runs <paramref name="body"/> against a notifier started with these chaos settings, then restores a polite one.</summary>
+    private async Task<T> WithNotifierAsync<T>(string[] chaos, Func<Task<T>> body)
+    {
+        await cluster.RestartNotifierAsync(chaos);
+        try
+        {
+            return await body();
+        }
+        finally
+        {
+            await cluster.RestartNotifierAsync();
+        }
+    }
+}
