@@ -14,7 +14,10 @@ public static class AlertsMetrics
     /// <summary>Records read again to re-dispatch unconfirmed alerts after a crash or a lost confirmation.</summary>
     public static readonly Counter<long> RowsReread = Meter.CreateCounter<long>("alerts.file.rows_reread");
 
-    /// <summary>Requests to the webhook, tagged <c>outcome</c> (delivered, throttled, retry, deadletter): what the retry policy made of the answer.</summary>
+    /// <summary>
+    /// Requests to the webhook, tagged <c>outcome</c> (delivered, throttled, retry, deadletter, endpoint_down): what the
+    /// retry policy made of the answer; endpoint_down is a failure while the circuit was open, which costs no attempt.
+    /// </summary>
     public static readonly Counter<long> WebhookRequests = Meter.CreateCounter<long>("alerts.webhook.requests");
 
     /// <summary>Permits this silo leased from the cluster-wide rate limiter.</summary>
@@ -22,4 +25,8 @@ public static class AlertsMetrics
 
     /// <summary>Leased permits that expired unused: nothing was waiting to send when they came due.</summary>
     public static readonly Counter<long> PermitsUnused = Meter.CreateCounter<long>("alerts.ratelimit.permits_unused");
+
+    /// <summary>1 while this silo last heard that the webhook's circuit is open (the endpoint failing as a whole), else 0.</summary>
+    public static ObservableGauge<int> ObserveCircuit(Func<bool> open) =>
+        Meter.CreateObservableGauge("alerts.webhook.circuit_open", () => open() ? 1 : 0);
 }

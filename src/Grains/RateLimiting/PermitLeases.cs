@@ -75,6 +75,7 @@ public sealed partial class PermitLeases(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        AlertsMetrics.ObserveCircuit(() => _endpointDown);
         var limiter = grains.GetGrain<IRateLimiterGrain>(webhook.Value.Url);
         Task<LeaseGrant>? next = null; // asked for before the current lease ends, so that no gap opens between leases
         while (!stoppingToken.IsCancellationRequested)
