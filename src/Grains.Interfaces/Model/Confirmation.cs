@@ -1,9 +1,17 @@
 namespace Alerts.Grains.Interfaces.Model;
 
-/// <summary>The final outcome of one dispatched alert, reported back to its file; a dead letter carries its last status and error.</summary>
+/// <summary>
+/// The final outcome of one dispatched alert, reported back to its file; a dead letter carries its last status and
+/// error. <see cref="HandedBack"/>: no outcome; the user's grain stopped (its silo is leaving) before it sent the
+/// alert, and the file should dispatch it again now.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("alerts.Confirmation")]
 public sealed record Confirmation(
     [property: Id(0)] long Line,
     [property: Id(1)] bool Delivered,
     [property: Id(2)] int? HttpStatus = null,
-    [property: Id(3)] string? Error = null);
+    [property: Id(3)] string? Error = null,
+    [property: Id(4)] bool HandedBack = false)
+{
+    public static Confirmation HandBack(long line) => new(line, Delivered: false, HandedBack: true);
+}

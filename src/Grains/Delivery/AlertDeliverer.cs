@@ -21,7 +21,7 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
     /// <param name="alert">The alert.</param>
     /// <param name="attemptsBefore">Attempts already used on it.</param>
     /// <param name="firstAttemptAt">When it was first tried (now, for a new alert).</param>
-    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <param name="cancellationToken">Stops waiting for a permit or a pause; a request already sent is let finish.</param>
     public async Task<DeliveryAttempt> AttemptAsync(Alert alert, int attemptsBefore, DateTimeOffset firstAttemptAt, CancellationToken cancellationToken = default)
     {
         var downtime = TimeSpan.Zero; // waited on a webhook that was down: not held against the alert
@@ -32,7 +32,7 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
             await permits.WaitAsync(cancellationToken);
             if (wasDown || permits.EndpointDown) downtime += time.GetElapsedTime(waitFrom);
             var sentAt = time.GetUtcNow();
-            var result = await sender.SendAsync(alert, cancellationToken);
+            var result = await sender.SendAsync(alert); // never cut off: a request cut short may still have reached the receiver
             permits.Report(result, sentAt);
             if (RetryPolicy.IsTransient(result.Status) && permits.EndpointDown)
             {

@@ -19,7 +19,16 @@ public sealed partial class ConfirmationBatcher(IGrainFactory grains, ILogger<Co
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     private readonly Channel<(string FileId, Confirmation Confirmation)> _queue = Channel.CreateUnbounded<(string, Confirmation)>();
 
-    public void Enqueue(string fileId, Confirmation confirmation) => _queue.Writer.TryWrite((fileId, confirmation));
+    private int _pending;
+
+    /// <summary>Confirmations queued or being sent: a draining silo waits for none to be left.</summary>
+    public int Pending => Volatile.Read(ref _pending);
+
+    public void Enqueue(string fileId, Confirmation confirmation)
+    {
+        Interlocked.Increment(ref _pending);
+        _queue.Writer.TryWrite((fileId, confirmation));
+    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -43,13 +52,15 @@ public sealed partial class ConfirmationBatcher(IGrainFactory grains, ILogger<Co
         {
             LogConfirmFailed(error, fileId, confirmations.Count);
             _ = RequeueLaterAsync(fileId, confirmations, stoppingToken);
+            return; // still pending
         }
+        Interlocked.Add(ref _pending, -confirmations.Count);
     }
 
     private async Task RequeueLaterAsync(string fileId, List<Confirmation> confirmations, CancellationToken stoppingToken)
     {
         await Task.Delay(RetryDelay, stoppingToken);
-        foreach (var confirmation in confirmations) Enqueue(fileId, confirmation);
+        foreach (var confirmation in confirmations) _queue.Writer.TryWrite((fileId, confirmation)); // counted pending already
     }
 
     [LoggerMessage(LogLevel.Warning, "Confirming {Count} alerts to file {FileId} failed; retrying")]

@@ -26,6 +26,7 @@ public sealed partial class FileGrain(
     private const string ResumeReminder = "resume";
     private const string DecidedEarlier = "dead-lettered earlier; the user's records hold the details";
     private static readonly TimeSpan HeartbeatPeriod = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan ResumePeriod = TimeSpan.FromMinutes(1);
     private readonly FileProcessingOptions _options = processing.Value;
     // When each window line was last dispatched by this activation; a line missing here is due now.
     private readonly Dictionary<long, DateTimeOffset> _dispatchedAt = [];
@@ -33,17 +34,17 @@ public sealed partial class FileGrain(
     private IAlertReader? _reader;
     private IGrainTimer? _heartbeat;
     private bool _pumping;
-    private int _deadSilosSeen = cluster.DeadSilos;
+    private int _crashesSeen = cluster.CrashedSilos;
 
     private FileState State => file.State;
     private string FileId => this.GetPrimaryKeyString();
     private bool IsKnown => file.RecordExists || State.Path.Length > 0;
     private CoalescingWriter Writer => _writer ??= new(() => file.WriteStateAsync());
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    // Whatever step of starting or running a crash hit, an active file resumes: each activation ensures its reminder.
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (IsKnown && State.IsActive) StartHeartbeat();
-        return Task.CompletedTask;
+        if (IsKnown && State.IsActive) await ResumeAsync();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -52,9 +53,18 @@ public sealed partial class FileGrain(
         if (IsKnown) await Writer.SaveAsync();
     }
 
+    /// <remarks>
+    /// Each step can be repeated, and the order leaves nothing stranded: the registry entry and the reminder
+    /// come before the state, so a crash leaves at worst a listed id with no file (shown as nothing) or a
+    /// reminder for a file never saved (which removes itself), never a file saved active that nothing resumes.
+    /// </remarks>
     public async Task<FileSummary> StartAsync(FileSource source)
     {
-        if (IsKnown) return Summary(); // same content again: one grain, processed once
+        if (IsKnown) // same content again: one grain, processed once; its activation already resumed it
+        {
+            await RegisterAsync();
+            return Summary();
+        }
         State.Path = source.Path;
         State.Name = source.Name;
         State.Size = source.Size;
@@ -64,18 +74,24 @@ public sealed partial class FileGrain(
         State.Status = FileStatus.Reading;
         LogDiscovered(FileId, source.Name, source.Size);
         if (Unreadable(source.Path) is { } reason) Fail(reason);
+        await RegisterAsync();
+        if (State.IsActive) await this.RegisterOrUpdateReminder(ResumeReminder, ResumePeriod, ResumePeriod);
         await Writer.SaveAsync();
-        await GrainFactory.GetGrain<IFileRegistryGrain>(0).RegisterAsync(new FileEntry(FileId, State.Name, State.DiscoveredAt));
-        if (State.IsActive) await ResumeAsync();
+        if (State.IsActive) StartHeartbeat();
         return Summary();
     }
+
+    private Task RegisterAsync() => GrainFactory.GetGrain<IFileRegistryGrain>(0).RegisterAsync(new FileEntry(FileId, State.Name, State.DiscoveredAt));
 
     public Task<FileSummary?> GetSummaryAsync() => Task.FromResult(IsKnown ? Summary() : null);
 
     public Task ConfirmAsync(IReadOnlyList<Confirmation> confirmations)
     {
         foreach (var c in confirmations)
-            Apply(c.Line, c.Delivered ? DispatchOutcome.Delivered : DispatchOutcome.DeadLettered, c.HttpStatus, c.Error);
+        {
+            if (c.HandedBack) _dispatchedAt.Remove(c.Line); // due again on the next heartbeat, to the user's next activation
+            else Apply(c.Line, c.Delivered ? DispatchOutcome.Delivered : DispatchOutcome.DeadLettered, c.HttpStatus, c.Error);
+        }
         _ = PumpAsync(); // the window has room again; the confirmer need not wait for the next chunk
         return Writer.SaveAsync();
     }
@@ -104,7 +120,7 @@ public sealed partial class FileGrain(
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         // Activation already restarted the heartbeat; the reminder exists to cause that activation after a crash.
-        if (!State.IsActive) await StopResumingAsync();
+        if (!IsKnown || !State.IsActive) await StopResumingAsync();
     }
 
     private FileSummary Summary() => FileSummaries.From(FileId, State, time.GetUtcNow());
@@ -112,7 +128,7 @@ public sealed partial class FileGrain(
     /// <summary>The reminder brings the file back after a crash; the heartbeat pumps it while it is active.</summary>
     private async Task ResumeAsync()
     {
-        await this.RegisterOrUpdateReminder(ResumeReminder, TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+        await this.RegisterOrUpdateReminder(ResumeReminder, ResumePeriod, ResumePeriod);
         StartHeartbeat();
     }
 
@@ -242,10 +258,10 @@ public sealed partial class FileGrain(
     /// <summary>Dispatches again, idempotently, what this activation has not sent lately: after a crash, that is the whole window.</summary>
     private async Task RedispatchStaleAsync()
     {
-        if (_deadSilosSeen != cluster.DeadSilos)
+        if (_crashesSeen != cluster.CrashedSilos)
         {
-            // A silo died, perhaps with some of our users' queues: everything unconfirmed is due now.
-            _deadSilosSeen = cluster.DeadSilos;
+            // A silo crashed, perhaps with some of our users' queues: everything unconfirmed is due now.
+            _crashesSeen = cluster.CrashedSilos;
             _dispatchedAt.Clear();
         }
         var due = time.GetUtcNow() - _options.RedispatchAfter;

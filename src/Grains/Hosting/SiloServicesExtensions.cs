@@ -1,6 +1,7 @@
 using Alerts.Grains.Common;
 using Alerts.Grains.Delivery;
 using Alerts.Grains.Inbox;
+using Alerts.Grains.Notifications;
 using Alerts.Grains.RateLimiting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,6 +42,8 @@ public static class SiloServicesExtensions
         services.AddSingleton<AlertDeliverer>();
         services.AddSingleton<ClusterChanges>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterChanges>());
+        services.AddSingleton<DeliveryDrain>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<DeliveryDrain>());
         services.AddSingleton<ConfirmationBatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfirmationBatcher>());
         if (configuration.GetValue($"{FileProcessingOptions.Section}:WatchInbox", true))

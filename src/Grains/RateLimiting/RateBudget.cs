@@ -112,9 +112,15 @@ public sealed class RateBudget
             var limit = Math.Clamp(passed, Floor, Rate);
             // A probe that finds the same limit again waits twice as long before the next (each costs a pause);
             // a limit that moved is probed again soon.
-            _probeAfter = Ceiling is { } known && Math.Abs(limit - known) <= SameLimit * known
-                ? Min(2 * _probeAfter, MaxProbeSpacing * _options.ProbeAfter)
-                : _options.ProbeAfter;
+            if (Ceiling is { } known && Math.Abs(limit - known) <= SameLimit * known)
+            {
+                _probeAfter = Min(2 * _probeAfter, MaxProbeSpacing * _options.ProbeAfter);
+                limit = Math.Max(limit, known); // a count that missed a late report must not wear the limit down probe by probe
+            }
+            else
+            {
+                _probeAfter = _options.ProbeAfter;
+            }
             Ceiling = limit;
             Rate = Math.Max(Floor, Ceiling.Value * _options.DecreaseFactor);
             _lastCutAt = now;

@@ -80,6 +80,11 @@ public class RedisClusterFixture : IAsyncLifetime
     public void KillSiloOf(string fileId) =>
         _processes.Single(p => Path.GetFileName(p.LogPath).StartsWith("silo-") && p.Tail(int.MaxValue).Contains($"File {fileId} discovered")).Kill();
 
+    /// <summary>Stops the silo that holds <paramref name="fileId"/> (or the other one) gracefully, with SIGTERM, and waits until it has exited.</summary>
+    public Task StopSiloAsync(string fileId, bool holdingIt) =>
+        _processes.Single(p => Path.GetFileName(p.LogPath).StartsWith("silo-") && p.Tail(int.MaxValue).Contains($"File {fileId} discovered") == holdingIt)
+            .TerminateAsync(TimeSpan.FromSeconds(60));
+
     /// <summary>Kills silo <paramref name="n"/> (1 or 2) at once, like <c>kill -9</c>.</summary>
     public void KillSilo(int n) => _processes.Single(p => Path.GetFileName(p.LogPath) == $"silo-{n}.log").Kill();
 

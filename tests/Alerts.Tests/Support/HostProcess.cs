@@ -41,6 +41,18 @@ public sealed class HostProcess : IAsyncDisposable
 
     public void Kill() => _process.Kill(entireProcessTree: true);
 
+    /// <summary>Asks the process to stop, like <c>kill -TERM</c>, and waits until it has.</summary>
+    public async Task TerminateAsync(TimeSpan timeout)
+    {
+        if (SendSignal(_process.Id, SigTerm) != 0) throw new InvalidOperationException($"kill -TERM {_process.Id} failed");
+        await _process.WaitForExitAsync().WaitAsync(timeout);
+    }
+
+    private const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited) Kill();
