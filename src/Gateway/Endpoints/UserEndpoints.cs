@@ -10,8 +10,8 @@ public static class UserEndpoints
     /// <summary><c>GET /users/{userId}/alerts</c>: the user's delivery records (delivered, dead-lettered, retrying), newest first.</summary>
     public static void MapUsers(this WebApplication app) => app.MapGet("/users/{userId}/alerts", async (string userId, IClusterClient cluster) =>
     {
-        if (userId.Length is 0 or > MaxUserIdLength || userId.Any(char.IsControl))
-            return Results.Problem($"a user id is 1–{MaxUserIdLength} characters without control characters", statusCode: StatusCodes.Status400BadRequest);
+        if (userId.Length > MaxUserIdLength || string.IsNullOrWhiteSpace(userId) || userId.Any(char.IsControl))
+            return Results.Problem($"a user id is 1–{MaxUserIdLength} characters, not blank, without control characters", statusCode: StatusCodes.Status400BadRequest);
         var alerts = await cluster.GetGrain<INotificationGrain>(userId).GetDeliveriesAsync();
         return Results.Ok(new UserAlerts(userId, alerts));
     });

@@ -1,6 +1,7 @@
 using Alerts.Grains.Common;
 using Alerts.Grains.Files.Reading;
 using Alerts.Grains.Hosting;
+using Alerts.Grains.Inbox;
 using Alerts.Grains.Interfaces;
 using Alerts.Grains.Interfaces.Model;
 using Microsoft.Extensions.Logging;
@@ -60,6 +61,8 @@ public sealed partial class FileGrain(
     /// </remarks>
     public async Task<FileSummary> StartAsync(FileSource source)
     {
+        if (!InboxPaths.MayRead(source.Path, folders.Value.Inbox, folders.Value.Root))
+            throw new ArgumentException($"{source.Name}: only files in the inbox are read, and no link out of the data root", nameof(source));
         if (IsKnown) // same content again: one grain, processed once; its activation already resumed it
         {
             await RegisterAsync();

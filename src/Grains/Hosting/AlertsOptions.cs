@@ -8,7 +8,8 @@ public sealed class AlertsOptions
     /// <summary>Root of <c>inbox/</c>, <c>inbox/archive/</c>, <c>inbox/failed/</c> (default <c>./data</c>).</summary>
     public string DataRoot { get; set; } = "./data";
 
-    public string Inbox => Path.GetFullPath(Path.Combine(DataRoot, "inbox"));
+    public string Root => Path.GetFullPath(DataRoot);
+    public string Inbox => Path.Combine(Root, "inbox");
     public string Archive => Path.Combine(Inbox, "archive");
     public string Failed => Path.Combine(Inbox, "failed");
 }

@@ -76,6 +76,11 @@ public sealed partial class InboxWatcher(
         {
             if (InboxNames.IsIgnored(info.Name)) continue;
             present.Add(info.FullName);
+            if (!InboxPaths.MayRead(info.FullName, folders.Value.Inbox, folders.Value.Root))
+            {
+                if (_seen.TryAdd(info.FullName, new Observation(-1, default, now, Submitted: true))) LogLinkOut(info.Name);
+                continue;
+            }
             var current = new Observation(info.Length, info.LastWriteTimeUtc, now, Submitted: false);
             if (!_seen.TryGetValue(info.FullName, out var seen) || !seen.SameFile(current))
             {
@@ -122,6 +127,9 @@ public sealed partial class InboxWatcher(
     {
         public bool SameFile(Observation other) => Size == other.Size && Modified == other.Modified;
     }
+
+    [LoggerMessage(LogLevel.Warning, "{Name} is a link leading out of the data root: not taken")]
+    private partial void LogLinkOut(string name);
 
     [LoggerMessage(LogLevel.Information, "Watching {Inbox}")]
     private partial void LogWatching(string inbox);

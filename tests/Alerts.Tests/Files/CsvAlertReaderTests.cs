@@ -42,6 +42,9 @@ public sealed class CsvAlertReaderTests : IDisposable
     [InlineData(",m1\n", "empty user id")]
     [InlineData("u1,\n", "empty alert message")]
     [InlineData("u\u00071,m1\n", "control character in user id")]
+    [InlineData("   ,m1\n", "blank user id")]
+    [InlineData("u1,ring \u0007 the bell\n", "control character in alert message")]
+    [InlineData("u1,\"esc \u001b[31m red\"\n", "control character in alert message")]
     [InlineData("u1,bad \"quote\n", "bad quoting")]
     [InlineData("u1,\"closed\" then more\n", "bad quoting")]
     public void Invalid_rows_are_reported_with_a_reason(string content, string reason)

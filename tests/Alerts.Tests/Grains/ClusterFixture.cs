@@ -21,6 +21,7 @@ public class ClusterFixture : IAsyncLifetime
     public TestCluster Cluster { get; private set; } = null!;
     public FakeWebhook Webhook { get; private set; } = null!;
     public string Inbox => Path.Combine(_data.Path, "inbox");
+    public string DataRoot => _data.Path;
     public IGrainFactory Grains => Cluster.GrainFactory;
 
     public async Task InitializeAsync()
@@ -42,10 +43,10 @@ public class ClusterFixture : IAsyncLifetime
         await Cluster.DeployAsync();
     }
 
-    /// <summary>Starts a file directly (no watcher), written outside the inbox.</summary>
+    /// <summary>Starts a file directly (no watcher), written to a sub-folder of the inbox, which the watcher does not scan.</summary>
     public async Task StartFileAsync(string fileId, string content)
     {
-        var folder = Path.Combine(_data.Path, "direct");
+        var folder = Path.Combine(Inbox, "direct");
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, $"{fileId}.csv");
         await File.WriteAllTextAsync(path, content);

@@ -164,6 +164,39 @@ public sealed class ThinPathTests(ClusterFixture fixture)
         Assert.Equal([InboxFiles.FileId(second), InboxFiles.FileId(first)], listed.Select(f => f.FileId));
     }
 
+    [Fact]
+    public async Task A_caller_cannot_make_a_silo_read_a_file_outside_the_inbox()
+    {
+        using var outside = new TempFolder();
+        var path = Path.Combine(outside.Path, "users.csv");
+        await File.WriteAllTextAsync(path, InboxFiles.Csv(_prefix, rows: 3, users: 3));
+        var file = fixture.Grains.GetGrain<IFileGrain>(new string('e', 64));
+
+        await Assert.ThrowsAsync<ArgumentException>(() => file.StartAsync(new FileSource { Path = "/etc/passwd", Name = "passwd", Size = 1 }));
+        await Assert.ThrowsAsync<ArgumentException>(() => file.StartAsync(new FileSource { Path = path, Name = "users.csv", Size = 1 }));
+        await Assert.ThrowsAsync<ArgumentException>(() => file.StartAsync(new FileSource { Path = $"{fixture.Inbox}/../direct.csv", Name = "direct.csv", Size = 1 }));
+
+        Assert.Null(await file.GetSummaryAsync());
+        Assert.True(File.Exists(path)); // not moved into the archive either
+    }
+
+    [Fact]
+    public async Task A_link_in_the_inbox_leading_out_of_the_data_root_is_never_taken()
+    {
+        fixture.Webhook.Reset();
+        using var outside = new TempFolder();
+        var secret = Path.Combine(outside.Path, "elsewhere.csv");
+        await File.WriteAllTextAsync(secret, InboxFiles.Csv(_prefix + "-secret", rows: 5, users: 5));
+        File.CreateSymbolicLink(Path.Combine(fixture.Inbox, $"{_prefix}-link.csv"), secret);
+
+        var after = InboxFiles.Drop(fixture.Inbox, $"{_prefix}-after.csv", InboxFiles.Csv(_prefix, rows: 5, users: 5));
+        await CompletedAsync(after); // dropped after the link: by now the watcher has passed the link many times
+
+        Assert.DoesNotContain(fixture.Webhook.Calls, c => c.UserId.StartsWith(_prefix + "-secret"));
+        Assert.Null(await fixture.Grains.GetGrain<IFileGrain>(InboxFiles.FileId(await File.ReadAllTextAsync(secret))).GetSummaryAsync());
+        Assert.True(File.Exists(Path.Combine(fixture.Inbox, $"{_prefix}-link.csv")));
+    }
+
     private Task StartAsync(string fileId, string content) => fixture.StartFileAsync(fileId, content);
 
     private Task<FileSummary> CompletedAsync(string fileId, TimeSpan? timeout = null) => fixture.CompletedAsync(fileId, timeout);

@@ -57,6 +57,7 @@ public sealed class DeadLetterTests(RedisClusterFixture cluster)
         Assert.Equal(HttpStatusCode.NotFound, (await cluster.Gateway.PostAsync($"/files/{unknown}/retry", null)).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await cluster.Gateway.GetAsync($"/files/{unknown}/report")).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await cluster.Gateway.GetAsync($"/users/{new string('u', 129)}/alerts")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await cluster.Gateway.GetAsync("/users/%20%20/alerts")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await cluster.Gateway.PostAsync("/retry", null)).StatusCode);
     }
 
