@@ -8,6 +8,8 @@ builder.AddGatewayMetrics();
 builder.Services.AddOpenApi();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ClusterErrors>();
+builder.Services.AddSingleton(TimeProvider.System);
+builder.Services.AddHostedService<Alerts.Gateway.Uploads.PartSweeper>();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 
 var app = builder.Build();

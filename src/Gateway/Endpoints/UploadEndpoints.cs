@@ -32,6 +32,10 @@ public static class UploadEndpoints
         {
             return TooLarge(settings);
         }
+        catch (BadHttpRequestException error) // 408: the body stalled below Kestrel's minimum data rate; 400: it was cut off
+        {
+            return Results.Problem(error.Message, statusCode: error.StatusCode);
+        }
         if (upload.Size == 0)
         {
             File.Delete(upload.PartPath);
@@ -43,15 +47,26 @@ public static class UploadEndpoints
     private static async Task<IResult> StartAsync(IClusterClient cluster, UploadedFile upload, GatewayOptions settings)
     {
         var fileId = upload.FileId(forceNonce: Guid.NewGuid().ToString("n"));
-        var path = Path.Combine(settings.Uploads, $"{fileId[..12]}-{upload.Name}");
-        File.Move(upload.PartPath, path, overwrite: true);
-        var summary = await cluster.GetGrain<IFileGrain>(fileId).StartAsync(new FileSource
+        // A name of its own per upload: identical uploads at once each keep their copy until the grain has
+        // chosen the first, so each can tell truly whether its content was already known.
+        var path = Path.Combine(settings.Uploads, $"{fileId[..12]}-{Guid.NewGuid().ToString("n")[..8]}-{upload.Name}");
+        File.Move(upload.PartPath, path);
+        FileSummary summary;
+        try
         {
-            Path = path,
-            Name = upload.Name,
-            Size = upload.Size,
-            AlertMessage = upload.AlertMessage,
-        });
+            summary = await cluster.GetGrain<IFileGrain>(fileId).StartAsync(new FileSource
+            {
+                Path = path,
+                Name = upload.Name,
+                Size = upload.Size,
+                AlertMessage = upload.AlertMessage,
+            });
+        }
+        catch
+        {
+            File.Delete(path); // not started: nothing will ever read it
+            throw;
+        }
         if (summary.Path != path) File.Delete(path); // known content: the first copy is the one processed
         var statusUrl = $"/files/{fileId}";
         return Results.Accepted(statusUrl, new UploadAccepted(fileId, upload.Name, statusUrl, summary.Status, summary.Path != path));

@@ -11,6 +11,7 @@ namespace Alerts.Gateway.Uploads;
 public static class UploadReader
 {
     private const int MaxFieldChars = 8192;
+    private const int MaxNameChars = 100;
 
     /// <exception cref="UploadException">The request is not a usable upload.</exception>
     public static async Task<UploadedFile> ReadAsync(HttpRequest request, string folder, CancellationToken cancellationToken)
@@ -23,7 +24,7 @@ public static class UploadReader
         var force = false;
         try
         {
-            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+            while (await ReadNextSectionAsync(reader, cancellationToken) is { } section)
             {
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)) continue;
                 switch (HeaderUtilities.RemoveQuotes(disposition.Name).Value)
@@ -40,9 +41,12 @@ public static class UploadReader
                 }
             }
         }
-        catch
+        catch (Exception error)
         {
             if (file is { } partial) File.Delete(partial.Path);
+            // A multipart body that ends before its closing boundary: the client's fault, not ours.
+            if (error is IOException and not BadHttpRequestException && !cancellationToken.IsCancellationRequested)
+                throw new UploadException($"malformed multipart body: {error.Message}");
             throw;
         }
         if (file is not { } saved) throw new UploadException("missing field 'file'");
@@ -54,24 +58,47 @@ public static class UploadReader
         return new UploadedFile(saved.Path, saved.Name, saved.Size, saved.Hash, message, force);
     }
 
+    private static async Task<MultipartSection?> ReadNextSectionAsync(MultipartReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadNextSectionAsync(cancellationToken);
+        }
+        catch (InvalidDataException error)
+        {
+            throw new UploadException($"malformed multipart body: {error.Message}");
+        }
+    }
+
+    /// <summary>Streams the file to a part file; whatever stops it (a limit, a client gone, a disk full) deletes the part.</summary>
     private static async Task<(string, string, long, byte[])> SaveAsync(Stream body, string folder, string name, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(folder);
-        var path = Path.Combine(folder, $"{Guid.NewGuid():n}.part");
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        await using var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-        var buffer = new byte[1 << 16];
-        long size = 0;
-        int read;
-        while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+        var path = Path.Combine(folder, $"{Guid.NewGuid():n}{PartSuffix}");
+        try
         {
-            hash.AppendData(buffer, 0, read);
-            await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
-            size += read;
+            using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+            await using var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
+            var buffer = new byte[1 << 16];
+            long size = 0;
+            int read;
+            while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+                await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                size += read;
+            }
+            await output.FlushAsync(cancellationToken);
+            return (path, name, size, hash.GetHashAndReset());
         }
-        await output.FlushAsync(cancellationToken);
-        return (path, name, size, hash.GetHashAndReset());
+        catch
+        {
+            File.Delete(path);
+            throw;
+        }
     }
+
+    public const string PartSuffix = ".part";
 
     private static async Task<string> ReadFieldAsync(Stream body)
     {
@@ -88,6 +115,7 @@ public static class UploadReader
         var raw = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
         var name = Path.GetFileName(raw?.Replace('\\', '/') ?? "").Trim().TrimStart('.');
         name = string.Concat(name.Where(c => !char.IsControl(c) && !Path.GetInvalidFileNameChars().Contains(c)));
+        if (name.Length > MaxNameChars) name = name[..(MaxNameChars - Path.GetExtension(name).Length)] + Path.GetExtension(name); // file systems stop at 255 bytes
         return name.Length == 0 ? "upload.csv" : name;
     }
 }

@@ -73,6 +73,38 @@ public sealed class UploadTests(RedisClusterFixture cluster)
     }
 
     [Fact]
+    public async Task Uploads_that_fail_midway_leave_no_part_file()
+    {
+        var big = new MultipartFormDataContent { { new ByteArrayContent(new byte[RedisClusterFixture.MaxUploadBytes * 2]), "file", "big.csv" } };
+        using var chunked = new HttpRequestMessage(HttpMethod.Post, "/upload") { Content = big };
+        chunked.Headers.TransferEncodingChunked = true; // no length up front: stopped at the limit mid-stream
+        var tooLarge = await cluster.Gateway.SendAsync(chunked);
+        var unterminated = new StringContent($"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\n{_prefix},m1\n");
+        unterminated.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("multipart/form-data; boundary=b");
+        var malformed = await cluster.Gateway.PostAsync("/upload", unterminated);
+
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, malformed.StatusCode);
+        Assert.StartsWith("malformed multipart body", await DetailAsync(malformed));
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(cluster.Inbox, "uploads"), "*.part"));
+    }
+
+    [Fact]
+    public async Task An_over_long_file_name_is_shortened_and_identical_uploads_at_once_say_truly_which_was_first()
+    {
+        var content = InboxFiles.Csv(_prefix, rows: 2, users: 2);
+        var name = new string('n', 300) + ".csv";
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 10).Select(async _ => await (await UploadAsync(content, name)).Content.ReadFromJsonAsync<JsonElement>()));
+        await cluster.CompletedAsync(InboxFiles.FileId(content));
+
+        Assert.Equal(1, answers.Count(a => !a.GetProperty("alreadyKnown").GetBoolean()));
+        Assert.All(answers, a => Assert.Equal(new string('n', 96) + ".csv", a.GetProperty("name").GetString()));
+        Assert.Equal(2, DeliveredRows().Count);
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(cluster.Inbox, "uploads"), $"{InboxFiles.FileId(content)[..12]}-*")); // the first archived, the rest deleted
+    }
+
+    [Fact]
     public async Task Files_are_listed_newest_first()
     {
         var older = InboxFiles.Csv(_prefix + "x", rows: 1, users: 1);
