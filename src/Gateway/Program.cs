@@ -1,7 +1,9 @@
 using Alerts.Gateway.Endpoints;
+using Alerts.Gateway.Access;
 using Alerts.Gateway.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
+var loopbackOnly = builder.ListenSafely();
 builder.UseAlertsClient();
 builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));
 builder.AddGatewayMetrics();
@@ -13,7 +15,9 @@ builder.Services.AddHostedService<Alerts.Gateway.Uploads.PartSweeper>();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
 
 var app = builder.Build();
+if (loopbackOnly is { } urls) app.Logger.LogWarning("No Gateway:ApiKey is set: listening on loopback only ({Urls}); set one to serve other hosts", urls);
 app.UseExceptionHandler();
+app.UseMiddleware<ApiKeyCheck>();
 app.MapOpenApi();
 app.MapHealth();
 app.MapMetrics();

@@ -8,8 +8,6 @@ public static class ClientClusterExtensions
     /// <summary>An Orleans client on the silos' clustering: Redis when <c>ConnectionStrings:Redis</c> is set, else the localhost development silo.</summary>
     public static WebApplicationBuilder UseAlertsClient(this WebApplicationBuilder builder)
     {
-        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
-            builder.WebHost.UseUrls("http://127.0.0.1:5000");
 
         var configuration = builder.Configuration;
         var redis = configuration.GetConnectionString("Redis");

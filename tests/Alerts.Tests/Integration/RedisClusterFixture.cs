@@ -36,14 +36,27 @@ public class RedisClusterFixture : IAsyncLifetime
         StartSilo(1);
         StartSilo(2);
         var gatewayPort = FreePort.Next();
-        var gatewayEnvironment = new Dictionary<string, string>(ClusterEnvironment())
+        StartGateway("gateway", $"http://127.0.0.1:{gatewayPort}", ApiKeys);
+        Gateway = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}") };
+        Gateway.DefaultRequestHeaders.Add("X-Api-Key", ApiKeys.Split(',')[0]);
+        await Eventually.Until(ActiveSilosAsync, n => n == 2, $"two silos active behind the gateway\n{Logs()}", TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>The gateway's API keys; <see cref="Gateway"/> sends the first.</summary>
+    public const string ApiKeys = "test-key-one, test-key-two";
+
+    /// <summary>Starts a gateway process on <paramref name="urls"/>, with these API keys (none: empty); its log is NAME.log.</summary>
+    public HostProcess StartGateway(string name, string urls, string apiKeys)
+    {
+        var environment = new Dictionary<string, string>(ClusterEnvironment())
         {
             ["Alerts__DataRoot"] = DataRoot,
             ["Alerts__MaxUploadBytes"] = $"{MaxUploadBytes}",
+            ["Gateway__ApiKey"] = apiKeys,
         };
-        _processes.Add(HostProcess.Start("Gateway", _folder.Combine("gateway.log"), gatewayEnvironment, "--urls", $"http://127.0.0.1:{gatewayPort}"));
-        Gateway = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}") };
-        await Eventually.Until(ActiveSilosAsync, n => n == 2, $"two silos active behind the gateway\n{Logs()}", TimeSpan.FromSeconds(90));
+        var gateway = HostProcess.Start("Gateway", _folder.Combine($"{name}.log"), environment, "--urls", urls);
+        _processes.Add(gateway);
+        return gateway;
     }
 
     /// <summary>Replaces the notifier with one on the same port and output, with these settings beside the defaults.</summary>
