@@ -1,6 +1,8 @@
+using Alerts.Gateway.Hosting;
 using Alerts.Gateway.Reports;
 using Alerts.Grains.Interfaces;
 using Alerts.Grains.Interfaces.Model;
+using Microsoft.Extensions.Options;
 
 namespace Alerts.Gateway.Endpoints;
 
@@ -11,18 +13,18 @@ public static class FileEndpoints
     public static void MapFiles(this WebApplication app)
     {
         // The newest files first, with their status; ?limit= (default 50, at most 500).
-        app.MapGet("/files", async (IClusterClient cluster, int? limit) =>
+        app.MapGet("/files", async (IClusterClient cluster, IOptions<GatewayOptions> options, int? limit) =>
         {
             var entries = await cluster.GetGrain<IFileRegistryGrain>(0).ListAsync(Math.Clamp(limit ?? 50, 1, MaxListed));
             var summaries = await Task.WhenAll(entries.Select(e => cluster.GetGrain<IFileGrain>(e.FileId).GetSummaryAsync()));
-            return Results.Ok(summaries.OfType<FileSummary>());
+            return Results.Ok(summaries.OfType<FileSummary>().Select(s => ForClients(s, options.Value)));
         });
 
         // One file's status and counts; the id is the SHA-256 of the file's bytes.
-        app.MapGet("/files/{fileId}", async (string fileId, IClusterClient cluster) =>
+        app.MapGet("/files/{fileId}", async (string fileId, IClusterClient cluster, IOptions<GatewayOptions> options) =>
         {
             var (summary, error) = await FindAsync(fileId, cluster);
-            return error ?? Results.Ok(summary);
+            return error ?? Results.Ok(ForClients(summary!, options.Value));
         });
 
         // One CSV line per row read so far: line, userId, status, attempts, httpStatus, deliveredAt, error.
@@ -42,6 +44,12 @@ public static class FileEndpoints
             return Results.Ok(new RetryResult(requeued, requeued > 0 ? [new RetriedFile(fileId, summary!.Name, requeued)] : []));
         });
     }
+
+    /// <summary>Paths relative to the data root: answers never show how the server's disks are laid out.</summary>
+    private static FileSummary ForClients(FileSummary summary, GatewayOptions options) => summary with
+    {
+        Path = summary.Path is { } path ? Path.GetRelativePath(Path.GetFullPath(options.DataRoot), path) : null,
+    };
 
     /// <summary>The file's summary, or the error to answer with: 400 for a malformed id, 404 for an unknown file.</summary>
     private static async Task<(FileSummary? Summary, IResult? Error)> FindAsync(string fileId, IClusterClient cluster)

@@ -26,6 +26,7 @@ public sealed class UploadTests(RedisClusterFixture cluster)
         var file = (await cluster.CompletedAsync(InboxFiles.FileId(content)))!.Value;
         Assert.Equal(20, file.GetProperty("delivered").GetInt64());
         Assert.Equal(20, DeliveredRows().Count);
+        Assert.StartsWith("inbox/archive/", file.GetProperty("path").GetString()); // relative to the data root: no server paths
     }
 
     [Fact]
