@@ -62,7 +62,7 @@ public sealed partial class FileGrain(
     public async Task<FileSummary> StartAsync(FileSource source)
     {
         if (!InboxPaths.MayRead(source.Path, folders.Value.Inbox, folders.Value.Root))
-            throw new ArgumentException($"{source.Name}: only files in the inbox are read, and no link out of the data root", nameof(source));
+            throw new ArgumentException($"{source.Name}: only regular files in the inbox are read, and no link out of the data root", nameof(source));
         if (IsKnown) // same content again: one grain, processed once; its activation already resumed it
         {
             await RegisterAsync();

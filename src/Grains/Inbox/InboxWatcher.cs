@@ -78,7 +78,7 @@ public sealed partial class InboxWatcher(
             present.Add(info.FullName);
             if (!InboxPaths.MayRead(info.FullName, folders.Value.Inbox, folders.Value.Root))
             {
-                if (_seen.TryAdd(info.FullName, new Observation(-1, default, now, Submitted: true))) LogLinkOut(info.Name);
+                if (_seen.TryAdd(info.FullName, new Observation(-1, default, now, Submitted: true))) LogNotTaken(info.Name);
                 continue;
             }
             var current = new Observation(info.Length, info.LastWriteTimeUtc, now, Submitted: false);
@@ -128,8 +128,8 @@ public sealed partial class InboxWatcher(
         public bool SameFile(Observation other) => Size == other.Size && Modified == other.Modified;
     }
 
-    [LoggerMessage(LogLevel.Warning, "{Name} is a link leading out of the data root: not taken")]
-    private partial void LogLinkOut(string name);
+    [LoggerMessage(LogLevel.Warning, "{Name} is not a regular file inside the data root (a FIFO, a device, or a link leading out): not taken")]
+    private partial void LogNotTaken(string name);
 
     [LoggerMessage(LogLevel.Information, "Watching {Inbox}")]
     private partial void LogWatching(string inbox);

@@ -197,6 +197,20 @@ public sealed class ThinPathTests(ClusterFixture fixture)
         Assert.True(File.Exists(Path.Combine(fixture.Inbox, $"{_prefix}-link.csv")));
     }
 
+    [Fact]
+    public async Task A_fifo_in_the_inbox_is_not_taken_and_does_not_stall_the_files_after_it()
+    {
+        var fifo = Path.Combine(fixture.Inbox, $"{_prefix}-pipe.csv");
+        using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", fifo)) await mkfifo.WaitForExitAsync();
+
+        var after = InboxFiles.Drop(fixture.Inbox, $"{_prefix}-after-pipe.csv", InboxFiles.Csv(_prefix, rows: 5, users: 5));
+        await CompletedAsync(after); // opening the pipe would have blocked the watcher before it reached this file
+        var direct = fixture.Grains.GetGrain<IFileGrain>(new string('f', 64));
+
+        await Assert.ThrowsAsync<ArgumentException>(() => direct.StartAsync(new FileSource { Path = fifo, Name = "pipe.csv", Size = 0 }));
+        Assert.True(File.Exists(fifo));
+    }
+
     private Task StartAsync(string fileId, string content) => fixture.StartFileAsync(fileId, content);
 
     private Task<FileSummary> CompletedAsync(string fileId, TimeSpan? timeout = null) => fixture.CompletedAsync(fileId, timeout);
