@@ -1,3 +1,13 @@
 using Alerts.Notifier.Hosting;
+using Microsoft.Extensions.Options;
 
-await NotifierApp.Build(args).RunAsync();
+try
+{
+    await NotifierApp.Build(args).RunAsync();
+}
+catch (OptionsValidationException invalid)
+{
+    await Console.Error.WriteLineAsync($"alerts notifier: bad setting: {string.Join("; ", invalid.Failures)}");
+    return 2;
+}
+return 0;

@@ -9,5 +9,15 @@ builder.AddSiloMetrics();
 builder.UseOrleans(silo => silo.UseAlertsCluster(builder.Configuration));
 
 var host = builder.Build();
-host.WarnWhenNotDurable(builder.Configuration);
-await host.RunAsync();
+try
+{
+    SettingsProblems.Check(host.Services);
+    host.WarnWhenNotDurable(builder.Configuration);
+    await host.RunAsync();
+}
+catch (Exception error) when (SettingsProblems.Describe(error) is { } problem)
+{
+    await Console.Error.WriteLineAsync($"alerts silo: bad setting: {problem}");
+    return 2;
+}
+return 0;

@@ -21,6 +21,7 @@ public static class SiloServicesExtensions
         services.AddCheckedOptions<RateLimitOptions>(configuration, RateLimitOptions.Section, o => o.Validate());
         services.AddCheckedOptions<CircuitOptions>(configuration, CircuitOptions.Section, o => o.Validate());
         services.TryAddSingleton(TimeProvider.System);
+        services.AddHostedService(sp => new SettingsProblems(configuration, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SettingsProblems>>()));
 
         services.AddHttpClient(WebhookSender.ClientName, (sp, client) =>
             {

@@ -15,6 +15,7 @@ public sealed class HostProcess : IAsyncDisposable
 
     public string LogPath { get; }
     public bool HasExited => _process.HasExited;
+    public int ExitCode => _process.ExitCode;
 
     public static HostProcess Start(string project, string logPath, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
