@@ -55,7 +55,7 @@ public sealed partial class NotificationGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        // Queued alerts were never sent: the file dispatches them again to the next activation. An attempt in
+        // Queued alerts were never sent: they go back to their files for the next activation. An attempt in
         // flight is let finish (cut off, it might still have reached the receiver) and its outcome saved.
         _deactivating.Cancel();
         _stopping.Cancel();
@@ -127,7 +127,7 @@ public sealed partial class NotificationGrain(
         finally
         {
             _delivering = false;
-            if (drain.Stopping.IsCancellationRequested) HandBackUnsent();
+            if (_stopping.IsCancellationRequested) HandBackUnsent();
         }
     }
 
@@ -218,7 +218,7 @@ public sealed partial class NotificationGrain(
             {
                 LogSaveConflict(error, UserId);
                 _stopping.Cancel();
-                _due.Clear();
+                HandBackUnsent();
                 this.DeactivateOnIdle();
                 return false;
             }
