@@ -97,7 +97,7 @@ public sealed class RateBudget
     // those requests are the same burst too. A 429 to a request sent after the pause is news: we resumed too fast.
     private bool IsNewSignal(LeaseRequest request, DateTimeOffset now)
     {
-        var burstEnds = Max(_pausedUntil, _pausedFrom == DateTimeOffset.MinValue ? _pausedFrom : _pausedFrom + _options.LeasePeriod);
+        var burstEnds = Max(_pausedUntil, _pausedFrom + _options.LeasePeriod);
         return request.LastThrottledSentAt is { } sentAt ? sentAt >= burstEnds : now >= _pausedUntil + Window;
     }
 
