@@ -17,11 +17,7 @@ public interface INotificationGrain : IGrainWithStringKey
     /// </summary>
     Task<DispatchOutcome[]> DispatchAsync(IReadOnlyList<Alert> alerts);
 
-    /// <summary>This user's delivery records (delivered, dead-lettered and retrying), newest first.</summary>
+    /// <summary>This user's delivery records in the listed files (delivered, dead-lettered, retrying, in flight), newest 1,000 first.</summary>
     [Orleans.Concurrency.ReadOnly]
     Task<IReadOnlyList<DeliveryRecord>> GetDeliveriesAsync();
-
-    /// <summary>The records of the given alerts, in the same order; null where this user has none.</summary>
-    [Orleans.Concurrency.ReadOnly]
-    Task<DeliveryRecord?[]> GetRecordsAsync(IReadOnlyList<string> alertIds);
 }

@@ -20,6 +20,15 @@ public static class AlertsMetrics
     /// </summary>
     public static readonly Counter<long> WebhookRequests = Meter.CreateCounter<long>("alerts.webhook.requests");
 
+    /// <summary>
+    /// Alerts sent again whose earlier request may have reached the receiver: an attempt was journaled as in flight
+    /// and its silo died before recording the answer. They go with the same <c>Idempotency-Key</c>.
+    /// </summary>
+    public static readonly Counter<long> UncertainResends = Meter.CreateCounter<long>("alerts.delivery.uncertain");
+
+    /// <summary>Group commits of delivery records (each one Redis round trip per file in the group).</summary>
+    public static readonly Counter<long> RecordCommits = Meter.CreateCounter<long>("alerts.records.commits");
+
     /// <summary>Permits this silo leased from the cluster-wide rate limiter.</summary>
     public static readonly Counter<long> PermitsLeased = Meter.CreateCounter<long>("alerts.ratelimit.permits_leased");
 

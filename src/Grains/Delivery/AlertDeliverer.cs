@@ -21,8 +21,9 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
     /// <param name="alert">The alert.</param>
     /// <param name="attemptsBefore">Attempts already used on it.</param>
     /// <param name="firstAttemptAt">When it was first tried (now, for a new alert).</param>
+    /// <param name="sending">Called once, just before the first request goes (after the permit): the caller journals it as in flight.</param>
     /// <param name="cancellationToken">Stops waiting for a permit or a pause; a request already sent is let finish.</param>
-    public async Task<DeliveryAttempt> AttemptAsync(Alert alert, int attemptsBefore, DateTimeOffset firstAttemptAt, CancellationToken cancellationToken = default)
+    public async Task<DeliveryAttempt> AttemptAsync(Alert alert, int attemptsBefore, DateTimeOffset firstAttemptAt, Action? sending = null, CancellationToken cancellationToken = default)
     {
         var downtime = TimeSpan.Zero; // waited on a webhook that was down: not held against the alert
         while (true)
@@ -31,6 +32,8 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
             var wasDown = permits.EndpointDown;
             await permits.WaitAsync(cancellationToken);
             if (wasDown || permits.EndpointDown) downtime += time.GetElapsedTime(waitFrom);
+            sending?.Invoke();
+            sending = null;
             var sentAt = time.GetUtcNow();
             var result = await sender.SendAsync(alert); // never cut off: a request cut short may still have reached the receiver
             permits.Report(result, sentAt);
@@ -53,6 +56,7 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
             {
                 AlertId = alert.AlertId,
                 FileId = alert.FileId,
+                UserId = alert.UserId,
                 Line = alert.Line,
                 Round = alert.Round,
                 Delivered = decision.Action == RetryAction.Delivered,
@@ -61,6 +65,7 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
                 Attempts = attempts,
                 LastError = result.IsSuccess ? null : result.Error ?? $"HTTP {result.Status}",
                 NextAttemptAt = decision.Action == RetryAction.Retry ? now + decision.Delay : null,
+                FirstAttemptAt = decision.Action == RetryAction.Retry ? firstAttemptAt + downtime : null,
             }, firstAttemptAt + downtime);
         }
     }

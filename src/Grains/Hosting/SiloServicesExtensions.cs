@@ -3,10 +3,13 @@ using Alerts.Grains.Delivery;
 using Alerts.Grains.Inbox;
 using Alerts.Grains.Notifications;
 using Alerts.Grains.RateLimiting;
+using Alerts.Grains.Records;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using StackExchange.Redis;
 
 namespace Alerts.Grains.Hosting;
 
@@ -20,6 +23,14 @@ public static class SiloServicesExtensions
         services.AddCheckedOptions<WebhookOptions>(configuration, WebhookOptions.Section, o => o.Validate());
         services.AddCheckedOptions<RateLimitOptions>(configuration, RateLimitOptions.Section, o => o.Validate());
         services.AddCheckedOptions<CircuitOptions>(configuration, CircuitOptions.Section, o => o.Validate());
+        services.AddCheckedOptions<RecordOptions>(configuration, RecordOptions.Section, o => o.Validate());
+        services.AddOptions<GrainCollectionOptions>().Configure<IOptions<RecordOptions>>((collection, records) =>
+        {
+            // Users are many and come back rarely: an idle one is let go within minutes, not Orleans' default 2 hours.
+            var idle = records.Value.IdleUserAfter;
+            collection.ClassSpecificCollectionAge[typeof(NotificationGrain).FullName!] = idle;
+            if (collection.CollectionQuantum >= idle) collection.CollectionQuantum = idle / 2;
+        });
         services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService(sp => new SettingsProblems(configuration, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SettingsProblems>>()));
 
@@ -41,6 +52,7 @@ public static class SiloServicesExtensions
         services.AddHostedService(sp => sp.GetRequiredService<PermitLeases>());
         services.TryAddSingleton<IWebhookPermits>(sp => sp.GetRequiredService<PermitLeases>());
         services.AddSingleton<AlertDeliverer>();
+        services.AddDeliveryRecords(configuration);
         services.AddSingleton<ClusterChanges>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterChanges>());
         services.AddSingleton<DeliveryDrain>();
@@ -50,6 +62,22 @@ public static class SiloServicesExtensions
         if (configuration.GetValue($"{FileProcessingOptions.Section}:WatchInbox", true))
             services.AddHostedService<InboxWatcher>();
         return services;
+    }
+
+    /// <summary>Delivery records in Redis when <c>ConnectionStrings:Redis</c> is set, else in memory (a development silo, TestCluster).</summary>
+    private static void AddDeliveryRecords(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (configuration.GetConnectionString("Redis") is not { Length: > 0 } redis)
+        {
+            services.TryAddSingleton<DeliveryRecords, MemoryDeliveryRecords>();
+            return;
+        }
+        services.TryAddSingleton<DeliveryRecords>(sp =>
+        {
+            var options = ConfigurationOptions.Parse(redis);
+            options.AbortOnConnectFail = false; // Redis may start after the silo, or restart: keep reconnecting
+            return ActivatorUtilities.CreateInstance<RedisDeliveryRecords>(sp, ConnectionMultiplexer.ConnectAsync(options));
+        });
     }
 
     private static void AddCheckedOptions<T>(this IServiceCollection services, IConfiguration configuration, string section, Func<T, IEnumerable<string>> check)

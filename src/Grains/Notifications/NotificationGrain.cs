@@ -1,104 +1,147 @@
 using Alerts.Grains.Common;
 using Alerts.Grains.Delivery;
-using Alerts.Grains.Hosting;
 using Alerts.Grains.Interfaces;
 using Alerts.Grains.Interfaces.Model;
+using Alerts.Grains.Records;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Orleans.Placement;
-using Orleans.Storage;
 
 namespace Alerts.Grains.Notifications;
 
 /// <summary>
-/// One user's alerts. Dispatch only queues and answers; a delivery loop running beside the grain's
-/// turns makes one attempt at a time (so a user's alerts arrive in order). A failed attempt parks the
-/// alert in durable state until its back-off ends, so it never blocks the alerts behind it and a
-/// restarted silo resumes it. Final outcomes are recorded durably before they are confirmed to the
-/// file through the batcher, never by awaiting the file itself. The loop belongs to the activation: on
-/// deactivation it stops taking work, lets an attempt in flight finish and saves what came of it, so a
-/// new activation never sends again what this one sent.
+/// One user's alerts. Dispatch looks up what is already recorded, queues the rest and answers; a delivery
+/// loop beside the grain's turns makes one attempt at a time (so a user's alerts arrive in order). Every
+/// attempt is journaled in the silo's <see cref="DeliveryRecords"/> as in flight just before it is sent, and
+/// its outcome (delivered, dead, or backing off until a set time) replaces that mark; an outcome is written
+/// before it is confirmed to the file through the batcher, never by awaiting the file itself. The grain holds
+/// no state of its own: a back-off lives in its record, and the file's re-dispatch brings it back to a new
+/// activation. On deactivation the loop stops taking work, lets an attempt in flight finish, waits for its
+/// records to be written and hands back to the files what it did not send.
 /// </summary>
 [Reentrant]
 [RandomPlacement] // users, and so one file's HTTP work, spread over every silo, whichever holds the file
 public sealed partial class NotificationGrain(
-    [PersistentState("user", StorageNames.Alerts)] IPersistentState<UserState> user,
+    DeliveryRecords records,
     AlertDeliverer deliverer,
     ConfirmationBatcher confirmations,
     DeliveryDrain drain,
     TimeProvider time,
     ILogger<NotificationGrain> log) : Grain, INotificationGrain
 {
-    private static readonly TimeSpan Retention = TimeSpan.FromDays(7);
-    private const int RecordCap = 1_000; // per user: bounds a user grain's memory and state whatever the files hold
-    private static readonly TimeSpan FirstSaveRetry = TimeSpan.FromMilliseconds(200), LongestSaveRetry = TimeSpan.FromSeconds(5);
+    private const int ListLimit = 1_000;
+    private static readonly TimeSpan FirstWriteRetry = TimeSpan.FromMilliseconds(200), LongestWriteRetry = TimeSpan.FromSeconds(5);
     private readonly Queue<Alert> _due = new();
     // Alerts queued or in flight: alert id → the line that carried it first.
     private readonly Dictionary<string, long> _accepted = [];
-    // Deactivation cancels both; a silo's drain only the first: saves go on until they succeed.
-    private readonly CancellationTokenSource _deactivating = new();
+    // Alerts with attempts behind them (backing off, or taken over from a record): alert id → the alert and its last record.
+    private readonly Dictionary<string, Backoff> _retrying = [];
+    // Outcomes this activation decided, kept until written and while a lookup that may have missed the write is out.
+    private readonly Dictionary<string, DeliveryRecord> _decided = [];
+    private readonly List<DeliveryRecord> _forgetAfterLookups = [];
+    private readonly HashSet<Task> _writes = [];
+    private int _lookups;
+    // Deactivation stops both; a silo's drain stops the first only. The second gives up on writes that keep failing.
     private readonly CancellationTokenSource _stopping = CancellationTokenSource.CreateLinkedTokenSource(drain.Stopping);
-    private CoalescingWriter? _writer;
+    private readonly CancellationTokenSource _abandon = new();
     private bool _delivering;
     private Task _loop = Task.CompletedTask;
-    private long _changes, _saved; // state changes made, and how many of them the last successful write carried
     private IGrainTimer? _wake;
 
-    private UserState State => user.State;
-    private CoalescingWriter Writer => _writer ??= new(() => user.WriteStateAsync());
-
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        ScheduleWake(); // back-offs saved by an earlier activation, perhaps on a silo that died
-        return Task.CompletedTask;
-    }
+    private string UserId => this.GetPrimaryKeyString();
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Queued alerts were never sent: they go back to their files for the next activation. An attempt in
-        // flight is let finish (cut off, it might still have reached the receiver) and its outcome saved.
-        _deactivating.Cancel();
+        // flight is let finish (cut off, it might still have reached the receiver) and its outcome written.
+        await using var deadline = cancellationToken.Register(_abandon.Cancel);
         _stopping.Cancel();
         HandBackUnsent();
         _wake?.Dispose();
         try
         {
             await _loop.WaitAsync(cancellationToken);
+            await Task.WhenAll(_writes).WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException)
         {
             LogStoppedInFlight(UserId, reason.ReasonCode.ToString());
         }
-        await SaveAsync(cancellationToken);
+        // Their records say when they are due: the next activation takes them over when the files re-dispatch.
+        foreach (var backoff in _retrying.Values.ToList()) HandBack(backoff.Alert);
     }
 
-    public Task<DispatchOutcome[]> DispatchAsync(IReadOnlyList<Alert> alerts)
+    public async Task<DispatchOutcome[]> DispatchAsync(IReadOnlyList<Alert> alerts)
     {
-        // Deactivating: refuse, so the file dispatches again to the next activation instead of waiting on this one.
-        if (_stopping.IsCancellationRequested) throw new InvalidOperationException($"user {UserId} is deactivating; dispatch again");
+        ThrowIfStopping();
         var outcomes = new DispatchOutcome[alerts.Count];
-        for (var i = 0; i < alerts.Count; i++) outcomes[i] = Accept(alerts[i]);
+        var unknown = new List<int>();
+        for (var i = 0; i < alerts.Count; i++)
+        {
+            if (FromMemory(alerts[i]) is { } outcome) outcomes[i] = outcome;
+            else unknown.Add(i);
+        }
+        if (unknown.Count > 0)
+        {
+            var found = await LookUpAsync([.. unknown.Select(i => new RecordKey(alerts[i].FileId, UserId, alerts[i].AlertId))]);
+            ThrowIfStopping();
+            for (var j = 0; j < unknown.Count; j++)
+            {
+                var alert = alerts[unknown[j]];
+                outcomes[unknown[j]] = FromMemory(alert) ?? FromRecord(alert, found[j]);
+            }
+        }
         StartDelivering();
-        return Task.FromResult(outcomes);
+        ScheduleWake();
+        return outcomes;
     }
 
-    public Task<IReadOnlyList<DeliveryRecord>> GetDeliveriesAsync() => Task.FromResult<IReadOnlyList<DeliveryRecord>>(
-        [.. State.Retrying.Values.Select(r => r.Record).Concat(State.Deliveries.Values).OrderByDescending(r => r.At)]);
+    public async Task<IReadOnlyList<DeliveryRecord>> GetDeliveriesAsync()
+    {
+        var files = await GrainFactory.GetGrain<IFileRegistryGrain>(0).ListAsync(int.MaxValue);
+        var byId = (await records.ListAsync(UserId, files.Select(f => f.FileId), ListLimit)).ToDictionary(r => r.AlertId);
+        foreach (var (id, record) in _decided) byId[id] = record;
+        foreach (var (id, backoff) in _retrying) byId[id] = backoff.Record;
+        return [.. byId.Values.OrderByDescending(r => r.At).Take(ListLimit)];
+    }
 
-    public Task<DeliveryRecord?[]> GetRecordsAsync(IReadOnlyList<string> alertIds) => Task.FromResult(alertIds
-        .Select(id => State.Deliveries.GetValueOrDefault(id) ?? State.Retrying.GetValueOrDefault(id)?.Record)
-        .ToArray());
+    // Deactivating: refuse, so the file dispatches again to the next activation instead of waiting on this one.
+    private void ThrowIfStopping()
+    {
+        if (_stopping.IsCancellationRequested) throw new InvalidOperationException($"user {UserId} is deactivating; dispatch again");
+    }
+
+    /// <summary>What this activation knows of the alert, or null when its record must be looked up.</summary>
+    private DispatchOutcome? FromMemory(Alert alert)
+    {
+        if (_accepted.TryGetValue(alert.AlertId, out var firstLine)) return Known(firstLine, alert, DispatchOutcome.Queued);
+        if (_retrying.TryGetValue(alert.AlertId, out var backoff)) return Known(backoff.Alert.Line, alert, DispatchOutcome.Queued);
+        return _decided.TryGetValue(alert.AlertId, out var record) ? FromRecord(alert, record) : null;
+    }
+
+    private DispatchOutcome FromRecord(Alert alert, DeliveryRecord? record)
+    {
+        switch (record?.Status)
+        {
+            case null:
+                return Accept(alert);
+            case DeliveryStatus.Delivered:
+                return Known(record.Line, alert, DispatchOutcome.Delivered);
+            case DeliveryStatus.DeadLettered:
+                // A dead letter retried on demand (a newer round) starts afresh.
+                return alert.Round > record.Round ? Accept(alert) : Known(record.Line, alert, DispatchOutcome.DeadLettered);
+            default:
+                if (record.Line != alert.Line) return DispatchOutcome.DuplicateRow;
+                // Backing off, or in flight when its silo died: taken over with its attempts, the latter due now.
+                if (record.InFlight) AlertsMetrics.UncertainResends.Add(1);
+                _retrying[alert.AlertId] = new Backoff(alert, record.InFlight ? record with { InFlight = false, NextAttemptAt = time.GetUtcNow() } : record);
+                return DispatchOutcome.Queued;
+        }
+    }
 
     private DispatchOutcome Accept(Alert alert)
     {
-        if (State.Deliveries.TryGetValue(alert.AlertId, out var record))
-        {
-            if (record.Delivered || alert.Round <= record.Round) return Known(record.Line, alert, record.Delivered ? DispatchOutcome.Delivered : DispatchOutcome.DeadLettered);
-            State.Deliveries.Remove(alert.AlertId); // a dead letter retried on demand starts afresh
-            _changes++;
-        }
-        if (_accepted.TryGetValue(alert.AlertId, out var firstLine)) return Known(firstLine, alert, DispatchOutcome.Queued);
-        if (State.Retrying.TryGetValue(alert.AlertId, out var retrying)) return Known(retrying.Alert.Line, alert, DispatchOutcome.Queued);
+        _decided.Remove(alert.AlertId);
         _accepted[alert.AlertId] = alert.Line;
         _due.Enqueue(alert);
         return DispatchOutcome.Queued;
@@ -108,7 +151,22 @@ public sealed partial class NotificationGrain(
     private static DispatchOutcome Known(long firstLine, Alert alert, DispatchOutcome outcome) =>
         firstLine == alert.Line ? outcome : DispatchOutcome.DuplicateRow;
 
-    private string UserId => this.GetPrimaryKeyString();
+    private async Task<DeliveryRecord?[]> LookUpAsync(IReadOnlyList<RecordKey> keys)
+    {
+        _lookups++;
+        try
+        {
+            return await records.FindAsync(keys);
+        }
+        finally
+        {
+            if (--_lookups == 0)
+            {
+                foreach (var written in _forgetAfterLookups) Forget(written);
+                _forgetAfterLookups.Clear();
+            }
+        }
+    }
 
     private void StartDelivering()
     {
@@ -141,17 +199,19 @@ public sealed partial class NotificationGrain(
     private void HandBack(Alert alert)
     {
         _accepted.Remove(alert.AlertId);
+        _retrying.Remove(alert.AlertId); // its record keeps its attempts for the next activation
         confirmations.Enqueue(alert.FileId, Confirmation.HandBack(alert.Line));
     }
 
     private async Task AttemptAsync(Alert alert)
     {
-        var retrying = State.Retrying.GetValueOrDefault(alert.AlertId);
-        var firstAttemptAt = retrying?.FirstAttemptAt ?? time.GetUtcNow();
+        var previous = _retrying.GetValueOrDefault(alert.AlertId)?.Record;
+        var attemptsBefore = previous?.Attempts ?? 0;
+        var firstAttemptAt = previous?.FirstAttemptAt ?? time.GetUtcNow();
         DeliveryRecord record;
         try
         {
-            (record, firstAttemptAt) = await deliverer.AttemptAsync(alert, retrying?.Record.Attempts ?? 0, firstAttemptAt, _stopping.Token);
+            (record, _) = await deliverer.AttemptAsync(alert, attemptsBefore, firstAttemptAt, () => MarkInFlight(alert, attemptsBefore, firstAttemptAt), _stopping.Token);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
@@ -168,81 +228,104 @@ public sealed partial class NotificationGrain(
         {
             _accepted.Remove(alert.AlertId); // before a back-off is scheduled: the wake-up skips alerts still accepted
         }
-        if (record.Status == DeliveryStatus.Retrying) BackOff(alert, record, firstAttemptAt);
+        if (record.Status == DeliveryStatus.Retrying) BackOff(alert, record);
         else Settle(alert, record);
     }
 
-    private void BackOff(Alert alert, DeliveryRecord record, DateTimeOffset firstAttemptAt)
+    // Journaled, not awaited: after a crash, an alert found in flight is sent again and counted as uncertain.
+    private void MarkInFlight(Alert alert, int attemptsBefore, DateTimeOffset firstAttemptAt) =>
+        _ = records.WriteAsync(new DeliveryRecord
+        {
+            AlertId = alert.AlertId,
+            FileId = alert.FileId,
+            UserId = alert.UserId,
+            Line = alert.Line,
+            Round = alert.Round,
+            At = time.GetUtcNow(),
+            Attempts = attemptsBefore,
+            FirstAttemptAt = firstAttemptAt,
+            InFlight = true,
+        }).ContinueWith(write => write.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+
+    private void BackOff(Alert alert, DeliveryRecord record)
     {
-        State.Retrying[alert.AlertId] = new RetryingAlert(alert, record, firstAttemptAt);
-        _changes++;
-        _ = SaveAsync(_deactivating.Token); // a silo that restarts resumes the back-off where it was
+        _retrying[alert.AlertId] = new Backoff(alert, record);
+        Track(WriteAsync(record)); // a silo that dies resumes the back-off from this record
         ScheduleWake();
     }
 
     private void Settle(Alert alert, DeliveryRecord record)
     {
-        State.Retrying.Remove(alert.AlertId);
-        State.Deliveries[alert.AlertId] = record;
-        State.Prune(time.GetUtcNow(), Retention, RecordCap);
-        _changes++;
-        _ = ConfirmOnceSavedAsync(alert, record);
+        _retrying.Remove(alert.AlertId);
+        _decided[alert.AlertId] = record;
+        Track(ConfirmOnceWrittenAsync(alert, record));
     }
 
-    // Recorded before confirmed: a confirmed alert is never sent again. The next attempt need not wait for the write.
-    private async Task ConfirmOnceSavedAsync(Alert alert, DeliveryRecord record)
+    // Written before confirmed: a confirmed alert is never sent again. The next attempt need not wait for the write.
+    private async Task ConfirmOnceWrittenAsync(Alert alert, DeliveryRecord record)
     {
-        using var busy = drain.Enter();
-        if (!await SaveAsync(_deactivating.Token)) return; // deactivating: its final save carries the record, and the file re-dispatches
+        if (!await WriteAsync(record)) return; // given up at deactivation: the file re-dispatches it
+        if (_lookups == 0) Forget(record);
+        else _forgetAfterLookups.Add(record);
         confirmations.Enqueue(alert.FileId, new Confirmation(alert.Line, record.Delivered, record.HttpStatus, record.LastError));
     }
 
-    /// <summary>
-    /// Saves until it succeeds (a Redis restart must not drop outcomes) or <paramref name="cancellationToken"/> fires.
-    /// A conflict means another activation of this user has written since: this one stops sending and deactivates.
-    /// </summary>
-    private async Task<bool> SaveAsync(CancellationToken cancellationToken)
+    private void Forget(DeliveryRecord written)
     {
-        var pause = FirstSaveRetry;
+        if (_decided.GetValueOrDefault(written.AlertId) == written) _decided.Remove(written.AlertId);
+    }
+
+    private void Track(Task write)
+    {
+        _writes.Add(write);
+        _ = ForgetWhenDoneAsync(write);
+    }
+
+    private async Task ForgetWhenDoneAsync(Task write)
+    {
+        try
+        {
+            await write;
+        }
+        finally
+        {
+            _writes.Remove(write);
+        }
+    }
+
+    /// <summary>Writes until it succeeds (a Redis restart must not drop outcomes), or deactivation gives up on it.</summary>
+    private async Task<bool> WriteAsync(DeliveryRecord record)
+    {
+        using var busy = drain.Enter();
+        var pause = FirstWriteRetry;
         while (true)
         {
-            if (_saved == _changes) return true; // nothing new: a write would only bump the version under another activation
-            var carried = _changes;
             try
             {
-                await Writer.SaveAsync();
-                _saved = Math.Max(_saved, carried);
+                await records.WriteAsync(record);
                 return true;
-            }
-            catch (InconsistentStateException error)
-            {
-                LogSaveConflict(error, UserId);
-                _stopping.Cancel();
-                HandBackUnsent();
-                this.DeactivateOnIdle();
-                return false;
             }
             catch (Exception error)
             {
-                LogSaveFailed(error, UserId);
+                LogWriteFailed(error, UserId);
             }
             try
             {
-                await Task.Delay(pause, time, cancellationToken);
+                await Task.Delay(pause, time, _abandon.Token);
             }
             catch (OperationCanceledException)
             {
                 return false;
             }
-            pause = pause * 2 > LongestSaveRetry ? LongestSaveRetry : pause * 2;
+            pause = pause * 2 > LongestWriteRetry ? LongestWriteRetry : pause * 2;
         }
     }
 
     /// <summary>Sets the wake-up timer for the earliest back-off that is not already queued.</summary>
     private void ScheduleWake()
     {
-        var next = State.Retrying.Values.Where(r => !_accepted.ContainsKey(r.Alert.AlertId)).Select(r => r.Record.NextAttemptAt!.Value).DefaultIfEmpty().Min();
-        if (next == default) return;
+        var next = _retrying.Values.Where(b => !_accepted.ContainsKey(b.Alert.AlertId)).Select(b => b.Record.NextAttemptAt ?? default).DefaultIfEmpty().Min();
+        if (next == default || _stopping.IsCancellationRequested) return;
         var dueIn = TimeSpan.FromTicks(Math.Max(0, (next - time.GetUtcNow()).Ticks));
         if (_wake is null)
             _wake = this.RegisterGrainTimer(WakeAsync, new GrainTimerCreationOptions(dueIn, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = true });
@@ -253,25 +336,25 @@ public sealed partial class NotificationGrain(
     private Task WakeAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        foreach (var retrying in State.Retrying.Values.Where(r => r.Record.NextAttemptAt <= now && !_accepted.ContainsKey(r.Alert.AlertId)).ToList())
+        foreach (var backoff in _retrying.Values.Where(b => b.Record.NextAttemptAt <= now && !_accepted.ContainsKey(b.Alert.AlertId)).ToList())
         {
-            _accepted[retrying.Alert.AlertId] = retrying.Alert.Line;
-            _due.Enqueue(retrying.Alert);
+            _accepted[backoff.Alert.AlertId] = backoff.Alert.Line;
+            _due.Enqueue(backoff.Alert);
         }
         StartDelivering();
         ScheduleWake();
         return Task.CompletedTask;
     }
 
+    /// <summary>An alert between attempts, and its last record (attempts, first attempt, when it is due).</summary>
+    private sealed record Backoff(Alert Alert, DeliveryRecord Record);
+
     [LoggerMessage(LogLevel.Warning, "Alert {AlertId} for user {UserId} could not be attempted; its file will dispatch it again")]
     private partial void LogDeliveryFailed(Exception error, string alertId, string userId);
 
-    [LoggerMessage(LogLevel.Warning, "User {UserId}: saving delivery records failed; trying again")]
-    private partial void LogSaveFailed(Exception error, string userId);
+    [LoggerMessage(LogLevel.Warning, "User {UserId}: writing a delivery record failed; trying again")]
+    private partial void LogWriteFailed(Exception error, string userId);
 
-    [LoggerMessage(LogLevel.Warning, "User {UserId}: another activation saved first; this one stops and deactivates")]
-    private partial void LogSaveConflict(Exception error, string userId);
-
-    [LoggerMessage(LogLevel.Warning, "User {UserId}: deactivated ({Reason}) before its attempt in flight finished; that alert may be sent again")]
+    [LoggerMessage(LogLevel.Warning, "User {UserId}: deactivated ({Reason}) before its attempt in flight finished or its records were written; those alerts may be sent again")]
     private partial void LogStoppedInFlight(string userId, string reason);
 }

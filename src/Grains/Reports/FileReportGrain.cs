@@ -2,19 +2,20 @@ using Alerts.Grains.Files;
 using Alerts.Grains.Files.Reading;
 using Alerts.Grains.Interfaces;
 using Alerts.Grains.Interfaces.Model;
+using Alerts.Grains.Records;
 using Orleans.Concurrency;
 
 namespace Alerts.Grains.Reports;
 
 /// <summary>
 /// Streams a file's report: reads the file again from the start up to what its grain has read, and
-/// asks each batch's users for their records. Nothing of the file is held beyond one batch, so a
+/// looks up each batch's records (one read of the file's records per batch, no user's grain woken). Nothing of the file is held beyond one batch, so a
 /// report of a million rows costs the same memory as one of a thousand. Not a stateless worker: an
 /// enumeration lives in one activation, and a stateless worker's next call may reach another one.
 /// Reentrant, so that several reports of one file stream side by side.
 /// </summary>
 [Reentrant]
-public sealed class FileReportGrain : Grain, IFileReportGrain
+public sealed class FileReportGrain(DeliveryRecords records) : Grain, IFileReportGrain
 {
     private const int BatchRows = 1_000;
 
@@ -45,13 +46,8 @@ public sealed class FileReportGrain : Grain, IFileReportGrain
     private async Task<IEnumerable<ReportLine>> DescribeAsync(ReportRows rows, List<SourceRow> batch)
     {
         var alertIds = batch.Select(r => r.IsValid ? rows.AlertIdOf(r) : null).ToArray(); // hashed once per row
-        var lookups = batch.Zip(alertIds).Where(r => r.Second is not null).GroupBy(r => r.First.UserId!).Select(async user =>
-        {
-            var ids = user.Select(r => r.Second!).Distinct().ToList();
-            var records = await GrainFactory.GetGrain<INotificationGrain>(user.Key).GetRecordsAsync(ids);
-            return ids.Zip(records);
-        });
-        var records = (await Task.WhenAll(lookups)).SelectMany(r => r).Where(r => r.Second is not null).ToDictionary(r => r.First, r => r.Second!);
-        return batch.Select((row, i) => rows.Describe(row, alertIds[i], alertIds[i] is { } id ? records.GetValueOrDefault(id) : null));
+        var keys = batch.Zip(alertIds).Where(r => r.Second is not null).Select(r => new RecordKey(rows.FileId, r.First.UserId!, r.Second!)).Distinct().ToList();
+        var found = (await records.FindAsync(keys)).Where(r => r is not null).ToDictionary(r => r!.AlertId, r => r!);
+        return batch.Select((row, i) => rows.Describe(row, alertIds[i], alertIds[i] is { } id ? found.GetValueOrDefault(id) : null));
     }
 }

@@ -7,6 +7,8 @@ namespace Alerts.Grains.Reports;
 /// <summary>Turns a row and its user's record (if any) into a report line.</summary>
 internal sealed class ReportRows(string fileId, ReportSource source)
 {
+    public string FileId => fileId;
+
     private readonly HashSet<long> _pending = [.. source.PendingLines];
     private readonly Dictionary<long, DeadLetter> _deadLetters = source.DeadLetters.ToDictionary(d => d.Line);
     // First line of each alert seen without a record: few (pending or expired), so this stays small.
@@ -26,7 +28,7 @@ internal sealed class ReportRows(string fileId, ReportSource source)
         if (_pending.Contains(row.Line)) return new ReportLine { Line = row.Line, UserId = row.UserId, Status = ReportStatus.Pending };
         if (_deadLetters.TryGetValue(row.Line, out var dead))
             return new ReportLine { Line = row.Line, UserId = row.UserId, Status = ReportStatus.DeadLettered, HttpStatus = dead.HttpStatus, Error = dead.Error };
-        return new ReportLine { Line = row.Line, UserId = row.UserId, Status = ReportStatus.Expired, Error = "no delivery record is kept any more (retention window or per-user cap)" };
+        return new ReportLine { Line = row.Line, UserId = row.UserId, Status = ReportStatus.Expired, Error = "no delivery record is kept any more (its retention is over)" };
     }
 
     private static ReportLine FromRecord(SourceRow row, DeliveryRecord record) => new()
@@ -36,7 +38,7 @@ internal sealed class ReportRows(string fileId, ReportSource source)
         Status = record.Status switch
         {
             DeliveryStatus.Delivered => ReportStatus.Delivered,
-            DeliveryStatus.Retrying => ReportStatus.Retrying,
+            DeliveryStatus.Retrying or DeliveryStatus.InFlight => ReportStatus.Retrying,
             _ => ReportStatus.DeadLettered,
         },
         Attempts = record.Attempts,

@@ -2,7 +2,10 @@ using Alerts.Grains.Hosting;
 using Alerts.Grains.Interfaces;
 using Alerts.Grains.Interfaces.Model;
 using Alerts.Tests.Support;
+using Alerts.Grains.Records;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Orleans.TestingHost;
 
 namespace Alerts.Tests.Grains;
@@ -67,8 +70,12 @@ public class ClusterFixture : IAsyncLifetime
 
     private sealed class SiloConfigurator : ISiloConfigurator
     {
+        // Shared by the in-process silos, as Redis is by real ones: a record one silo writes, another finds.
+        private static readonly MemoryDeliveryRecords Records = new(Options.Create(new RecordOptions()), TimeProvider.System);
+
         public void Configure(ISiloBuilder silo)
         {
+            silo.Services.AddSingleton<DeliveryRecords>(Records);
             silo.AddMemoryGrainStorage(StorageNames.Alerts);
             silo.UseInMemoryReminderService();
             silo.Services.AddAlertsGrainServices(silo.Configuration);

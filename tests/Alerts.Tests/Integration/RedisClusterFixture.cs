@@ -101,6 +101,32 @@ public class RedisClusterFixture : IAsyncLifetime
     /// <summary>Kills silo <paramref name="n"/> (1 or 2) at once, like <c>kill -9</c>.</summary>
     public void KillSilo(int n) => _processes.Single(p => Path.GetFileName(p.LogPath) == $"silo-{n}.log").Kill();
 
+    /// <summary>
+    /// A counter from each silo still answering: the value of the first sample named <paramref name="name"/> whose
+    /// labels contain <paramref name="label"/>, or 0 where there is none; with <paramref name="metrics"/>, each silo's whole page.
+    /// </summary>
+    public async Task<List<long>> SiloCountersAsync(string name, string? label = null, List<string>? metrics = null)
+    {
+        using var http = new HttpClient();
+        var counts = new List<long>();
+        foreach (var port in SiloMetricsPorts)
+        {
+            string text;
+            try
+            {
+                text = await http.GetStringAsync($"http://localhost:{port}/metrics");
+            }
+            catch (HttpRequestException)
+            {
+                continue; // a silo this test stopped
+            }
+            metrics?.Add(text);
+            var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(name + "{", StringComparison.Ordinal) && (label is null || l.Contains(label)));
+            counts.Add(line is null ? 0 : (long)double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return counts;
+    }
+
     public string Logs() => string.Join("\n", _processes.Select(p => $"--- {Path.GetFileName(p.LogPath)}\n{p.Tail()}"));
 
     /// <summary>Settings a subclass adds to every silo's environment.</summary>

@@ -32,6 +32,26 @@ public sealed class RedisClusterTests(RedisClusterFixture cluster)
     }
 
     [Fact]
+    public async Task One_user_with_ten_thousand_alerts_and_a_repeat_of_the_first_far_behind_is_alerted_once_each()
+    {
+        var user = "heavy" + Guid.NewGuid().ToString("n")[..8];
+        const int alerts = 10_000;
+        var content = new StringBuilder("userId,alertMessage\n");
+        for (var i = 0; i < alerts; i++) content.Append($"{user},alert {i}\n");
+        content.Append($"{user},alert 0\n"); // line 10,002: the same alert as line 2, 10,000 alerts later
+        var repeatsBefore = (await cluster.Notifier.StatsAsync()).Duplicates;
+
+        var fileId = InboxFiles.Drop(cluster.Inbox, "heavy.csv", content.ToString());
+        var file = (await cluster.CompletedAsync(fileId))!.Value;
+
+        Assert.Equal((alerts, 1L), (file.GetProperty("delivered").GetInt64(), file.GetProperty("duplicateRows").GetInt64()));
+        Assert.Equal(alerts, cluster.Notifier.ReadRows().Count(r => r.UserId == user));
+        Assert.Equal(repeatsBefore, (await cluster.Notifier.StatsAsync()).Duplicates); // the repeat was never POSTed
+        var report = await cluster.ReportAsync(fileId);
+        Assert.Equal(["10002", user, "DuplicateRow"], report[^1][..3]);
+    }
+
+    [Fact]
     public async Task The_gateway_answers_health_and_rejects_bad_file_ids()
     {
         var health = await cluster.Gateway.GetAsync("/health");
@@ -73,15 +93,9 @@ public sealed class RedisClusterTests(RedisClusterFixture cluster)
     /// <summary>Each silo's <c>alerts_webhook_requests_total{outcome="delivered"}</c>, scraped from its own port.</summary>
     private async Task<List<long>> DeliveredPerSiloAsync()
     {
-        using var http = new HttpClient();
-        var counts = new List<long>();
-        foreach (var port in cluster.SiloMetricsPorts)
-        {
-            var text = await http.GetStringAsync($"http://localhost:{port}/metrics");
-            Assert.Contains("orleans_", text);
-            var line = text.Split('\n').FirstOrDefault(l => l.StartsWith("alerts_webhook_requests_total", StringComparison.Ordinal) && l.Contains("outcome=\"delivered\""));
-            counts.Add(line is null ? 0 : long.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
-        }
+        var pages = new List<string>();
+        var counts = await cluster.SiloCountersAsync("alerts_webhook_requests_total", "outcome=\"delivered\"", pages);
+        Assert.All(pages, page => Assert.Contains("orleans_", page));
         return counts;
     }
 }

@@ -1,6 +1,6 @@
 namespace Alerts.Tests.Support;
 
-/// <summary>A fresh folder under the system temp folder, deleted on dispose.</summary>
+/// <summary>A fresh folder under the system temp folder, deleted on dispose unless <c>ALERTS_KEEP_TEST_DATA=1</c> (logs to read after a failure).</summary>
 public sealed class TempFolder : IDisposable
 {
     public TempFolder() => Directory.CreateDirectory(Path);
@@ -11,6 +11,7 @@ public sealed class TempFolder : IDisposable
 
     public void Dispose()
     {
+        if (Environment.GetEnvironmentVariable("ALERTS_KEEP_TEST_DATA") == "1") return;
         try { Directory.Delete(Path, recursive: true); } catch (IOException) { } // a process may still hold a log open
     }
 }

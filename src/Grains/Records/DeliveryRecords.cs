@@ -1,0 +1,79 @@
+using Alerts.Grains.Common;
+using Alerts.Grains.Hosting;
+using Alerts.Grains.Interfaces.Model;
+
+namespace Alerts.Grains.Records;
+
+/// <summary>Where one alert's record lives: its file, its user and its id.</summary>
+public readonly record struct RecordKey(string FileId, string UserId, string AlertId)
+{
+    public string Field => RecordCodec.Field(UserId, AlertId);
+}
+
+/// <summary>
+/// One durable record per alert, kept for the retention period whatever a user's count: a silo's users'
+/// grains write and look up records through this one store, which groups them into one round trip per
+/// file every <see cref="RecordOptions.CommitInterval"/> (group commit) instead of a write per user.
+/// A file's records are kept together, so they expire together, a retention period after its last write.
+/// </summary>
+public abstract class DeliveryRecords
+{
+    private readonly GroupCommit<(RecordKey Key, string Value), bool> _writes;
+    private readonly GroupCommit<RecordKey, string?> _reads;
+
+    protected DeliveryRecords(RecordOptions options, TimeProvider time)
+    {
+        Time = time;
+        _writes = new(WriteGroupAsync, options.CommitInterval, time);
+        _reads = new(ReadGroupAsync, options.LookupInterval, time);
+    }
+
+    protected TimeProvider Time { get; }
+
+    /// <summary>Writes not yet committed: a draining silo waits for none to be left.</summary>
+    public int PendingWrites => _writes.Pending;
+
+    /// <summary>Stores a record; completes once it is durable (or throws, and the caller tries again).</summary>
+    public Task WriteAsync(DeliveryRecord record) =>
+        _writes.AddAsync((new RecordKey(record.FileId, record.UserId, record.AlertId), RecordCodec.Encode(record)));
+
+    /// <summary>The records kept for these alerts, in the same order; null where there is none.</summary>
+    public async Task<DeliveryRecord?[]> FindAsync(IReadOnlyList<RecordKey> keys)
+    {
+        var values = await Task.WhenAll(keys.Select(_reads.AddAsync));
+        return [.. keys.Select((key, i) => values[i] is { } value ? RecordCodec.Decode(key.FileId, key.Field, value) : null)];
+    }
+
+    /// <summary>A user's records in the given files, newest first, at most <paramref name="limit"/>.</summary>
+    public async Task<IReadOnlyList<DeliveryRecord>> ListAsync(string userId, IEnumerable<string> fileIds, int limit)
+    {
+        var found = new List<DeliveryRecord>();
+        foreach (var fileId in fileIds)
+        {
+            await foreach (var (field, value) in ScanUserAsync(fileId, userId))
+                if (RecordCodec.Decode(fileId, field, value) is { } record) found.Add(record);
+        }
+        return [.. found.OrderByDescending(r => r.At).Take(limit)];
+    }
+
+    /// <summary>Forgets every record of a file (its retention is over).</summary>
+    public abstract Task ForgetFileAsync(string fileId);
+
+    /// <summary>Writes one group: the last value of a key wins.</summary>
+    protected abstract Task WriteAsync(IReadOnlyList<(RecordKey Key, string Value)> group);
+
+    /// <summary>Reads one group's values, in order; null where none is kept.</summary>
+    protected abstract Task<IReadOnlyList<string?>> ReadAsync(IReadOnlyList<RecordKey> keys);
+
+    /// <summary>The fields and values of one user's records in one file.</summary>
+    protected abstract IAsyncEnumerable<(string Field, string Value)> ScanUserAsync(string fileId, string userId);
+
+    private async Task<IReadOnlyList<bool>> WriteGroupAsync(IReadOnlyList<(RecordKey Key, string Value)> group)
+    {
+        await WriteAsync(group);
+        AlertsMetrics.RecordCommits.Add(1);
+        return new bool[group.Count];
+    }
+
+    private Task<IReadOnlyList<string?>> ReadGroupAsync(IReadOnlyList<RecordKey> keys) => ReadAsync(keys);
+}

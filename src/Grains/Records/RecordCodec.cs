@@ -1,0 +1,70 @@
+using System.Globalization;
+using Alerts.Grains.Interfaces.Model;
+
+namespace Alerts.Grains.Records;
+
+/// <summary>
+/// A delivery record as stored: a field <c>userId␟alertId</c> in its file's hash, and a short text value
+/// <c>status|line|round|attempts|http|at|firstAttempt|nextAttempt|error</c> (times in Unix milliseconds,
+/// status D delivered, X dead-lettered, R backing off, A in flight). About 100 bytes per alert where a
+/// serialized object would be several times that; the error comes last, so it may hold any character.
+/// </summary>
+public static class RecordCodec
+{
+    /// <summary>Separates the user id from the alert id in a field: user ids never hold control characters.</summary>
+    public const char FieldSeparator = '\u001f';
+    private const int MaxError = 512;
+
+    public static string Field(string userId, string alertId) => $"{userId}{FieldSeparator}{alertId}";
+
+    /// <summary>The user id and alert id of a field.</summary>
+    public static (string UserId, string AlertId) SplitField(string field)
+    {
+        var at = field.LastIndexOf(FieldSeparator);
+        return at < 0 ? ("", field) : (field[..at], field[(at + 1)..]);
+    }
+
+    public static string Encode(DeliveryRecord record)
+    {
+        var status = record.Status switch
+        {
+            DeliveryStatus.Delivered => 'D',
+            DeliveryStatus.InFlight => 'A',
+            DeliveryStatus.Retrying => 'R',
+            _ => 'X',
+        };
+        var error = record.LastError is { Length: > MaxError } text ? text[..MaxError] : record.LastError;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{status}|{record.Line}|{record.Round}|{record.Attempts}|{record.HttpStatus}|{Millis(record.At)}|{Millis(record.FirstAttemptAt)}|{Millis(record.NextAttemptAt)}|{error}");
+    }
+
+    /// <summary>The record a stored value describes, or null for a value this version cannot read.</summary>
+    public static DeliveryRecord? Decode(string fileId, string field, string value)
+    {
+        var parts = value.Split('|', 9);
+        if (parts.Length != 9 || parts[0].Length != 1) return null;
+        var (userId, alertId) = SplitField(field);
+        var status = parts[0][0];
+        return new DeliveryRecord
+        {
+            AlertId = alertId,
+            FileId = fileId,
+            UserId = userId,
+            Delivered = status == 'D',
+            InFlight = status == 'A',
+            Line = long.Parse(parts[1], CultureInfo.InvariantCulture),
+            Round = int.Parse(parts[2], CultureInfo.InvariantCulture),
+            Attempts = int.Parse(parts[3], CultureInfo.InvariantCulture),
+            HttpStatus = parts[4].Length == 0 ? null : int.Parse(parts[4], CultureInfo.InvariantCulture),
+            At = Time(parts[5]) ?? default,
+            FirstAttemptAt = Time(parts[6]),
+            NextAttemptAt = status == 'R' ? Time(parts[7]) ?? default : null,
+            LastError = parts[8].Length == 0 ? null : parts[8],
+        };
+    }
+
+    private static string Millis(DateTimeOffset? at) => at is { } t ? t.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) : "";
+
+    private static DateTimeOffset? Time(string millis) =>
+        millis.Length == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(millis, CultureInfo.InvariantCulture));
+}

@@ -1,0 +1,92 @@
+using System.Text;
+using Alerts.Grains.Hosting;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using StackExchange.Redis;
+
+namespace Alerts.Grains.Records;
+
+/// <summary>
+/// Records in Redis: one hash per file (<c>{serviceId}/records/{fileId}</c>), one field per alert. A group
+/// costs one HSET (or HMGET) per file in it, whatever the number of users; the hash's expiry is pushed a
+/// retention period ahead at most once a minute per silo, so a file's records go a retention period after
+/// its last write. The connection is awaited, never waited on: a synchronous connect in a grain's turn starves
+/// a busy silo's thread pool for seconds.
+/// </summary>
+public sealed class RedisDeliveryRecords(Task<ConnectionMultiplexer> redis, IOptions<RecordOptions> options, IOptions<ClusterOptions> cluster, TimeProvider time)
+    : DeliveryRecords(options.Value, time)
+{
+    private const int ScanPage = 1_000;
+    private readonly string _prefix = $"{cluster.Value.ServiceId}/records/";
+    private readonly TimeSpan _retention = options.Value.Retention;
+    private readonly TimeSpan _refreshExpiryEvery = TimeSpan.FromTicks(Math.Min(TimeSpan.FromMinutes(1).Ticks, options.Value.Retention.Ticks / 10));
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, DateTimeOffset> _expiryPushedAt = [];
+
+    public override async Task ForgetFileAsync(string fileId) => await (await DatabaseAsync()).KeyDeleteAsync(Key(fileId));
+
+    protected override async Task WriteAsync(IReadOnlyList<(RecordKey Key, string Value)> group)
+    {
+        var db = await DatabaseAsync();
+        var writes = new List<Task>();
+        foreach (var file in group.GroupBy(w => w.Key.FileId))
+        {
+            var key = Key(file.Key);
+            // Last value of a field wins, as the writes were made: an in-flight mark and then its outcome.
+            var fields = new Dictionary<string, string>();
+            foreach (var (recordKey, value) in file) fields[recordKey.Field] = value;
+            writes.Add(db.HashSetAsync(key, [.. fields.Select(f => new HashEntry(f.Key, f.Value))]));
+            if (ExpiryDue(file.Key)) writes.Add(db.KeyExpireAsync(key, _retention));
+        }
+        await Task.WhenAll(writes);
+    }
+
+    protected override async Task<IReadOnlyList<string?>> ReadAsync(IReadOnlyList<RecordKey> keys)
+    {
+        var db = await DatabaseAsync();
+        var values = new string?[keys.Count];
+        var reads = keys.Select((key, i) => (key, i)).GroupBy(k => k.key.FileId).Select(async file =>
+        {
+            var found = await db.HashGetAsync(Key(file.Key), [.. file.Select(k => (RedisValue)k.key.Field)]);
+            foreach (var ((_, i), value) in file.Zip(found)) values[i] = value.IsNull ? null : value.ToString();
+        });
+        await Task.WhenAll(reads);
+        return values;
+    }
+
+    protected override async IAsyncEnumerable<(string Field, string Value)> ScanUserAsync(string fileId, string userId)
+    {
+        var pattern = $"{Glob(userId)}{RecordCodec.FieldSeparator}*";
+        var db = await DatabaseAsync();
+        await foreach (var entry in db.HashScanAsync(Key(fileId), pattern, ScanPage))
+            yield return (entry.Name.ToString(), entry.Value.ToString());
+    }
+
+    private RedisKey Key(string fileId) => _prefix + fileId;
+
+    private async Task<IDatabase> DatabaseAsync() => (await redis).GetDatabase();
+
+    private bool ExpiryDue(string fileId)
+    {
+        var now = Time.GetUtcNow();
+        lock (_lock)
+        {
+            if (_expiryPushedAt.TryGetValue(fileId, out var at) && now - at < _refreshExpiryEvery) return false;
+            if (_expiryPushedAt.Count > 10_000) _expiryPushedAt.Clear(); // many files: forgetting costs one EXPIRE each
+            _expiryPushedAt[fileId] = now;
+            return true;
+        }
+    }
+
+    /// <summary>A user id as a literal in a SCAN pattern.</summary>
+    private static string Glob(string text)
+    {
+        var escaped = new StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            if (c is '*' or '?' or '[' or ']' or '\\') escaped.Append('\\');
+            escaped.Append(c);
+        }
+        return escaped.ToString();
+    }
+}

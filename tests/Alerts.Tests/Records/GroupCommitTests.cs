@@ -1,0 +1,47 @@
+using Alerts.Grains.Common;
+
+namespace Alerts.Tests.Records;
+
+public sealed class GroupCommitTests
+{
+    [Fact]
+    public async Task Items_added_while_a_commit_runs_go_together_in_the_next_in_order()
+    {
+        var groups = new List<int[]>();
+        var firstRunning = new TaskCompletionSource();
+        var releaseFirst = new TaskCompletionSource();
+        var commit = new GroupCommit<int, int>(async items =>
+        {
+            groups.Add([.. items]);
+            if (groups.Count == 1)
+            {
+                firstRunning.SetResult();
+                await releaseFirst.Task;
+            }
+            return [.. items.Select(i => i * 10)];
+        }, TimeSpan.Zero, TimeProvider.System);
+
+        var first = commit.AddAsync(1);
+        await firstRunning.Task;
+        var rest = Enumerable.Range(2, 100).Select(commit.AddAsync).ToList();
+        Assert.Equal(101, commit.Pending);
+        releaseFirst.SetResult();
+
+        Assert.Equal(10, await first);
+        Assert.Equal(Enumerable.Range(2, 100).Select(i => i * 10), await Task.WhenAll(rest));
+        Assert.Equal([[1], [.. Enumerable.Range(2, 100)]], groups);
+        Assert.Equal(0, commit.Pending);
+    }
+
+    [Fact]
+    public async Task A_failed_commit_fails_its_group_only()
+    {
+        var calls = 0;
+        var commit = new GroupCommit<string, bool>(items =>
+            ++calls == 1 ? throw new IOException("store down") : Task.FromResult<IReadOnlyList<bool>>([.. items.Select(_ => true)]),
+            TimeSpan.Zero, TimeProvider.System);
+
+        await Assert.ThrowsAsync<IOException>(() => commit.AddAsync("lost"));
+        Assert.True(await commit.AddAsync("kept"));
+    }
+}

@@ -1,0 +1,42 @@
+using Alerts.Grains.Interfaces.Model;
+using Alerts.Grains.Records;
+
+namespace Alerts.Tests.Records;
+
+public sealed class RecordCodecTests
+{
+    private static readonly DateTimeOffset At = DateTimeOffset.Parse("2026-11-28T12:00:00.123Z");
+
+    public static TheoryData<DeliveryRecord> Records() =>
+    [
+        Record() with { Delivered = true, HttpStatus = 200, Attempts = 1 },
+        Record() with { HttpStatus = 400, Attempts = 1, LastError = "bad | request\nline two", Round = 2 },
+        Record() with { HttpStatus = 503, Attempts = 3, LastError = "HTTP 503", NextAttemptAt = At.AddSeconds(4), FirstAttemptAt = At.AddSeconds(-9) },
+        Record() with { InFlight = true, Attempts = 2, FirstAttemptAt = At.AddSeconds(-9) },
+    ];
+
+    [Theory]
+    [MemberData(nameof(Records))]
+    public void A_record_reads_back_as_written(DeliveryRecord record)
+    {
+        var value = RecordCodec.Encode(record);
+        var read = RecordCodec.Decode(record.FileId, RecordCodec.Field(record.UserId, record.AlertId), value);
+
+        Assert.Equal(record, read);
+        Assert.True(value.Length < 100 || record.LastError is not null, value);
+    }
+
+    [Fact]
+    public void A_long_error_is_cut_so_a_record_stays_small()
+    {
+        var value = RecordCodec.Encode(Record() with { HttpStatus = 400, LastError = new string('x', 10_000) });
+
+        Assert.InRange(value.Length, 512, 600);
+    }
+
+    [Fact]
+    public void A_value_this_version_cannot_read_is_no_record() =>
+        Assert.Null(RecordCodec.Decode("f", RecordCodec.Field("u", "a"), "{\"json\":true}"));
+
+    private static DeliveryRecord Record() => new() { AlertId = "0123456789abcdef0123456789abcdef", FileId = "file-1", UserId = "user|one", Line = 12_345, At = At };
+}

@@ -1,0 +1,113 @@
+using Alerts.Grains.Hosting;
+using Alerts.Grains.Interfaces.Model;
+using Alerts.Grains.Records;
+using Alerts.Tests.Support;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+using StackExchange.Redis;
+
+namespace Alerts.Tests.Records;
+
+/// <summary>The record store against a real redis-server: what it keeps, what one group costs, and when it forgets.</summary>
+public sealed class RedisDeliveryRecordsTests : IAsyncLifetime
+{
+    private readonly TempFolder _folder = new();
+    private RedisServer _redis = null!;
+    private ConnectionMultiplexer _connection = null!;
+
+    public async Task InitializeAsync()
+    {
+        _redis = await RedisServer.StartAsync(_folder.Combine("redis"));
+        _connection = await ConnectionMultiplexer.ConnectAsync($"{_redis.ConnectionString},allowAdmin=true");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _connection.DisposeAsync();
+        await _redis.DisposeAsync();
+        _folder.Dispose();
+    }
+
+    [Fact]
+    public async Task A_record_is_found_by_file_user_and_alert_and_the_last_write_wins()
+    {
+        var records = Store();
+        var inFlight = Record("f1", "u1", "a1") with { InFlight = true };
+        var delivered = Record("f1", "u1", "a1") with { Delivered = true, HttpStatus = 200, Attempts = 1 };
+
+        await Task.WhenAll(records.WriteAsync(inFlight), records.WriteAsync(delivered), records.WriteAsync(Record("f1", "u2", "a2")));
+        var found = await records.FindAsync([new("f1", "u1", "a1"), new("f1", "u1", "a2"), new("f2", "u1", "a1"), new("f1", "u2", "a2")]);
+
+        Assert.Equal(delivered, found[0]);
+        Assert.Null(found[1]); // another user's alert id
+        Assert.Null(found[2]); // another file
+        Assert.Equal(DeliveryStatus.DeadLettered, found[3]!.Status);
+    }
+
+    [Fact]
+    public async Task A_thousand_users_records_written_together_cost_one_command_and_a_hundred_bytes_or_so_each()
+    {
+        var records = Store(commitInterval: TimeSpan.FromMilliseconds(50));
+        var before = await CommandsAsync();
+
+        await Task.WhenAll(Enumerable.Range(0, 1_000).Select(u => records.WriteAsync(Record("f1", $"user-{u}", $"{u:x32}") with { Delivered = true, HttpStatus = 200 })));
+        var found = await records.FindAsync([.. Enumerable.Range(0, 1_000).Select(u => new RecordKey("f1", $"user-{u}", $"{u:x32}"))]);
+        var after = await CommandsAsync();
+
+        Assert.All(found, r => Assert.True(r!.Delivered));
+        // one HSET, one EXPIRE, one HMGET (and the INFO asking)
+        Assert.InRange(after.Commands - before.Commands, 3, 5);
+        Assert.InRange((after.Bytes - before.Bytes) / 1_000.0, 60, 200);
+    }
+
+    [Fact]
+    public async Task A_users_records_are_listed_newest_first_and_no_other_users()
+    {
+        var records = Store();
+        var start = DateTimeOffset.UtcNow;
+        await Task.WhenAll(
+            records.WriteAsync(Record("f1", "a*b", "old") with { At = start }),
+            records.WriteAsync(Record("f2", "a*b", "new") with { At = start.AddSeconds(1) }),
+            records.WriteAsync(Record("f1", "axxb", "other")),
+            records.WriteAsync(Record("f1", "a*bc", "other")));
+
+        var listed = await records.ListAsync("a*b", ["f1", "f2", "f3"], limit: 10);
+
+        Assert.Equal(["new", "old"], listed.Select(r => r.AlertId));
+        Assert.All(listed, r => Assert.Equal("a*b", r.UserId));
+    }
+
+    [Fact]
+    public async Task A_files_records_expire_a_retention_period_after_its_last_write_or_when_forgotten()
+    {
+        var records = Store(retention: TimeSpan.FromSeconds(1));
+        await records.WriteAsync(Record("f1", "u1", "a1"));
+        await records.WriteAsync(Record("f2", "u1", "a1"));
+        var ttl = await _connection.GetDatabase().KeyTimeToLiveAsync("svc/records/f1");
+
+        await records.ForgetFileAsync("f2");
+        var forgotten = (await records.FindAsync([new("f2", "u1", "a1")]))[0];
+        await Eventually.Until(async () => (await records.FindAsync([new("f1", "u1", "a1")]))[0], r => r is null, "the record expired", TimeSpan.FromSeconds(10));
+
+        Assert.InRange(ttl!.Value, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(1));
+        Assert.Null(forgotten);
+        Assert.Equal(0L, (long)await _connection.GetDatabase().ExecuteAsync("DBSIZE")); // nothing left behind
+    }
+
+    private RedisDeliveryRecords Store(TimeSpan? retention = null, TimeSpan? commitInterval = null) => new(
+        Task.FromResult(_connection),
+        Options.Create(new RecordOptions { Retention = retention ?? TimeSpan.FromDays(7), CommitInterval = commitInterval ?? TimeSpan.FromMilliseconds(10) }),
+        Options.Create(new ClusterOptions { ServiceId = "svc" }),
+        TimeProvider.System);
+
+    private static DeliveryRecord Record(string fileId, string userId, string alertId) => new()
+    {
+        FileId = fileId, UserId = userId, AlertId = alertId, Line = 7, At = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()), HttpStatus = 400, Attempts = 1, LastError = "HTTP 400",
+    };
+
+    private async Task<(long Commands, long Bytes)> CommandsAsync()
+    {
+        var info = (await _connection.GetServer(_connection.GetEndPoints()[0]).InfoAsync("stats")).SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value);
+        return (long.Parse(info["total_commands_processed"]), long.Parse(info["total_net_input_bytes"]));
+    }
+}
