@@ -8,6 +8,9 @@ public interface IFileRegistryGrain : IGrainWithIntegerKey
 {
     Task RegisterAsync(FileEntry entry);
 
+    /// <summary>Removes a file from the list (its retention is over).</summary>
+    Task ForgetAsync(string fileId);
+
     /// <summary>The newest <paramref name="limit"/> files.</summary>
     [Orleans.Concurrency.ReadOnly]
     Task<IReadOnlyList<FileEntry>> ListAsync(int limit);

@@ -3,8 +3,8 @@ using Alerts.Bench.Processes;
 
 namespace Alerts.Bench.Runs;
 
-/// <summary>What one alert costs, end to end: CPU per process, and Redis commands and server time.</summary>
-public sealed record AlertCost(IReadOnlyDictionary<string, double> CpuMicroseconds, double RedisCommands, double RedisMicroseconds, IReadOnlyDictionary<string, double> RedisCommandsByName);
+/// <summary>What one alert costs, end to end: CPU per process, and Redis commands, bytes sent to it and server time.</summary>
+public sealed record AlertCost(IReadOnlyDictionary<string, double> CpuMicroseconds, double RedisCommands, double RedisBytesIn, double RedisMicroseconds, IReadOnlyDictionary<string, double> RedisCommandsByName);
 
 /// <summary>
 /// Measures the cost of a run from the outside: CPU time of each process (/proc) and Redis's own
@@ -12,11 +12,12 @@ public sealed record AlertCost(IReadOnlyDictionary<string, double> CpuMicrosecon
 /// </summary>
 public static class CostMeter
 {
-    public sealed record Reading(Dictionary<string, double> CpuSeconds, Dictionary<string, (long Calls, long Micros)> Redis);
+    public sealed record Reading(Dictionary<string, double> CpuSeconds, Dictionary<string, (long Calls, long Micros)> Redis, long RedisBytesIn);
 
     public static Reading Read(BenchCluster cluster) => new(
         cluster.Processes.ToDictionary(p => p.Name, p => p.CpuSeconds()),
-        RedisCommandStats(cluster.RedisPort));
+        RedisCommandStats(cluster.RedisPort),
+        RedisBytesIn(cluster.RedisPort));
 
     public static AlertCost PerAlert(Reading before, Reading after, long alerts)
     {
@@ -26,12 +27,18 @@ public static class CostMeter
         return new AlertCost(
             cpu,
             Math.Round(redis.Values.Sum(c => c.Calls) / (double)n, 3),
+            Math.Round((after.RedisBytesIn - before.RedisBytesIn) / (double)n, 1),
             Math.Round(redis.Values.Sum(c => c.Micros) / (double)n, 1),
             redis.Where(c => c.Value.Calls > 0).OrderByDescending(c => c.Value.Calls).ToDictionary(c => c.Key, c => Math.Round(c.Value.Calls / (double)n, 3)));
     }
 
     // The bench's own probes (the file state's size, these statistics): not the system's cost.
     private static readonly HashSet<string> BenchCommands = ["scan", "memory|usage", "memory", "info", "ping", "command", "command|docs"];
+
+    // Every byte clients sent Redis (commands and their arguments): what the system writes, and its lookups' keys.
+    private static long RedisBytesIn(int port) =>
+        RedisCli.Run(port, "info", "stats").Split('\n').Where(l => l.StartsWith("total_net_input_bytes:"))
+            .Select(l => long.Parse(l[(l.IndexOf(':') + 1)..].Trim(), CultureInfo.InvariantCulture)).FirstOrDefault();
 
     // "cmdstat_evalsha:calls=12,usec=345,..." per command.
     private static Dictionary<string, (long Calls, long Micros)> RedisCommandStats(int port)

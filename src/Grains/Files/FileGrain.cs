@@ -4,6 +4,7 @@ using Alerts.Grains.Hosting;
 using Alerts.Grains.Inbox;
 using Alerts.Grains.Interfaces;
 using Alerts.Grains.Interfaces.Model;
+using Alerts.Grains.Records;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -20,14 +21,20 @@ public sealed partial class FileGrain(
     [PersistentState("file", StorageNames.Alerts)] IPersistentState<FileState> file,
     IOptions<FileProcessingOptions> processing,
     IOptions<AlertsOptions> folders,
+    IOptions<RecordOptions> retention,
+    DeliveryRecords records,
     ClusterChanges cluster,
     TimeProvider time,
     ILogger<FileGrain> log) : Grain, IFileGrain, IRemindable
 {
     private const string ResumeReminder = "resume";
+    private const string ExpireReminder = "expire";
     private const string DecidedEarlier = "dead-lettered earlier; the user's records hold the details";
     private static readonly TimeSpan HeartbeatPeriod = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ResumePeriod = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan MinimumReminderPeriod = TimeSpan.FromMinutes(1);
+    // Progress is written at most this often: losing it costs a re-dispatch that users' records answer, never a resend.
+    private static readonly TimeSpan CheckpointEvery = TimeSpan.FromSeconds(1);
     private readonly FileProcessingOptions _options = processing.Value;
     // When each window line was last dispatched by this activation; a line missing here is due now.
     private readonly Dictionary<long, DateTimeOffset> _dispatchedAt = [];
@@ -36,6 +43,8 @@ public sealed partial class FileGrain(
     private IGrainTimer? _heartbeat;
     private bool _pumping;
     private int _crashesSeen = cluster.CrashedSilos;
+    private DateTimeOffset _checkpointedAt;
+    private bool _unsaved;
 
     private FileState State => file.State;
     private string FileId => this.GetPrimaryKeyString();
@@ -46,6 +55,7 @@ public sealed partial class FileGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (IsKnown && State.IsActive) await ResumeAsync();
+        else if (IsKnown) await ExpireIfDueAsync(); // its reminder may have been missed
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -79,6 +89,7 @@ public sealed partial class FileGrain(
         if (Unreadable(source.Path) is { } reason) Fail(reason);
         await RegisterAsync();
         if (State.IsActive) await this.RegisterOrUpdateReminder(ResumeReminder, ResumePeriod, ResumePeriod);
+        else await ScheduleExpiryAsync();
         await Writer.SaveAsync();
         if (State.IsActive) StartHeartbeat();
         return Summary();
@@ -96,7 +107,7 @@ public sealed partial class FileGrain(
             else Apply(c.Line, c.Delivered ? DispatchOutcome.Delivered : DispatchOutcome.DeadLettered, c.HttpStatus, c.Error);
         }
         _ = PumpAsync(); // the window has room again; the confirmer need not wait for the next chunk
-        return Writer.SaveAsync();
+        return CheckpointAsync();
     }
 
     public async Task<int> RetryDeadLettersAsync()
@@ -122,8 +133,34 @@ public sealed partial class FileGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (reminderName == ExpireReminder) await ExpireIfDueAsync();
         // Activation already restarted the heartbeat; the reminder exists to cause that activation after a crash.
-        if (!IsKnown || !State.IsActive) await StopResumingAsync();
+        else if (!IsKnown || !State.IsActive) await StopResumingAsync();
+    }
+
+    /// <summary>A finished file is kept for the retention period, then wakes to forget itself.</summary>
+    private Task ScheduleExpiryAsync()
+    {
+        var period = retention.Value.Retention < MinimumReminderPeriod ? MinimumReminderPeriod : retention.Value.Retention;
+        return this.RegisterOrUpdateReminder(ExpireReminder, retention.Value.Retention, period);
+    }
+
+    /// <summary>
+    /// Forgets a file finished more than the retention period ago: its alerts' records, its place in the list and its
+    /// state (its archived copy is the archive sweeper's). The same content dropped afterwards is a new file.
+    /// </summary>
+    private async Task ExpireIfDueAsync()
+    {
+        if (IsKnown && (State.IsActive || State.CompletedAt + retention.Value.Retention > time.GetUtcNow())) return;
+        if (IsKnown)
+        {
+            await records.ForgetFileAsync(FileId);
+            await GrainFactory.GetGrain<IFileRegistryGrain>(0).ForgetAsync(FileId);
+            await file.ClearStateAsync();
+            LogExpired(FileId);
+        }
+        if (await this.GetReminder(ExpireReminder) is { } reminder) await this.UnregisterReminder(reminder);
+        this.DeactivateOnIdle();
     }
 
     private FileSummary Summary() => FileSummaries.From(FileId, State, time.GetUtcNow());
@@ -142,6 +179,21 @@ public sealed partial class FileGrain(
     {
         await RedispatchStaleAsync();
         await PumpAsync();
+        if (_unsaved) await CheckpointAsync();
+    }
+
+    /// <summary>Writes progress unless it was written within <see cref="CheckpointEvery"/>; the heartbeat writes what waited.</summary>
+    private Task CheckpointAsync()
+    {
+        var now = time.GetUtcNow();
+        if (now - _checkpointedAt < CheckpointEvery)
+        {
+            _unsaved = true;
+            return Task.CompletedTask;
+        }
+        _checkpointedAt = now;
+        _unsaved = false;
+        return Writer.SaveAsync();
     }
 
     /// <summary>Reads and dispatches chunks while the window has room, then completes the file when all is confirmed.</summary>
@@ -155,14 +207,13 @@ public sealed partial class FileGrain(
             {
                 var alerts = ReadChunk(Math.Min(_options.ChunkRows, _options.Window - State.Window.Count));
                 await DispatchAsync(alerts);
-                await Writer.SaveAsync();
+                await CheckpointAsync();
             }
             await CompleteIfDoneAsync();
         }
         catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
         {
-            Fail($"file disappeared: {error.Message}");
-            await Writer.SaveAsync();
+            await FailAsync($"file disappeared: {error.Message}");
         }
         catch (Exception error)
         {
@@ -282,9 +333,10 @@ public sealed partial class FileGrain(
         }
         catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
         {
-            Fail($"file disappeared: {error.Message}");
+            await FailAsync($"file disappeared: {error.Message}");
+            return;
         }
-        await Writer.SaveAsync();
+        await CheckpointAsync();
     }
 
     private async Task CompleteIfDoneAsync()
@@ -296,6 +348,15 @@ public sealed partial class FileGrain(
         LogCompleted(FileId, State.Delivered, State.DeadLettered, State.Invalid);
         await Writer.SaveAsync();
         await StopResumingAsync();
+        await ScheduleExpiryAsync();
+    }
+
+    private async Task FailAsync(string reason)
+    {
+        Fail(reason);
+        await Writer.SaveAsync();
+        await StopResumingAsync();
+        await ScheduleExpiryAsync();
     }
 
     private void Fail(string reason)
@@ -339,6 +400,9 @@ public sealed partial class FileGrain(
 
     [LoggerMessage(LogLevel.Information, "File {FileId} completed: {Delivered} delivered, {DeadLettered} dead-lettered, {Invalid} invalid")]
     private partial void LogCompleted(string fileId, long delivered, long deadLettered, long invalid);
+
+    [LoggerMessage(LogLevel.Information, "File {FileId} expired: its state and records are removed")]
+    private partial void LogExpired(string fileId);
 
     [LoggerMessage(LogLevel.Information, "File {FileId}: {Count} dead letters requeued (round {Round})")]
     private partial void LogRetrying(string fileId, int count, int round);

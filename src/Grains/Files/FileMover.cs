@@ -1,6 +1,9 @@
 namespace Alerts.Grains.Files;
 
-/// <summary>Moves finished files out of the inbox without overwriting an earlier file of the same name.</summary>
+/// <summary>
+/// Moves finished files out of the inbox without overwriting an earlier file of the same name, stamping each with
+/// the time it was moved: the archive sweeper keeps it a retention period from then, whatever its original date.
+/// </summary>
 internal static class FileMover
 {
     /// <summary>Moves <paramref name="path"/> into <paramref name="folder"/>; returns the new path (or the old one if it is gone).</summary>
@@ -11,6 +14,7 @@ internal static class FileMover
         var target = Path.Combine(folder, Path.GetFileName(path));
         if (File.Exists(target)) target = Path.Combine(folder, $"{fileId[..12]}-{Path.GetFileName(path)}");
         File.Move(path, target, overwrite: true);
+        File.SetLastWriteTimeUtc(target, DateTime.UtcNow);
         return target;
     }
 }

@@ -19,6 +19,11 @@ public sealed class FileRegistryGrain(
         await registry.WriteStateAsync();
     }
 
+    public async Task ForgetAsync(string fileId)
+    {
+        if (registry.State.Files.RemoveAll(f => f.FileId == fileId) > 0) await registry.WriteStateAsync();
+    }
+
     public Task<IReadOnlyList<FileEntry>> ListAsync(int limit) =>
         Task.FromResult<IReadOnlyList<FileEntry>>([.. registry.State.Files.Take(limit)]);
 }

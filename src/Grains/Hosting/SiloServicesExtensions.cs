@@ -61,6 +61,8 @@ public static class SiloServicesExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ConfirmationBatcher>());
         if (configuration.GetValue($"{FileProcessingOptions.Section}:WatchInbox", true))
             services.AddHostedService<InboxWatcher>();
+        services.AddSingleton<ArchiveSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<ArchiveSweeper>());
         return services;
     }
 

@@ -49,6 +49,7 @@ public static class SiloClusterExtensions
         silo.AddRedisGrainStorage(StorageNames.Alerts, options => options.Configure<Serializer>((o, serializer) =>
         {
             o.ConfigurationOptions = redis;
+            o.DeleteStateOnClear = true; // a file past its retention leaves no key behind
             o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
         }));
         silo.UseRedisReminderService(o => o.ConfigurationOptions = redis);

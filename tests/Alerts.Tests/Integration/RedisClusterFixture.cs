@@ -27,6 +27,7 @@ public class RedisClusterFixture : IAsyncLifetime
     public List<int> SiloMetricsPorts { get; } = [];
     public HttpClient Gateway { get; private set; } = null!;
     public string DataRoot => _folder.Combine("data");
+    public string RedisConnectionString => _redis.ConnectionString;
     public string Inbox => Path.Combine(DataRoot, "inbox");
 
     public async Task InitializeAsync()
@@ -121,7 +122,7 @@ public class RedisClusterFixture : IAsyncLifetime
                 continue; // a silo this test stopped
             }
             metrics?.Add(text);
-            var line = text.Split('\n').FirstOrDefault(l => l.StartsWith(name + "{", StringComparison.Ordinal) && (label is null || l.Contains(label)));
+            var line = text.Split('\n').FirstOrDefault(l => (l.StartsWith(name + "{", StringComparison.Ordinal) || l.StartsWith(name + " ", StringComparison.Ordinal)) && (label is null || l.Contains(label)));
             counts.Add(line is null ? 0 : (long)double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
         }
         return counts;
