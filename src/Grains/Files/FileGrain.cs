@@ -78,19 +78,29 @@ public sealed partial class FileGrain(
             await RegisterAsync();
             return Summary();
         }
-        State.Path = source.Path;
-        State.Name = source.Name;
-        State.Size = source.Size;
-        State.AlertMessage = source.AlertMessage;
-        State.Format = AlertReaders.FormatOf(source.Name);
-        State.DiscoveredAt = time.GetUtcNow();
-        State.Status = FileStatus.Reading;
-        LogDiscovered(FileId, source.Name, source.Size);
-        if (Unreadable(source.Path) is { } reason) Fail(reason);
-        await RegisterAsync();
-        if (State.IsActive) await this.RegisterOrUpdateReminder(ResumeReminder, ResumePeriod, ResumePeriod);
-        else await ScheduleExpiryAsync();
-        await Writer.SaveAsync();
+        try
+        {
+            State.Path = source.Path;
+            State.Name = source.Name;
+            State.Size = source.Size;
+            State.AlertMessage = source.AlertMessage;
+            State.Format = AlertReaders.FormatOf(source.Name);
+            State.DiscoveredAt = time.GetUtcNow();
+            State.Status = FileStatus.Reading;
+            LogDiscovered(FileId, source.Name, source.Size);
+            if (Unreadable(source.Path) is { } reason) Fail(reason);
+            await RegisterAsync();
+            if (State.IsActive) await this.RegisterOrUpdateReminder(ResumeReminder, ResumePeriod, ResumePeriod);
+            else await ScheduleExpiryAsync();
+            await Writer.SaveAsync();
+        }
+        catch
+        {
+            // Nothing unsaved may linger: a retry must find this file unknown and start it again, not a ghost that never runs.
+            file.State = new FileState();
+            this.DeactivateOnIdle();
+            throw;
+        }
         if (State.IsActive) StartHeartbeat();
         return Summary();
     }
@@ -134,8 +144,9 @@ public sealed partial class FileGrain(
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName == ExpireReminder) await ExpireIfDueAsync();
-        // Activation already restarted the heartbeat; the reminder exists to cause that activation after a crash.
+        // The reminder exists to cause an activation after a crash, which restarts the heartbeat.
         else if (!IsKnown || !State.IsActive) await StopResumingAsync();
+        else StartHeartbeat();
     }
 
     /// <summary>A finished file is kept for the retention period, then wakes to forget itself.</summary>

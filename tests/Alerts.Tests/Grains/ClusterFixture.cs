@@ -42,8 +42,14 @@ public class ClusterFixture : IAsyncLifetime
         builder.Properties["Alerts:Files:ChunkRows"] = "100";
         builder.Properties["Alerts:Files:Window"] = "300";
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        Configure(builder);
         Cluster = builder.Build();
         await Cluster.DeployAsync();
+    }
+
+    /// <summary>What a subclass adds to the cluster (settings, more silo configurators).</summary>
+    protected virtual void Configure(TestClusterBuilder builder)
+    {
     }
 
     /// <summary>Starts a file directly (no watcher), written to a sub-folder of the inbox, which the watcher does not scan.</summary>
