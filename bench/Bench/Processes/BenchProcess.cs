@@ -37,11 +37,16 @@ public sealed class BenchProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Peak resident set size in MiB, read while the process lives.</summary>
-    public double PeakMemoryMiB()
+    public double PeakMemoryMiB() => StatusMiB("VmHWM:");
+
+    /// <summary>Resident set size now, in MiB.</summary>
+    public double MemoryMiB() => StatusMiB("VmRSS:");
+
+    private double StatusMiB(string field)
     {
         try
         {
-            var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith("VmHWM:"));
+            var line = File.ReadLines($"/proc/{_process.Id}/status").FirstOrDefault(l => l.StartsWith(field));
             return line is null ? 0 : double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024;
         }
         catch (IOException)

@@ -22,7 +22,30 @@ public static class ReceiverScenarios
             ["outage"] = OutageAsync,
             ["redirect"] = RedirectAsync,
             ["lower-limit"] = LowerLimitAsync,
+            ["memory"] = MemoryAfterBurstAsync,
         };
+
+    /// <summary>
+    /// One file of 200,000 users (ROWS when given; one alert each), as fast as it goes: five minutes after it
+    /// completed, each silo's resident memory must be at most twice what it was before the file.
+    /// </summary>
+    private static async Task<ScenarioResult[]> MemoryAfterBurstAsync(BenchOptions options)
+    {
+        var rows = options.RowsGiven ? options.Rows : 200_000;
+        await using var run = await ScenarioCluster.StartAsync(options, options.Rate);
+        var silos = run.Cluster.Processes.Where(p => p.Name.StartsWith("silo")).ToList();
+        await run.CompletedAsync(run.Drop(100, 100), TimeSpan.FromMinutes(1)); // warmed up: the start is a running silo, not a cold one
+        var atStart = silos.Select(s => s.MemoryMiB()).ToList();
+        var done = await run.CompletedAsync(run.Drop(rows, rows), TimeSpan.FromMinutes(10));
+        var atEnd = silos.Select(s => s.MemoryMiB()).ToList();
+        await Task.Delay(TimeSpan.FromMinutes(5));
+        var after = silos.Select(s => s.MemoryMiB()).ToList();
+        var peak = silos.Select(s => s.PeakMemoryMiB()).ToList();
+        var shown = string.Join("; ", silos.Select((s, i) => $"{s.Name}: {atStart[i]:N0} MiB before, {peak[i]:N0} peak, {atEnd[i]:N0} at the end, {after[i]:N0} five minutes later"));
+        return [new($"memory after {rows:N0} users", "5 min after the file, each silo ≤ 2 × its memory before it",
+            $"{done.Delivered():N0} delivered in {done.Seconds():N0} s; {shown}",
+            after.Zip(atStart).All(m => m.First <= 2 * m.Second))];
+    }
 
     public static double Budget(BenchOptions options) => options.Rate > 0 ? options.Rate : DefaultBudget;
 

@@ -35,6 +35,9 @@ public static class AlertsMetrics
     /// <summary>Leased permits that expired unused: nothing was waiting to send when they came due.</summary>
     public static readonly Counter<long> PermitsUnused = Meter.CreateCounter<long>("alerts.ratelimit.permits_unused");
 
+    /// <summary>Users' grains this silo holds in memory; idle ones are let go after <c>Alerts:Records:IdleUserAfter</c>.</summary>
+    public static ObservableGauge<int> ObserveActiveUsers(Func<int> count) => Meter.CreateObservableGauge("alerts.users.active", count);
+
     /// <summary>1 while this silo last heard that the webhook's circuit is open (the endpoint failing as a whole), else 0.</summary>
     public static ObservableGauge<int> ObserveCircuit(Func<bool> open) =>
         Meter.CreateObservableGauge("alerts.webhook.circuit_open", () => open() ? 1 : 0);

@@ -26,6 +26,7 @@ public sealed partial class NotificationGrain(
     AlertDeliverer deliverer,
     ConfirmationBatcher confirmations,
     DeliveryDrain drain,
+    ActiveUsers active,
     TimeProvider time,
     ILogger<NotificationGrain> log) : Grain, INotificationGrain
 {
@@ -50,8 +51,15 @@ public sealed partial class NotificationGrain(
 
     private string UserId => this.GetPrimaryKeyString();
 
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        active.Activated();
+        return Task.CompletedTask;
+    }
+
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        active.Deactivated();
         // Queued alerts were never sent: they go back to their files for the next activation. An attempt in
         // flight is let finish (cut off, it might still have reached the receiver) and its outcome written.
         await using var deadline = cancellationToken.Register(_abandon.Cancel);
