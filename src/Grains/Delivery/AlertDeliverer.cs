@@ -23,7 +23,7 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
     /// <param name="firstAttemptAt">When it was first tried (now, for a new alert).</param>
     /// <param name="sending">Called once, just before the first request goes (after the permit): the caller journals it as in flight.</param>
     /// <param name="cancellationToken">Stops waiting for a permit or a pause; a request already sent is let finish.</param>
-    public async Task<DeliveryAttempt> AttemptAsync(Alert alert, int attemptsBefore, DateTimeOffset firstAttemptAt, Action? sending = null, CancellationToken cancellationToken = default)
+    public async Task<DeliveryRecord> AttemptAsync(Alert alert, int attemptsBefore, DateTimeOffset firstAttemptAt, Action? sending = null, CancellationToken cancellationToken = default)
     {
         var downtime = TimeSpan.Zero; // waited on a webhook that was down: not held against the alert
         while (true)
@@ -52,7 +52,7 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
                 await Task.Delay(decision.Delay, time, cancellationToken);
                 continue;
             }
-            return new DeliveryAttempt(new DeliveryRecord
+            return new DeliveryRecord
             {
                 AlertId = alert.AlertId,
                 FileId = alert.FileId,
@@ -65,11 +65,9 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
                 Attempts = attempts,
                 LastError = result.IsSuccess ? null : result.Error ?? $"HTTP {result.Status}",
                 NextAttemptAt = decision.Action == RetryAction.Retry ? now + decision.Delay : null,
+                // Kept while it retries: the give-up horizon runs from here, moved on by any time the webhook was down.
                 FirstAttemptAt = decision.Action == RetryAction.Retry ? firstAttemptAt + downtime : null,
-            }, firstAttemptAt + downtime);
+            };
         }
     }
 }
-
-/// <summary>An attempt's record, and the first-attempt time to keep for the give-up horizon (moved on by any time the webhook was down).</summary>
-public readonly record struct DeliveryAttempt(DeliveryRecord Record, DateTimeOffset FirstAttemptAt);

@@ -66,8 +66,7 @@ public static class SiloServicesExtensions
             services.AddHostedService<InboxWatcher>();
         services.AddSingleton<ActiveUsers>();
         services.AddHostedService<MemoryGiveBack>();
-        services.AddSingleton<ArchiveSweeper>();
-        services.AddHostedService(sp => sp.GetRequiredService<ArchiveSweeper>());
+        services.AddHostedService<ArchiveSweeper>();
         return services;
     }
 

@@ -219,7 +219,7 @@ public sealed partial class NotificationGrain(
         DeliveryRecord record;
         try
         {
-            (record, _) = await deliverer.AttemptAsync(alert, attemptsBefore, firstAttemptAt, () => MarkInFlight(alert, attemptsBefore, firstAttemptAt), _stopping.Token);
+            record = await deliverer.AttemptAsync(alert, attemptsBefore, firstAttemptAt, () => MarkInFlight(alert, attemptsBefore, firstAttemptAt), _stopping.Token);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {

@@ -25,13 +25,10 @@ public abstract class DeliveryRecords
     {
         Time = time;
         _writes = new(WriteGroupAsync, options.CommitInterval, time);
-        _reads = new(ReadGroupAsync, options.LookupInterval, time);
+        _reads = new(ReadAsync, options.LookupInterval, time);
     }
 
     protected TimeProvider Time { get; }
-
-    /// <summary>Writes not yet committed: a draining silo waits for none to be left.</summary>
-    public int PendingWrites => _writes.Pending;
 
     /// <summary>Stores a record; completes once it is durable (or throws, and the caller tries again).</summary>
     public Task WriteAsync(DeliveryRecord record) =>
@@ -74,6 +71,4 @@ public abstract class DeliveryRecords
         AlertsMetrics.RecordCommits.Add(1);
         return new bool[group.Count];
     }
-
-    private Task<IReadOnlyList<string?>> ReadGroupAsync(IReadOnlyList<RecordKey> keys) => ReadAsync(keys);
 }

@@ -205,6 +205,6 @@ public sealed class ResponseClassTests : IAsyncLifetime
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         await using var services = new ServiceCollection().AddLogging().AddSingleton(permits ?? _permits)
             .AddAlertsGrainServices(configuration).BuildServiceProvider();
-        return (await services.GetRequiredService<AlertDeliverer>().AttemptAsync(Alert, attemptsBefore, firstAttemptAt ?? DateTimeOffset.UtcNow)).Record;
+        return await services.GetRequiredService<AlertDeliverer>().AttemptAsync(Alert, attemptsBefore, firstAttemptAt ?? DateTimeOffset.UtcNow);
     }
 }
