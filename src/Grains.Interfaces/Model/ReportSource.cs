@@ -12,4 +12,6 @@ public sealed record ReportSource
     /// <summary>Lines dispatched and not yet confirmed.</summary>
     [Id(4)] public IReadOnlyList<long> PendingLines { get; init; } = [];
     [Id(5)] public IReadOnlyList<DeadLetter> DeadLetters { get; init; } = [];
+    /// <summary>The row cap the file was read with, so the report sees the same rows.</summary>
+    [Id(6)] public int MaxRowBytes { get; init; }
 }

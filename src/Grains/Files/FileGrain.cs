@@ -49,6 +49,7 @@ public sealed partial class FileGrain(
     private FileState State => file.State;
     private string FileId => this.GetPrimaryKeyString();
     private bool IsKnown => file.RecordExists || State.Path.Length > 0;
+    private RowSource Rows => new(State.Format, State.Path, State.Size, _options.MaxRowBytes, State.AlertMessage);
     private CoalescingWriter Writer => _writer ??= new(() => file.WriteStateAsync());
 
     // Whatever step of starting or running a crash hit, an active file resumes: each activation ensures its reminder.
@@ -136,6 +137,7 @@ public sealed partial class FileGrain(
         Path = State.Path,
         Format = State.Format,
         AlertMessage = State.AlertMessage,
+        MaxRowBytes = _options.MaxRowBytes,
         EndOffset = State.Status == FileStatus.Failed ? 0 : State.NextOffset,
         PendingLines = [.. State.Window.Keys],
         DeadLetters = [.. State.DeadLetterList()],
@@ -238,7 +240,7 @@ public sealed partial class FileGrain(
 
     private List<Alert> ReadChunk(int maxAlerts)
     {
-        var reader = _reader ??= AlertReaders.Open(State.Format, State.Path, State.NextOffset, State.LinesRead, State.AlertMessage);
+        var reader = _reader ??= AlertReaders.Open(Rows, State.NextOffset, State.LinesRead);
         var alerts = new List<Alert>(maxAlerts);
         var rowsBefore = State.Rows;
         while (alerts.Count < maxAlerts)
@@ -338,7 +340,7 @@ public sealed partial class FileGrain(
         if (stale.Count == 0) return;
         try
         {
-            var alerts = RecordRereader.ValidRows(State, stale).Select(ToAlert).ToList();
+            var alerts = RecordRereader.ValidRows(Rows, stale).Select(ToAlert).ToList();
             AlertsMetrics.RowsReread.Add(stale.Count);
             await DispatchAsync(alerts);
         }

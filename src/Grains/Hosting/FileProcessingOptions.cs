@@ -14,6 +14,12 @@ public sealed class FileProcessingOptions
     /// <summary>An alert unconfirmed this long is dispatched again, idempotently (default 60 s).</summary>
     public TimeSpan RedispatchAfter { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Longest row, in bytes (default 64 KiB): a longer one is invalid, and reading it holds no more than this in
+    /// memory. Far above the longest valid row (a 128-character user id and a 4,096-character message).
+    /// </summary>
+    public int MaxRowBytes { get; set; } = 64 * 1024;
+
     /// <summary>How many invalid rows a file keeps with line and reason (default 100).</summary>
     public int InvalidRowSample { get; set; } = 100;
 
@@ -27,6 +33,7 @@ public sealed class FileProcessingOptions
     {
         if (Window <= 0) yield return $"{Section}:Window must be > 0";
         if (ChunkRows <= 0) yield return $"{Section}:ChunkRows must be > 0";
+        if (MaxRowBytes < 1024) yield return $"{Section}:MaxRowBytes must be at least 1024";
         if (RedispatchAfter <= TimeSpan.Zero) yield return $"{Section}:RedispatchAfter must be > 0";
         if (ScanInterval <= TimeSpan.Zero) yield return $"{Section}:ScanInterval must be > 0";
     }

@@ -24,7 +24,7 @@ public sealed class FileReportGrain(DeliveryRecords records) : Grain, IFileRepor
         var fileId = this.GetPrimaryKeyString();
         if (await GrainFactory.GetGrain<IFileGrain>(fileId).GetReportSourceAsync() is not { EndOffset: > 0 } source) yield break;
         var rows = new ReportRows(fileId, source);
-        using var reader = AlertReaders.Open(source.Format, source.Path, 0, 0, source.AlertMessage);
+        using var reader = AlertReaders.Open(new RowSource(source.Format, source.Path, source.EndOffset, source.MaxRowBytes, source.AlertMessage), 0, 0);
         var batch = new List<SourceRow>(BatchRows);
         var done = false;
         while (!done)
@@ -32,7 +32,7 @@ public sealed class FileReportGrain(DeliveryRecords records) : Grain, IFileRepor
             batch.Clear();
             while (batch.Count < BatchRows)
             {
-                if (reader.Read() is not { } row || row.Offset >= source.EndOffset)
+                if (reader.Read() is not { } row)
                 {
                     done = true;
                     break;

@@ -1,5 +1,6 @@
 using System.Text;
 using Alerts.Grains.Files.Reading;
+using Alerts.Grains.Interfaces.Model;
 using Alerts.Tests.Support;
 
 namespace Alerts.Tests.Files;
@@ -79,7 +80,7 @@ public sealed class CsvAlertReaderTests : IDisposable
     public void Single_column_files_take_the_message_given_with_the_file()
     {
         var path = Write("userId\nu1\nu2\n");
-        using var reader = CsvAlertReader.Open(path, 0, 0, "maintenance tonight");
+        using var reader = Open(path, 0, 0, "maintenance tonight");
 
         var rows = Drain(reader);
 
@@ -91,13 +92,13 @@ public sealed class CsvAlertReaderTests : IDisposable
     {
         var path = Write("userId,alertMessage\nu1,\"a\nb\"\nu2,m2\nu3,m3\n");
         long offset, lines;
-        using (var first = CsvAlertReader.Open(path, 0, 0, null))
+        using (var first = Open(path, 0, 0, null))
         {
             first.Read(); // the header is skipped, this is u1 (two lines)
             (offset, lines) = (first.Offset, first.Lines);
         }
 
-        using var resumed = CsvAlertReader.Open(path, offset, lines, null);
+        using var resumed = Open(path, offset, lines, null);
         var rest = Drain(resumed);
 
         Assert.Equal([(4L, "u2"), (5L, "u3")], rest.Select(r => (r.Line, r.UserId!)));
@@ -108,19 +109,80 @@ public sealed class CsvAlertReaderTests : IDisposable
     public void A_record_can_be_re_read_at_its_own_offset()
     {
         var path = Write("u1,m1\nu2,\"x, y\"\nu3,m3\n");
-        using var reader = CsvAlertReader.Open(path, 0, 0, null);
+        using var reader = Open(path, 0, 0, null);
         var rows = Drain(reader);
 
-        using var again = CsvAlertReader.Open(path, rows[1].Offset, rows[1].Line - 1, null);
+        using var again = Open(path, rows[1].Offset, rows[1].Line - 1, null);
 
         Assert.Equal(rows[1], again.Read());
     }
+
+    [Fact]
+    public void A_row_over_the_cap_is_invalid_and_reading_goes_on_at_the_next_line()
+    {
+        var path = Write($"u1,m1\nu2,{new string('x', 5000)}\nu3,m3\n");
+        using var reader = AlertReaders.Open(new RowSource(FileFormat.Csv, path, 0, MaxRowBytes: 1024), 0, 0);
+
+        var rows = Drain(reader);
+
+        Assert.Equal([(1L, null), (2L, "row longer than 1024 bytes"), (3L, null)], rows.Select(r => (r.Line, r.Error)));
+        Assert.Equal("m3", rows[2].Message);
+    }
+
+    [Fact]
+    public void A_stray_opening_quote_costs_one_capped_row_not_the_rest_of_the_file()
+    {
+        var lines = string.Concat(Enumerable.Range(3, 200).Select(i => $"u{i},message {i}\n"));
+        var path = Write($"u1,m1\nu2,\"never closed\n{lines}");
+        using var reader = AlertReaders.Open(new RowSource(FileFormat.Csv, path, 0, MaxRowBytes: 1024), 0, 0);
+
+        var rows = Drain(reader);
+
+        Assert.Equal("row longer than 1024 bytes", rows[1].Error);
+        Assert.True(rows.Count > 120, $"{rows.Count} rows"); // only the lines within the first KiB after the quote are lost
+        Assert.Equal(("u202", "message 202"), (rows[^1].UserId, rows[^1].Message));
+    }
+
+    [Fact]
+    public void Bytes_past_the_end_offset_are_never_read()
+    {
+        var taken = "u1,m1\nu2,m2\n";
+        var path = Write(taken + "u3,appended later\n");
+        using var reader = AlertReaders.Open(new RowSource(FileFormat.Csv, path, Encoding.UTF8.GetByteCount(taken), 64 * 1024), 0, 0);
+
+        Assert.Equal(["u1", "u2"], Drain(reader).Select(r => r.UserId));
+    }
+
+    [Fact]
+    public void A_hundred_megabyte_line_is_read_in_bounded_memory()
+    {
+        var path = _folder.Combine("huge.csv");
+        using (var file = File.Create(path))
+        {
+            file.Write("u1,"u8);
+            var chunk = new byte[1 << 20];
+            Array.Fill(chunk, (byte)'x');
+            for (var i = 0; i < 100; i++) file.Write(chunk);
+            file.Write("\nu2,fine\n"u8);
+        }
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+
+        using var reader = Open(path, 0, 0, null);
+        var rows = Drain(reader);
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        Assert.Equal(["row longer than 65536 bytes", null], rows.Select(r => r.Error));
+        Assert.True(allocated < 4 << 20, $"{allocated:N0} bytes allocated to read it");
+    }
+
+    internal static IAlertReader Open(string path, long offset, long lines, string? message, FileFormat format = FileFormat.Csv) =>
+        AlertReaders.Open(new RowSource(format, path, 0, 64 * 1024, message), offset, lines);
 
     private List<SourceRow> ReadAll(string content) => ReadAll(Encoding.UTF8.GetBytes(content));
 
     private List<SourceRow> ReadAll(byte[] content)
     {
-        using var reader = CsvAlertReader.Open(Write(content), 0, 0, null);
+        using var reader = Open(Write(content), 0, 0, null);
         return Drain(reader);
     }
 

@@ -49,15 +49,24 @@ public sealed class JsonLinesAlertReaderTests : IDisposable
     {
         var path = Write(Encoding.UTF8.GetBytes("{\"userId\":\"u1\",\"alertMessage\":\"é\"}\n{\"userId\":\"u2\",\"alertMessage\":\"m\"}\n{\"userId\":\"u3\",\"alertMessage\":\"m\"}\n"));
         long offset, lines;
-        using (var first = AlertReaders.Open(FileFormat.JsonLines, path, 0, 0, null))
+        using (var first = CsvAlertReaderTests.Open(path, 0, 0, null, FileFormat.JsonLines))
         {
             first.Read();
             (offset, lines) = (first.Offset, first.Lines);
         }
 
-        using var resumed = AlertReaders.Open(FileFormat.JsonLines, path, offset, lines, null);
+        using var resumed = CsvAlertReaderTests.Open(path, offset, lines, null, FileFormat.JsonLines);
 
         Assert.Equal([(2L, "u2"), (3L, "u3")], CsvAlertReaderTests.Drain(resumed).Select(r => (r.Line, r.UserId!)));
+    }
+
+    [Fact]
+    public void A_line_over_the_cap_is_invalid_and_the_next_line_is_read()
+    {
+        var huge = $"{{\"userId\":\"u1\",\"alertMessage\":\"{new string('x', 70_000)}\"}}";
+        var rows = ReadAll($"{huge}\n{{\"userId\":\"u2\",\"alertMessage\":\"fine\"}}\n");
+
+        Assert.Equal([(1L, "row longer than 65536 bytes"), (2L, null)], rows.Select(r => (r.Line, r.Error)));
     }
 
     [Theory]
@@ -79,7 +88,7 @@ public sealed class JsonLinesAlertReaderTests : IDisposable
 
     private List<SourceRow> ReadAll(byte[] content)
     {
-        using var reader = AlertReaders.Open(FileFormat.JsonLines, Write(content), 0, 0, null);
+        using var reader = CsvAlertReaderTests.Open(Write(content), 0, 0, null, FileFormat.JsonLines);
         return CsvAlertReaderTests.Drain(reader);
     }
 

@@ -6,16 +6,29 @@ namespace Alerts.Grains.Files.Reading;
 internal static class AlertReaders
 {
     private const int SniffBytes = 8192;
-    public static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
+    private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
 
     public static FileFormat FormatOf(string name) =>
         Path.GetExtension(name).ToLowerInvariant() is ".jsonl" or ".ndjson" ? FileFormat.JsonLines : FileFormat.Csv;
 
-    public static IAlertReader Open(FileFormat format, string path, long offset, long linesBefore, string? fixedMessage) => format switch
+    /// <summary>Opens <paramref name="source"/> at <paramref name="offset"/>, which follows <paramref name="linesBefore"/> lines.</summary>
+    public static IAlertReader Open(RowSource source, long offset, long linesBefore)
     {
-        FileFormat.JsonLines => JsonLinesAlertReader.Open(path, offset, linesBefore, fixedMessage),
-        _ => CsvAlertReader.Open(path, offset, linesBefore, fixedMessage),
-    };
+        var stream = new FileStream(source.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
+        try
+        {
+            offset = SeekPastBom(stream, offset);
+            var end = source.EndOffset > 0 ? source.EndOffset : long.MaxValue;
+            var csv = source.Format != FileFormat.JsonLines;
+            var records = new RecordScanner(stream, offset, end, linesBefore, source.MaxRowBytes, csvQuotes: csv);
+            return csv ? new CsvAlertReader(records, source.FixedMessage) : new JsonLinesAlertReader(records, source.FixedMessage);
+        }
+        catch
+        {
+            stream.Dispose();
+            throw;
+        }
+    }
 
     /// <summary>Why the file cannot be read as text at all, or null when it can.</summary>
     public static string? RejectUnreadable(string path)
@@ -28,8 +41,11 @@ internal static class AlertReaders
         return head[..read].Contains((byte)0) ? "not a UTF-8 text file (binary content)" : null;
     }
 
+    /// <summary>Whether a record starting at <paramref name="offset"/> is the file's first (a header's only place).</summary>
+    public static bool IsFirstRecord(long offset) => offset <= Utf8Bom.Length;
+
     /// <summary>Seeks to <paramref name="offset"/>, or past a UTF-8 BOM at the start; returns the position.</summary>
-    public static long SeekPastBom(FileStream stream, long offset)
+    private static long SeekPastBom(FileStream stream, long offset)
     {
         if (offset == 0)
         {

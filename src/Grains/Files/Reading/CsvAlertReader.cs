@@ -1,104 +1,105 @@
-using System.Globalization;
 using System.Text;
-using CsvHelper;
-using CsvHelper.Configuration;
+using System.Text.Unicode;
 
 namespace Alerts.Grains.Files.Reading;
 
 /// <summary>
-/// Reads alert rows from a CSV file starting at a byte offset, reporting each record's line and byte
-/// offset so a file can resume exactly where it stopped (a seek, never a re-parse from the start).
-/// Records are <c>userId,alertMessage</c>, or just <c>userId</c> when the message is given with the file.
+/// Reads alert rows from CSV (RFC 4180: quoted fields may hold separators, doubled quotes and line breaks).
+/// Records are <c>userId,alertMessage</c>, or just <c>userId</c> when the message is given with the file; an
+/// optional <c>userId,alertMessage</c> header is skipped. Parsed from bytes, so each row's byte offset is exact
+/// and a file resumes with a seek; CsvHelper was dropped here because it cannot bound a row's memory, and it
+/// counted bytes with an allocation per character.
 /// </summary>
-internal sealed class CsvAlertReader : IAlertReader
+internal sealed class CsvAlertReader(RecordScanner records, string? fixedMessage) : IAlertReader
 {
-    // The decoder turns bytes that are not UTF-8 into U+FFFD; a row carrying one is reported, not sent garbled.
-    private const char InvalidUtf8 = '\uFFFD';
-    private readonly FileStream _stream;
-    private readonly CsvParser _parser;
-    private readonly long _baseOffset;
-    private readonly long _baseLine;
-    private readonly string? _fixedMessage;
-    private string? _badData;
+    private const string BadQuoting = "bad quoting";
+    private readonly string?[] _fields = new string?[3];
 
-    private CsvAlertReader(FileStream stream, long offset, long linesBefore, string? fixedMessage)
-    {
-        _stream = stream;
-        _baseOffset = offset;
-        _baseLine = linesBefore;
-        _fixedMessage = fixedMessage;
-        var encoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
-        var config = new CsvConfiguration(CultureInfo.InvariantCulture)
-        {
-            HasHeaderRecord = false,
-            CountBytes = true,
-            Encoding = encoding,
-            BadDataFound = args => _badData ??= "bad quoting",
-            DetectColumnCountChanges = false,
-            IgnoreBlankLines = true,
-        };
-        _parser = new CsvParser(new StreamReader(stream, encoding, detectEncodingFromByteOrderMarks: false), config);
-    }
+    public long Offset => records.Offset;
 
-    public long Offset => _baseOffset + _parser.ByteCount;
-
-    public long Lines => _baseLine + _parser.RawRow;
-
-    /// <summary>Opens <paramref name="path"/> at <paramref name="offset"/>, after <paramref name="linesBefore"/> lines.</summary>
-    public static CsvAlertReader Open(string path, long offset, long linesBefore, string? fixedMessage)
-    {
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16);
-        offset = AlertReaders.SeekPastBom(stream, offset);
-        return new CsvAlertReader(stream, offset, linesBefore, fixedMessage);
-    }
+    public long Lines => records.Lines;
 
     public SourceRow? Read()
     {
-        var row = ReadRecord();
-        return row is { } first && IsHeader(first) ? ReadRecord() : row;
+        while (true)
+        {
+            var start = records.Offset;
+            var line = records.Lines + 1;
+            if (!records.Next(out var record, out var tooLong)) return null;
+            if (tooLong) return SourceRow.Invalid(line, start, $"row longer than {RowCap} bytes");
+            if (record.IsEmpty) continue; // a blank line
+            var row = Parse(record, line, start);
+            if (AlertReaders.IsFirstRecord(start) && IsHeader()) continue;
+            return row;
+        }
     }
 
-    private SourceRow? ReadRecord()
-    {
-        _badData = null;
-        var start = Offset;
-        var linesBefore = Lines;
-        if (!_parser.Read()) return null;
-        var line = FirstLineOf(linesBefore);
-        var fields = _parser.Record ?? []; // fields are parsed here, so bad data is known only after this
-        if (_badData is not null) return SourceRow.Invalid(line, start, _badData);
+    private int RowCap => records.MaxRecordBytes;
 
-        var expected = _fixedMessage is null ? 2 : 1;
-        if (fields.Length != expected)
-            return SourceRow.Invalid(line, start, $"expected {expected} column{(expected == 1 ? "" : "s")}, found {fields.Length}");
-        if (fields.Any(f => f.Contains(InvalidUtf8))) return SourceRow.Invalid(line, start, "invalid UTF-8");
-        var userId = fields[0];
-        var message = _fixedMessage ?? fields[1];
+    private SourceRow Parse(ReadOnlySpan<byte> record, long line, long offset)
+    {
+        Array.Clear(_fields);
+        if (!Utf8.IsValid(record)) return SourceRow.Invalid(line, offset, "invalid UTF-8");
+        var count = 0;
+        var at = 0;
+        while (true)
+        {
+            var field = ReadField(record[at..], out var used);
+            if (field is null) return SourceRow.Invalid(line, offset, BadQuoting);
+            if (count < _fields.Length) _fields[count] = field;
+            count++;
+            at += used;
+            if (at >= record.Length) break;
+            at++; // the separator
+            if (at == record.Length) // a trailing separator: one more, empty field
+            {
+                if (count < _fields.Length) _fields[count] = "";
+                count++;
+                break;
+            }
+        }
+        var expected = fixedMessage is null ? 2 : 1;
+        if (count != expected) return SourceRow.Invalid(line, offset, $"expected {expected} column{(expected == 1 ? "" : "s")}, found {count}");
+        var userId = _fields[0]!;
+        var message = fixedMessage ?? _fields[1]!;
         var error = RowValidator.Check(userId, message);
-        return error is null ? new SourceRow(line, start, userId, message, null) : SourceRow.Invalid(line, start, error);
+        return error is null ? new SourceRow(line, offset, userId, message, null) : SourceRow.Invalid(line, offset, error);
     }
 
-    /// <summary>The optional <c>userId,alertMessage</c> header, in any case, is only ever the first record.</summary>
-    private bool IsHeader(SourceRow row)
+    /// <summary>The field at the start of <paramref name="bytes"/>, up to a separator or the end; null when badly quoted.</summary>
+    private static string? ReadField(ReadOnlySpan<byte> bytes, out int used)
     {
-        var fields = _parser.Record ?? [];
-        return row.Offset <= AlertReaders.Utf8Bom.Length && fields.Length >= 1
-            && string.Equals(fields[0].Trim(), "userId", StringComparison.OrdinalIgnoreCase)
-            && (fields.Length == 1 || string.Equals(fields[1].Trim(), "alertMessage", StringComparison.OrdinalIgnoreCase));
+        if (bytes is not [(byte)'"', ..])
+        {
+            used = bytes.IndexOf((byte)',') is var comma and >= 0 ? comma : bytes.Length;
+            var plain = bytes[..used];
+            return plain.Contains((byte)'"') ? null : Encoding.UTF8.GetString(plain);
+        }
+        var escaped = false;
+        var at = 1;
+        while (true)
+        {
+            var quote = bytes[at..].IndexOf((byte)'"');
+            used = 0;
+            if (quote < 0) return null; // never closed
+            at += quote + 1;
+            if (at < bytes.Length && bytes[at] == '"')
+            {
+                escaped = true;
+                at++;
+                continue;
+            }
+            if (at < bytes.Length && bytes[at] != ',') return null; // text after the closing quote
+            used = at;
+            var text = Encoding.UTF8.GetString(bytes[1..(at - 1)]);
+            return escaped ? text.Replace("\"\"", "\"") : text;
+        }
     }
 
-    public void Dispose()
-    {
-        _parser.Dispose();
-        _stream.Dispose();
-    }
+    /// <summary>The optional <c>userId,alertMessage</c> header, in any case.</summary>
+    private bool IsHeader() =>
+        _fields[0] is { } first && string.Equals(first.Trim(), "userId", StringComparison.OrdinalIgnoreCase)
+        && (_fields[1] is null || string.Equals(_fields[1]!.Trim(), "alertMessage", StringComparison.OrdinalIgnoreCase));
 
-    // Blank lines skipped before a record are consumed too, so the record's first line is found by
-    // counting back from its last line over the line breaks inside it.
-    private long FirstLineOf(long linesBefore)
-    {
-        var raw = _parser.RawRecord.AsSpan().TrimEnd("\r\n");
-        var breaksInside = raw.Count('\n');
-        return Math.Max(linesBefore + 1, Lines - breaksInside);
-    }
+    public void Dispose() => records.Dispose();
 }

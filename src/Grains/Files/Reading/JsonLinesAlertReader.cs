@@ -1,52 +1,28 @@
-using System.Buffers;
 using System.Text.Json;
 using System.Text.Unicode;
 
 namespace Alerts.Grains.Files.Reading;
 
 /// <summary>
-/// Reads JSON Lines (<c>{"userId":..,"alertMessage":..}</c> per line) from a byte offset. Lines are split
-/// on bytes, so offsets are exact whatever the text; blank lines are skipped; a bad line is reported, never fatal.
+/// Reads JSON Lines (<c>{"userId":..,"alertMessage":..}</c> per line). Lines are split on bytes, so offsets are
+/// exact whatever the text; blank lines are skipped; a bad line is reported, never fatal.
 /// </summary>
-internal sealed class JsonLinesAlertReader : IAlertReader
+internal sealed class JsonLinesAlertReader(RecordScanner records, string? fixedMessage) : IAlertReader
 {
-    private const int MaxLineBytes = 1 << 20;
-    private readonly FileStream _stream;
-    private readonly byte[] _buffer = new byte[1 << 16];
-    private readonly ArrayBufferWriter<byte> _line = new();
-    private readonly string? _fixedMessage;
-    private int _start, _end;
+    public long Offset => records.Offset;
 
-    private JsonLinesAlertReader(FileStream stream, long offset, long linesBefore, string? fixedMessage)
-    {
-        _stream = stream;
-        Offset = offset;
-        Lines = linesBefore;
-        _fixedMessage = fixedMessage;
-    }
-
-    public long Offset { get; private set; }
-
-    public long Lines { get; private set; }
-
-    public static JsonLinesAlertReader Open(string path, long offset, long linesBefore, string? fixedMessage)
-    {
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
-        offset = AlertReaders.SeekPastBom(stream, offset);
-        return new JsonLinesAlertReader(stream, offset, linesBefore, fixedMessage);
-    }
+    public long Lines => records.Lines;
 
     public SourceRow? Read()
     {
         while (true)
         {
-            var start = Offset;
-            if (!TryReadLine(out var tooLong)) return null;
-            Lines++;
-            if (tooLong) return SourceRow.Invalid(Lines, start, $"line longer than {MaxLineBytes} bytes");
-            var text = _line.WrittenSpan.TrimEnd((byte)'\r');
+            var start = records.Offset;
+            var line = records.Lines + 1;
+            if (!records.Next(out var text, out var tooLong)) return null;
+            if (tooLong) return SourceRow.Invalid(line, start, $"row longer than {records.MaxRecordBytes} bytes");
             if (text.Trim(" \t"u8).IsEmpty) continue;
-            return Parse(text, Lines, start);
+            return Parse(text, line, start);
         }
     }
 
@@ -72,7 +48,7 @@ internal sealed class JsonLinesAlertReader : IAlertReader
         {
             return SourceRow.Invalid(line, offset, $"invalid JSON: {error.Message}");
         }
-        message ??= _fixedMessage;
+        message ??= fixedMessage;
         if (userId is null) return SourceRow.Invalid(line, offset, "missing userId (a string)");
         if (message is null) return SourceRow.Invalid(line, offset, "missing alertMessage (a string)");
         var problem = RowValidator.Check(userId, message);
@@ -86,31 +62,5 @@ internal sealed class JsonLinesAlertReader : IAlertReader
         return null;
     }
 
-    /// <summary>Reads up to and past the next line feed into <see cref="_line"/>; false at the end of the file.</summary>
-    private bool TryReadLine(out bool tooLong)
-    {
-        _line.ResetWrittenCount();
-        tooLong = false;
-        var any = false;
-        while (true)
-        {
-            if (_start == _end)
-            {
-                (_start, _end) = (0, _stream.Read(_buffer));
-                if (_end == 0) return any;
-            }
-            var available = _buffer.AsSpan(_start, _end - _start);
-            var newline = available.IndexOf((byte)'\n');
-            var content = newline >= 0 ? available[..newline] : available;
-            if (_line.WrittenCount + content.Length <= MaxLineBytes) _line.Write(content);
-            else tooLong = true;
-            any = true;
-            var consumed = newline >= 0 ? newline + 1 : available.Length;
-            _start += consumed;
-            Offset += consumed;
-            if (newline >= 0) return true;
-        }
-    }
-
-    public void Dispose() => _stream.Dispose();
+    public void Dispose() => records.Dispose();
 }

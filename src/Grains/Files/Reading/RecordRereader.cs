@@ -4,7 +4,7 @@ namespace Alerts.Grains.Files.Reading;
 internal static class RecordRereader
 {
     /// <summary>The valid rows at <paramref name="entries"/> (line → offset, in offset order).</summary>
-    public static List<SourceRow> ValidRows(FileState file, IReadOnlyCollection<KeyValuePair<long, long>> entries)
+    public static List<SourceRow> ValidRows(RowSource source, IReadOnlyCollection<KeyValuePair<long, long>> entries)
     {
         var rows = new List<SourceRow>(entries.Count);
         IAlertReader? reader = null;
@@ -15,7 +15,7 @@ internal static class RecordRereader
                 if (reader is null || reader.Offset != offset)
                 {
                     reader?.Dispose();
-                    reader = AlertReaders.Open(file.Format, file.Path, offset, line - 1, file.AlertMessage);
+                    reader = AlertReaders.Open(source, offset, line - 1);
                 }
                 if (reader.Read() is { IsValid: true } row) rows.Add(row);
             }
