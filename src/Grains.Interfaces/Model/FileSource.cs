@@ -14,4 +14,7 @@ public sealed record FileSource
 
     /// <summary>For a single-column file of user ids: the message every user gets.</summary>
     [Id(3)] public string? AlertMessage { get; init; }
+
+    /// <summary>The file's modification time when it was hashed, to tell later whether it changed.</summary>
+    [Id(4)] public DateTime? Modified { get; init; }
 }

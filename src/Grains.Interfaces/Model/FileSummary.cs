@@ -35,4 +35,6 @@ public sealed record FileSummary
     [Id(19)] public FileFormat Format { get; init; }
     /// <summary>The first dead letters, by line, with their last HTTP status and error; <c>POST /files/{id}/retry</c> requeues them.</summary>
     [Id(20)] public IReadOnlyList<DeadLetter> DeadLetters { get; init; } = [];
+    /// <summary>How the file changed after it was taken (rows appended, or rewritten in place while read); null when it did not.</summary>
+    [Id(21)] public string? Warning { get; init; }
 }

@@ -84,6 +84,7 @@ public sealed partial class FileGrain(
             State.Path = source.Path;
             State.Name = source.Name;
             State.Size = source.Size;
+            State.TakenModified = source.Modified;
             State.AlertMessage = source.AlertMessage;
             State.Format = AlertReaders.FormatOf(source.Name);
             State.DiscoveredAt = time.GetUtcNow();
@@ -273,9 +274,17 @@ public sealed partial class FileGrain(
         {
             return AlertReaders.RejectUnreadable(path);
         }
-        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        catch (UnauthorizedAccessException)
         {
-            return $"cannot read the file: {error.Message}";
+            return "cannot read the file: permission denied";
+        }
+        catch (FileNotFoundException)
+        {
+            return "cannot read the file: not found (a link to nothing?)";
+        }
+        catch (IOException error)
+        {
+            return $"cannot read the file: {error.GetType().Name}";
         }
     }
 
@@ -357,6 +366,11 @@ public sealed partial class FileGrain(
         if (State.Status != FileStatus.Delivering || State.Window.Count > 0) return;
         State.Status = FileStatus.Completed;
         State.CompletedAt = time.GetUtcNow();
+        if (await TakenContent.ChangeAsync(State.Path, State.Size, State.TakenModified, FileId) is { } change)
+        {
+            State.Warning = change;
+            LogChanged(FileId, change);
+        }
         State.Path = MoveTo(folders.Value.Archive);
         LogCompleted(FileId, State.Delivered, State.DeadLettered, State.Invalid);
         await Writer.SaveAsync();
@@ -413,6 +427,9 @@ public sealed partial class FileGrain(
 
     [LoggerMessage(LogLevel.Information, "File {FileId} completed: {Delivered} delivered, {DeadLettered} dead-lettered, {Invalid} invalid")]
     private partial void LogCompleted(string fileId, long delivered, long deadLettered, long invalid);
+
+    [LoggerMessage(LogLevel.Warning, "File {FileId} changed after it was taken: {Change}")]
+    private partial void LogChanged(string fileId, string change);
 
     [LoggerMessage(LogLevel.Information, "File {FileId} expired: its state and records are removed")]
     private partial void LogExpired(string fileId);

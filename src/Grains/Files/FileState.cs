@@ -42,6 +42,12 @@ public sealed class FileState
     /// <summary>How many times dead letters were retried on demand; alerts carry it so users' grains send retried ones again.</summary>
     [Id(20)] public int RetryRound { get; set; }
 
+    /// <summary>The file's modification time when it was taken from the inbox (none for uploads, which nothing else writes).</summary>
+    [Id(21)] public DateTime? TakenModified { get; set; }
+
+    /// <summary>How the file changed after it was taken (grew, shrank or was rewritten), found when it completed.</summary>
+    [Id(22)] public string? Warning { get; set; }
+
     public long Pending => Valid - DuplicateRows - Delivered - DeadLettered;
 
     public bool IsActive => Status is FileStatus.Discovered or FileStatus.Reading or FileStatus.Delivering;

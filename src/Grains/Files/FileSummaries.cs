@@ -31,6 +31,7 @@ internal static class FileSummaries
             InvalidRows = [.. state.InvalidRows],
             DeadLetters = [.. state.DeadLetterList().Take(DeadLetterSample)],
             Error = state.Error,
+            Warning = state.Warning,
             Progress = progress,
             Rate = Math.Round(rate, 1),
             EtaSeconds = EstimateSecondsLeft(state, progress, rate),

@@ -10,4 +10,8 @@ public static class ContentHash
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1 << 16, useAsync: true);
         return Convert.ToHexStringLower(await SHA256.HashDataAsync(stream, cancellationToken));
     }
+
+    /// <summary>An id for a file the silo may not read: from its name, size and time, so it is reported once.</summary>
+    public static string OfUnreadable(FileInfo file) =>
+        Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"unreadable\0{file.Name}\0{file.Length}\0{file.LastWriteTimeUtc.Ticks}")));
 }

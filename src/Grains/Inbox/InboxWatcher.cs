@@ -11,8 +11,10 @@ namespace Alerts.Grains.Inbox;
 
 /// <summary>
 /// Scans the inbox and hands each complete file to its FileGrain. A file counts as complete once its
-/// size and modification time have held still for the quiet period. Every silo runs one; the
-/// content-hash grain key makes a file seen by several silos one file.
+/// size and modification time have held still for the quiet period. It is then hashed and moved into
+/// <c>processing/{fileId}/</c> before its grain is told: whoever appends to the name afterwards makes a new
+/// file of just the new rows, and two silos cannot both take it. Every silo runs one; the content-hash grain
+/// key makes a file seen by several silos one file.
 /// </summary>
 public sealed partial class InboxWatcher(
     IGrainFactory grains,
@@ -22,6 +24,8 @@ public sealed partial class InboxWatcher(
     ILogger<InboxWatcher> log) : BackgroundService
 {
     private readonly Dictionary<string, Observation> _seen = [];
+    // File ids in the processing folder whose grains are known to have started them.
+    private readonly HashSet<string> _started = [];
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -36,6 +40,7 @@ public sealed partial class InboxWatcher(
             try
             {
                 await ScanAsync(stoppingToken);
+                await AdoptOrphansAsync();
             }
             catch (Exception error) when (error is IOException or UnauthorizedAccessException)
             {
@@ -95,32 +100,119 @@ public sealed partial class InboxWatcher(
 
     private async Task<bool> TrySubmitAsync(FileInfo info, CancellationToken cancellationToken)
     {
+        string fileId;
         try
         {
-            var fileId = await ContentHash.OfFileAsync(info.FullName, cancellationToken);
-            var after = new FileInfo(info.FullName);
-            if (after.Length != info.Length || after.LastWriteTimeUtc != info.LastWriteTimeUtc)
-            {
-                _seen.Remove(info.FullName); // written to while being hashed: not complete after all
-                return false;
-            }
-            var source = new FileSource { Path = info.FullName, Name = info.Name, Size = info.Length };
-            var summary = await grains.GetGrain<IFileGrain>(fileId).StartAsync(source);
-            if (summary.Path != info.FullName && File.Exists(info.FullName)) SetAsideRepeat(info, fileId);
-            return true;
+            fileId = await ContentHash.OfFileAsync(info.FullName, cancellationToken);
         }
-        catch (Exception error) when (error is not OperationCanceledException)
+        catch (Exception error) when (error is UnauthorizedAccessException || error is FileNotFoundException && info.LinkTarget is not null)
         {
-            LogSubmitFailed(error, info.FullName); // tried again on the next scan
+            fileId = ContentHash.OfUnreadable(info); // not ours to read, or a link to nothing: its grain reports it as failed, once
+        }
+        catch (IOException error)
+        {
+            LogSubmitFailed(error, info.FullName); // e.g. removed while hashed; tried again on the next scan
             return false;
+        }
+        var after = new FileInfo(info.FullName);
+        if (!after.Exists) return true; // another silo took it
+        if (after.Length != info.Length || after.LastWriteTimeUtc != info.LastWriteTimeUtc)
+        {
+            _seen.Remove(info.FullName); // written to while being hashed: not complete after all
+            return false;
+        }
+        if (Take(info, fileId) is not { } taken) return true;
+        await StartAsync(fileId, new FileSource { Path = taken, Name = info.Name, Size = info.Length, Modified = info.LastWriteTimeUtc });
+        return true;
+    }
+
+    /// <summary>Moves the file into its own processing folder; null when another silo moved it first.</summary>
+    private string? Take(FileInfo info, string fileId)
+    {
+        var folder = Path.Combine(folders.Value.Processing, fileId);
+        Directory.CreateDirectory(folder);
+        var taken = Path.Combine(folder, info.Name);
+        try
+        {
+            File.Move(info.FullName, taken); // a rename: the modification time stays, and appenders holding it open follow it
+            return taken;
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        catch (IOException) when (File.Exists(taken) && File.Exists(info.FullName))
+        {
+            // The same content under the same name is being delivered: this copy is a repeat.
+            SetAsideRepeat(new FileSource { Path = info.FullName, Name = info.Name }, fileId);
+            return null;
         }
     }
 
-    // The same bytes were processed before (or are in progress under another name): not sent again.
-    private void SetAsideRepeat(FileInfo info, string fileId)
+    /// <summary>Hands a taken file to its grain; a failure leaves it to <see cref="AdoptOrphansAsync"/>.</summary>
+    private async Task StartAsync(string fileId, FileSource source)
     {
-        var movedTo = FileMover.MoveInto(info.FullName, folders.Value.Archive, fileId);
-        LogRepeat(info.Name, fileId, movedTo);
+        try
+        {
+            var summary = await grains.GetGrain<IFileGrain>(fileId).StartAsync(source);
+            if (summary.Path != source.Path) SetAsideRepeat(source, fileId);
+            _started.Add(fileId);
+        }
+        catch (Exception error)
+        {
+            LogSubmitFailed(error, source.Path);
+        }
+    }
+
+    /// <summary>
+    /// Starts taken files whose grains never heard of them (a silo crashed between taking and telling, or the start
+    /// failed). Each silo asks once per folder it has not seen started; starting twice is harmless.
+    /// </summary>
+    private async Task AdoptOrphansAsync()
+    {
+        if (!Directory.Exists(folders.Value.Processing)) return;
+        var present = new HashSet<string>();
+        foreach (var folder in new DirectoryInfo(folders.Value.Processing).EnumerateDirectories())
+        {
+            var fileId = folder.Name;
+            present.Add(fileId);
+            // A folder this old whose grain does not know it was orphaned by a crash or a failed start.
+            if (_started.Contains(fileId) || time.GetUtcNow() - folder.LastWriteTimeUtc < 10 * processing.Value.QuietPeriod) continue;
+            var file = folder.EnumerateFiles().FirstOrDefault();
+            if (file is null)
+            {
+                TryDelete(folder);
+                continue;
+            }
+            if (await grains.GetGrain<IFileGrain>(fileId).GetSummaryAsync() is { } known)
+            {
+                if (known.Path != file.FullName) SetAsideRepeat(new FileSource { Path = file.FullName, Name = file.Name }, fileId);
+                _started.Add(fileId);
+                continue;
+            }
+            LogAdopting(file.Name, fileId);
+            await StartAsync(fileId, new FileSource { Path = file.FullName, Name = file.Name, Size = file.Length, Modified = file.LastWriteTimeUtc });
+        }
+        _started.IntersectWith(present);
+    }
+
+    // The same bytes were processed before (or are in progress under another name): not sent again.
+    private void SetAsideRepeat(FileSource source, string fileId)
+    {
+        var movedTo = FileMover.MoveInto(source.Path, folders.Value.Archive, fileId);
+        LogRepeat(source.Name, fileId, movedTo);
+    }
+
+    private static void TryDelete(DirectoryInfo folder)
+    {
+        try
+        {
+            folder.Delete();
+        }
+        catch (IOException)
+        {
+            // not empty after all, or gone: the next scan looks again
+        }
     }
 
     private sealed record Observation(long Size, DateTime Modified, DateTimeOffset StableSince, bool Submitted)
@@ -130,6 +222,9 @@ public sealed partial class InboxWatcher(
 
     [LoggerMessage(LogLevel.Warning, "{Name} is not a regular file inside the data root (a FIFO, a device, or a link leading out): not taken")]
     private partial void LogNotTaken(string name);
+
+    [LoggerMessage(LogLevel.Warning, "{Name} was taken as file {FileId} but never started (a crash or a failed start): starting it now")]
+    private partial void LogAdopting(string name, string fileId);
 
     [LoggerMessage(LogLevel.Information, "Watching {Inbox}")]
     private partial void LogWatching(string inbox);

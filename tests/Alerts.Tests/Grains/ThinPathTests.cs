@@ -1,5 +1,6 @@
 using Alerts.Grains.Interfaces;
 using Alerts.Grains.Interfaces.Model;
+using System.Text;
 using Alerts.Tests.Support;
 
 namespace Alerts.Tests.Grains;
@@ -209,6 +210,83 @@ public sealed class ThinPathTests(ClusterFixture fixture)
 
         await Assert.ThrowsAsync<ArgumentException>(() => direct.StartAsync(new FileSource { Path = fifo, Name = "pipe.csv", Size = 0 }));
         Assert.True(File.Exists(fifo));
+    }
+
+    [Fact]
+    public async Task Rows_appended_by_name_after_a_file_was_taken_are_delivered_once_as_a_file_of_their_own()
+    {
+        fixture.Webhook.Reset();
+        var first = InboxFiles.Csv(_prefix, rows: 30, users: 30);
+        var appended = InboxFiles.Csv(_prefix + "-more", rows: 10, users: 10);
+        var path = Path.Combine(fixture.Inbox, $"{_prefix}-log.csv");
+        var fileId = InboxFiles.Drop(fixture.Inbox, $"{_prefix}-log.csv", first);
+        await Eventually.Until(() => !File.Exists(path), "the file taken from the inbox");
+
+        await File.AppendAllTextAsync(path, appended); // as `>> file` does: by name, after it was taken
+        await CompletedAsync(fileId);
+        await CompletedAsync(InboxFiles.FileId(appended));
+
+        var sent = fixture.Webhook.Accepted.Where(c => c.UserId.StartsWith(_prefix)).ToList();
+        Assert.Equal(40, sent.Count);
+        Assert.Equal(40, sent.Select(c => (c.UserId, c.AlertMessage)).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task Rows_appended_through_a_held_handle_are_not_read_and_the_file_says_so()
+    {
+        fixture.Webhook.Reset();
+        using var gate = new ManualResetEventSlim();
+        fixture.Webhook.Respond = (_, _) => gate.Wait(TimeSpan.FromSeconds(30)) ? 200 : 503;
+        var content = InboxFiles.Csv(_prefix, rows: 20, users: 20);
+        var fileId = InboxFiles.FileId(content);
+        await using var writer = new FileStream(Path.Combine(fixture.Inbox, $"{_prefix}-held.csv"), FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+        await writer.WriteAsync(Encoding.UTF8.GetBytes(content));
+        await writer.FlushAsync();
+        await Eventually.Until(() => fixture.Grains.GetGrain<IFileGrain>(fileId).GetSummaryAsync(), s => s is not null, "the file taken");
+
+        var appended = Encoding.UTF8.GetBytes(InboxFiles.Csv(_prefix + "-late", rows: 5, users: 5));
+        await writer.WriteAsync(appended); // lands in the taken file, past the size it was taken at
+        await writer.FlushAsync();
+        gate.Set();
+        var summary = await CompletedAsync(fileId);
+
+        Assert.Equal(20, summary.Delivered);
+        Assert.DoesNotContain(fixture.Webhook.Calls, c => c.UserId.StartsWith(_prefix + "-late"));
+        Assert.Equal($"{appended.Length} bytes were appended after the file was taken and were not read: to send those rows, drop them as a file of their own", summary.Warning);
+    }
+
+    [Fact]
+    public async Task A_file_taken_by_a_silo_that_died_before_starting_it_is_started_by_the_watcher()
+    {
+        fixture.Webhook.Reset();
+        var content = InboxFiles.Csv(_prefix, rows: 10, users: 10);
+        var fileId = InboxFiles.FileId(content);
+        var folder = Path.Combine(fixture.Inbox, "processing", fileId);
+        Directory.CreateDirectory(folder);
+        await File.WriteAllTextAsync(Path.Combine(folder, $"{_prefix}-orphan.csv"), content);
+        Directory.SetLastWriteTimeUtc(folder, DateTime.UtcNow.AddHours(-1));
+
+        var summary = await CompletedAsync(fileId);
+
+        Assert.Equal(10, summary.Delivered);
+        Assert.False(Directory.Exists(folder));
+        Assert.True(File.Exists(Path.Combine(fixture.Inbox, "archive", $"{_prefix}-orphan.csv")));
+    }
+
+    [Fact]
+    public async Task A_file_that_cannot_be_read_is_reported_failed_once_and_moved_aside()
+    {
+        var link = Path.Combine(fixture.Inbox, $"{_prefix}-dangling.csv");
+        File.CreateSymbolicLink(link, Path.Combine(fixture.DataRoot, "nothing-here.csv")); // inside the data root, to nothing
+
+        var failed = await Eventually.Until(async () => (await fixture.Grains.GetGrain<IFileRegistryGrain>(0).ListAsync(1000)).Where(f => f.Name == $"{_prefix}-dangling.csv").ToList(),
+            found => found.Count > 0, "the file listed");
+        var summary = await fixture.Grains.GetGrain<IFileGrain>(Assert.Single(failed).FileId).GetSummaryAsync();
+
+        Assert.Equal(FileStatus.Failed, summary!.Status);
+        Assert.Equal("cannot read the file: not found (a link to nothing?)", summary.Error);
+        Assert.False(Path.Exists(link) || File.Exists(link) || new FileInfo(link).LinkTarget is not null);
+        Assert.NotNull(new FileInfo(Path.Combine(fixture.Inbox, "failed", $"{_prefix}-dangling.csv")).LinkTarget);
     }
 
     private Task StartAsync(string fileId, string content) => fixture.StartFileAsync(fileId, content);

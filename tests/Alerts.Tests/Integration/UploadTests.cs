@@ -91,6 +91,33 @@ public sealed class UploadTests(RedisClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_body_that_stalls_gets_408_and_one_abandoned_midway_leaves_no_part_file()
+    {
+        var (stalled, stalledAnswer) = await SendPartialUploadAsync(waitForAnswer: true);
+        var (abandoned, _) = await SendPartialUploadAsync(waitForAnswer: false);
+        abandoned.Dispose(); // the client goes away mid-body
+
+        using (stalled) Assert.StartsWith("HTTP/1.1 408", stalledAnswer);
+        await Eventually.Until(() => !Directory.EnumerateFiles(Path.Combine(cluster.Inbox, "uploads"), "*.part").Any(), "no part file left");
+    }
+
+    /// <summary>Starts an upload that promises 1 MB and sends a few hundred bytes; returns the first line of the answer if asked to wait for one.</summary>
+    private async Task<(System.Net.Sockets.TcpClient Client, string? Answer)> SendPartialUploadAsync(bool waitForAnswer)
+    {
+        var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(cluster.Gateway.BaseAddress!.Host, cluster.Gateway.BaseAddress.Port);
+        var stream = client.GetStream();
+        var head = $"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"stall.csv\"\r\n\r\n{InboxFiles.Csv(_prefix, rows: 10, users: 10)}";
+        var request = $"POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 1000000\r\n\r\n{head}";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
+        await Eventually.Until(() => Directory.EnumerateFiles(Path.Combine(cluster.Inbox, "uploads"), "*.part").Any(), "the part file started");
+        if (!waitForAnswer) return (client, null);
+        using var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
+        var answer = await reader.ReadLineAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60)); // Kestrel's minimum body rate, after its 5 s grace
+        return (client, answer);
+    }
+
+    [Fact]
     public async Task An_over_long_file_name_is_shortened_and_identical_uploads_at_once_say_truly_which_was_first()
     {
         var content = InboxFiles.Csv(_prefix, rows: 2, users: 2);
