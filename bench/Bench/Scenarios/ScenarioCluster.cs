@@ -20,12 +20,12 @@ public sealed class ScenarioCluster(BenchCluster cluster, double budget) : IAsyn
     /// <summary>Replaces the receiver's chaos profile (an empty object clears it).</summary>
     public async Task ChaosAsync(object profile) => (await cluster.Notifier.PostAsJsonAsync("/chaos", profile)).EnsureSuccessStatusCode();
 
-    /// <summary>Drops a generated file of distinct alerts into the inbox; returns its id.</summary>
-    public string Drop(int rows, int users)
+    /// <summary>Drops a generated file of distinct alerts into the inbox (every n-th for one heavy user, if asked); returns its id.</summary>
+    public string Drop(int rows, int users, int heavyEvery = 0)
     {
         var name = $"scenario-{++_files}.csv";
         var staged = Path.Combine(cluster.Work, name);
-        var fileId = AlertRows.WriteCsv(staged, rows, users, salt: name);
+        var fileId = AlertRows.WriteCsv(staged, rows, users, salt: name, heavyEvery);
         Directory.CreateDirectory(cluster.Inbox);
         File.Move(staged, Path.Combine(cluster.Inbox, name));
         return fileId;

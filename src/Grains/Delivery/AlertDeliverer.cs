@@ -21,16 +21,17 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
     /// <param name="alert">The alert.</param>
     /// <param name="attemptsBefore">Attempts already used on it.</param>
     /// <param name="firstAttemptAt">When it was first tried (now, for a new alert).</param>
+    /// <param name="age">When the alert was queued (a timestamp): the oldest waiting alert gets the next permit.</param>
     /// <param name="sending">Called once, just before the first request goes (after the permit): the caller journals it as in flight.</param>
     /// <param name="cancellationToken">Stops waiting for a permit or a pause; a request already sent is let finish.</param>
-    public async Task<DeliveryRecord> AttemptAsync(Alert alert, int attemptsBefore, DateTimeOffset firstAttemptAt, Action? sending = null, CancellationToken cancellationToken = default)
+    public async Task<DeliveryRecord> AttemptAsync(Alert alert, int attemptsBefore, DateTimeOffset firstAttemptAt, long age, Action? sending = null, CancellationToken cancellationToken = default)
     {
         var downtime = TimeSpan.Zero; // waited on a webhook that was down: not held against the alert
         while (true)
         {
             var waitFrom = time.GetTimestamp();
             var wasDown = permits.EndpointDown;
-            await permits.WaitAsync(cancellationToken);
+            await permits.WaitAsync(age, cancellationToken);
             if (wasDown || permits.EndpointDown) downtime += time.GetElapsedTime(waitFrom);
             sending?.Invoke();
             sending = null;

@@ -23,6 +23,13 @@ public sealed class WebhookOptions
     /// <summary>Attempts before a transient failure becomes a dead letter; 0: no cap, <see cref="GiveUpAfter"/> decides (default 0).</summary>
     public int MaxAttempts { get; set; }
 
+    /// <summary>
+    /// Attempts one user may have under way at once (default 8). Above 1 a heavy user keeps pace with the budget
+    /// against a slow receiver, and its alerts may arrive out of file order; 1 sends each user's alerts strictly
+    /// in order. Permits are granted first come, first served, so a user's share of them is bounded by this too.
+    /// </summary>
+    public int PerUserConcurrency { get; set; } = 8;
+
     /// <summary>First back-off; it doubles each attempt, with jitter (default 1 s).</summary>
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -53,6 +60,7 @@ public sealed class WebhookOptions
         if (!Uri.TryCreate(Url, UriKind.Absolute, out _)) yield return $"{Section}:Url must be an absolute URL";
         if (RequestTimeout <= TimeSpan.Zero) yield return $"{Section}:RequestTimeout must be > 0";
         if (MaxConnections <= 0) yield return $"{Section}:MaxConnections must be > 0";
+        if (PerUserConcurrency is < 1 or > 1_000) yield return $"{Section}:PerUserConcurrency must be between 1 and 1000";
         if (MaxAttempts < 0) yield return $"{Section}:MaxAttempts must be >= 0 (0: no cap)";
         if (ThrottlePause <= TimeSpan.Zero) yield return $"{Section}:ThrottlePause must be > 0";
         if (MaxRetryAfter < TimeSpan.Zero || MaxRetryAfter > TimeSpan.FromHours(1)) yield return $"{Section}:MaxRetryAfter must be between 0 and 1 hour";

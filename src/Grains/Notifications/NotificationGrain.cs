@@ -3,20 +3,23 @@ using Alerts.Grains.Delivery;
 using Alerts.Grains.Interfaces;
 using Alerts.Grains.Interfaces.Model;
 using Alerts.Grains.Records;
+using Alerts.Grains.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Placement;
 
 namespace Alerts.Grains.Notifications;
 
 /// <summary>
-/// One user's alerts. Dispatch looks up what is already recorded, queues the rest and answers; a delivery
-/// loop beside the grain's turns makes one attempt at a time (so a user's alerts arrive in order). Every
+/// One user's alerts. Dispatch looks up what is already recorded, queues the rest and answers; delivery
+/// workers beside the grain's turns, at most <see cref="WebhookOptions.PerUserConcurrency"/> of them, each make
+/// one attempt at a time (with one worker a user's alerts arrive in file order). Every
 /// attempt is journaled in the silo's <see cref="DeliveryRecords"/> as in flight just before it is sent, and
 /// its outcome (delivered, dead, or backing off until a set time) replaces that mark; an outcome is written
 /// before it is confirmed to the file through the batcher, never by awaiting the file itself. The grain holds
 /// no state of its own: a back-off lives in its record, and the file's re-dispatch brings it back to a new
-/// activation. On deactivation the loop stops taking work, lets an attempt in flight finish, waits for its
+/// activation. On deactivation the workers stop taking work, lets an attempt in flight finish, waits for its
 /// records to be written and hands back to the files what it did not send.
 /// </summary>
 [Reentrant]
@@ -27,12 +30,14 @@ public sealed partial class NotificationGrain(
     ConfirmationBatcher confirmations,
     DeliveryDrain drain,
     ActiveUsers active,
+    IOptions<WebhookOptions> webhook,
     TimeProvider time,
     ILogger<NotificationGrain> log) : Grain, INotificationGrain
 {
     private const int ListLimit = 1_000;
     private static readonly TimeSpan FirstWriteRetry = TimeSpan.FromMilliseconds(200), LongestWriteRetry = TimeSpan.FromSeconds(5);
-    private readonly Queue<Alert> _due = new();
+    // Alerts due for an attempt, with when they were queued: the oldest waiting alert gets the next permit.
+    private readonly Queue<(Alert Alert, long QueuedAt)> _due = new();
     // Alerts queued or in flight: alert id → the line that carried it first.
     private readonly Dictionary<string, long> _accepted = [];
     // Alerts with attempts behind them (backing off, or taken over from a record): alert id → the alert and its last record.
@@ -45,8 +50,9 @@ public sealed partial class NotificationGrain(
     // Deactivation stops both; a silo's drain stops the first only. The second gives up on writes that keep failing.
     private readonly CancellationTokenSource _stopping = CancellationTokenSource.CreateLinkedTokenSource(drain.Stopping);
     private readonly CancellationTokenSource _abandon = new();
-    private bool _delivering;
-    private Task _loop = Task.CompletedTask;
+    private readonly int _concurrency = webhook.Value.PerUserConcurrency;
+    private readonly List<Task> _workers = [];
+    private int _working;
     private IGrainTimer? _wake;
 
     private string UserId => this.GetPrimaryKeyString();
@@ -68,7 +74,7 @@ public sealed partial class NotificationGrain(
         _wake?.Dispose();
         try
         {
-            await _loop.WaitAsync(cancellationToken);
+            await Task.WhenAll(_workers).WaitAsync(cancellationToken);
             await Task.WhenAll(_writes).WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException)
@@ -151,7 +157,7 @@ public sealed partial class NotificationGrain(
     {
         _decided.Remove(alert.AlertId);
         _accepted[alert.AlertId] = alert.Line;
-        _due.Enqueue(alert);
+        _due.Enqueue((alert, time.GetTimestamp()));
         return DispatchOutcome.Queued;
     }
 
@@ -176,11 +182,16 @@ public sealed partial class NotificationGrain(
         }
     }
 
+    /// <summary>Starts workers up to the user's concurrency, one per queued alert.</summary>
     private void StartDelivering()
     {
-        if (_delivering || _due.Count == 0 || _stopping.IsCancellationRequested) return;
-        _delivering = true; // set before the loop starts: it may finish before the call returns
-        _loop = DeliverDueAsync();
+        if (_stopping.IsCancellationRequested) return;
+        _workers.RemoveAll(worker => worker.IsCompleted);
+        for (var more = Math.Min(_concurrency - _working, _due.Count); more > 0; more--)
+        {
+            _working++; // counted before it starts: it may finish before the call returns
+            _workers.Add(DeliverDueAsync());
+        }
     }
 
     private async Task DeliverDueAsync()
@@ -188,11 +199,11 @@ public sealed partial class NotificationGrain(
         using var busy = drain.Enter();
         try
         {
-            while (!_stopping.IsCancellationRequested && _due.TryDequeue(out var alert)) await AttemptAsync(alert);
+            while (!_stopping.IsCancellationRequested && _due.TryDequeue(out var due)) await AttemptAsync(due.Alert, due.QueuedAt);
         }
         finally
         {
-            _delivering = false;
+            _working--;
             if (_stopping.IsCancellationRequested) HandBackUnsent();
         }
     }
@@ -201,7 +212,7 @@ public sealed partial class NotificationGrain(
     // files' re-dispatch timeout.
     private void HandBackUnsent()
     {
-        while (_due.TryDequeue(out var alert)) HandBack(alert);
+        while (_due.TryDequeue(out var due)) HandBack(due.Alert);
     }
 
     private void HandBack(Alert alert)
@@ -211,7 +222,7 @@ public sealed partial class NotificationGrain(
         confirmations.Enqueue(alert.FileId, Confirmation.HandBack(alert.Line));
     }
 
-    private async Task AttemptAsync(Alert alert)
+    private async Task AttemptAsync(Alert alert, long queuedAt)
     {
         var previous = _retrying.GetValueOrDefault(alert.AlertId)?.Record;
         var attemptsBefore = previous?.Attempts ?? 0;
@@ -219,7 +230,7 @@ public sealed partial class NotificationGrain(
         DeliveryRecord record;
         try
         {
-            record = await deliverer.AttemptAsync(alert, attemptsBefore, firstAttemptAt, () => MarkInFlight(alert, attemptsBefore, firstAttemptAt), _stopping.Token);
+            record = await deliverer.AttemptAsync(alert, attemptsBefore, firstAttemptAt, queuedAt, () => MarkInFlight(alert, attemptsBefore, firstAttemptAt), _stopping.Token);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
@@ -347,7 +358,7 @@ public sealed partial class NotificationGrain(
         foreach (var backoff in _retrying.Values.Where(b => b.Record.NextAttemptAt <= now && !_accepted.ContainsKey(b.Alert.AlertId)).ToList())
         {
             _accepted[backoff.Alert.AlertId] = backoff.Alert.Line;
-            _due.Enqueue(backoff.Alert);
+            _due.Enqueue((backoff.Alert, time.GetTimestamp()));
         }
         StartDelivering();
         ScheduleWake();

@@ -5,8 +5,8 @@ namespace Alerts.Grains.RateLimiting;
 /// <summary>Where a sender gets permission for each webhook request, and tells how it fared.</summary>
 public interface IWebhookPermits
 {
-    /// <summary>Waits for a permit to send one request.</summary>
-    ValueTask WaitAsync(CancellationToken cancellationToken = default);
+    /// <summary>Waits for a permit to send one request; the lowest <paramref name="age"/> (the oldest alert) is served first.</summary>
+    ValueTask WaitAsync(long age, CancellationToken cancellationToken = default);
 
     /// <summary>Reports a request's result and when it was sent; a 429 slows everyone down.</summary>
     void Report(WebhookResult result, DateTimeOffset sentAt);

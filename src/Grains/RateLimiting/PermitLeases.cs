@@ -25,7 +25,7 @@ public sealed partial class PermitLeases(
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(1);
     private const double AskAhead = 0.25; // of a lease period: far more than a lease call takes, even on busy cores
-    private readonly SemaphoreSlim _permits = new(0);
+    private readonly PermitQueue _permits = new();
     private readonly SemaphoreSlim _hurry = new(0);
     private readonly SlidingCount _sent = new(time), _passed = new(time);
     private int _waiting, _used, _answered, _throttled, _failed;
@@ -34,12 +34,12 @@ public sealed partial class PermitLeases(
 
     public bool EndpointDown => _endpointDown;
 
-    public async ValueTask WaitAsync(CancellationToken cancellationToken = default)
+    public async ValueTask WaitAsync(long age, CancellationToken cancellationToken = default)
     {
         if (Interlocked.Increment(ref _waiting) == 1) Hurry();
         try
         {
-            await _permits.WaitAsync(cancellationToken);
+            await _permits.WaitAsync(age, cancellationToken);
             Interlocked.Increment(ref _used);
         }
         finally
@@ -155,7 +155,7 @@ public sealed partial class PermitLeases(
         {
             var elapsed = time.GetElapsedTime(start);
             var due = elapsed >= grant.Period ? grant.Permits : (int)(grant.Permits * (elapsed / grant.Period));
-            var room = Math.Max(0, Math.Min(due - released, slack - _permits.CurrentCount));
+            var room = Math.Max(0, Math.Min(due - released, slack - _permits.Available));
             if (room > 0) _permits.Release(room);
             if (room < due - released) AlertsMetrics.PermitsUnused.Add(due - released - room);
             released = due;
@@ -165,7 +165,7 @@ public sealed partial class PermitLeases(
             await Task.Delay(Tick, time, stoppingToken);
         }
         var expired = grant.Permits - released; // a 429 ended the lease early
-        while (_permits.Wait(0)) expired++; // released but not taken: expired with the lease
+        while (_permits.TryTake()) expired++; // released but not taken: expired with the lease
         if (expired > 0) AlertsMetrics.PermitsUnused.Add(expired);
         return next;
     }
@@ -180,7 +180,6 @@ public sealed partial class PermitLeases(
 
     public override void Dispose()
     {
-        _permits.Dispose();
         _hurry.Dispose();
         base.Dispose();
     }

@@ -181,7 +181,7 @@ public sealed class ResponseClassTests : IAsyncLifetime
 
         public bool EndpointDown { get; private set; } = true;
 
-        public async ValueTask WaitAsync(CancellationToken cancellationToken = default)
+        public async ValueTask WaitAsync(long age, CancellationToken cancellationToken = default)
         {
             if (++_waits < 2) return;
             await Task.Delay(down, cancellationToken);
@@ -205,6 +205,6 @@ public sealed class ResponseClassTests : IAsyncLifetime
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
         await using var services = new ServiceCollection().AddLogging().AddSingleton(permits ?? _permits)
             .AddAlertsGrainServices(configuration).BuildServiceProvider();
-        return await services.GetRequiredService<AlertDeliverer>().AttemptAsync(Alert, attemptsBefore, firstAttemptAt ?? DateTimeOffset.UtcNow);
+        return await services.GetRequiredService<AlertDeliverer>().AttemptAsync(Alert, attemptsBefore, firstAttemptAt ?? DateTimeOffset.UtcNow, age: 0);
     }
 }

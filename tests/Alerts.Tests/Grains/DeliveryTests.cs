@@ -32,6 +32,23 @@ public sealed class DeliveryTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_heavy_user_has_several_attempts_under_way_but_never_more_than_its_concurrency()
+    {
+        fixture.Webhook.Reset();
+        fixture.Webhook.Delay = TimeSpan.FromMilliseconds(100); // a slow receiver: one attempt at a time would take 12 s
+        var heavy = $"{_prefix}-heavy";
+        var content = "userId,alertMessage\n" + string.Concat(Enumerable.Range(0, 120).Select(i => $"{heavy},alert {i}\n"));
+        var fileId = InboxFiles.FileId(content);
+
+        await fixture.StartFileAsync(fileId, content);
+        var summary = await fixture.CompletedAsync(fileId);
+
+        Assert.Equal(120, summary.Delivered);
+        Assert.Equal(120, fixture.Webhook.Accepted.Count(c => c.UserId == heavy));
+        Assert.InRange(fixture.Webhook.MostAtOnceByUser[heavy], 4, 8); // the default PerUserConcurrency
+    }
+
+    [Fact]
     public async Task A_dead_letter_retried_on_demand_is_delivered_and_counted_once()
     {
         fixture.Webhook.Reset();

@@ -12,6 +12,7 @@ public sealed class FakeWebhook : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly ConcurrentDictionary<string, int> _attemptsByKey = new();
+    private readonly ConcurrentDictionary<string, int> _inFlightByUser = new();
 
     private FakeWebhook(WebApplication app) => _app = app;
 
@@ -38,6 +39,9 @@ public sealed class FakeWebhook : IAsyncDisposable
     /// <summary>How long to wait before answering, to provoke timeouts.</summary>
     public TimeSpan Delay { get; set; }
 
+    /// <summary>The most requests of one user the webhook was answering at the same time, by user.</summary>
+    public ConcurrentDictionary<string, int> MostAtOnceByUser { get; } = new();
+
     public IEnumerable<Call> Accepted => Calls.Where(c => c.Status is >= 200 and < 300);
 
     public static async Task<FakeWebhook> StartAsync()
@@ -56,6 +60,7 @@ public sealed class FakeWebhook : IAsyncDisposable
     {
         Calls.Clear();
         _attemptsByKey.Clear();
+        MostAtOnceByUser.Clear();
         Respond = (_, _) => 200;
         RetryAfter = null;
         RetryAfterText = null;
@@ -73,7 +78,16 @@ public sealed class FakeWebhook : IAsyncDisposable
         var attempt = _attemptsByKey.AddOrUpdate(key, 1, (_, n) => n + 1);
         call.Status = Respond(call, attempt);
         Calls.Enqueue(call);
-        if (Delay > TimeSpan.Zero) await Task.Delay(Delay);
+        var atOnce = _inFlightByUser.AddOrUpdate(call.UserId, 1, (_, n) => n + 1);
+        MostAtOnceByUser.AddOrUpdate(call.UserId, atOnce, (_, most) => Math.Max(most, atOnce));
+        try
+        {
+            if (Delay > TimeSpan.Zero) await Task.Delay(Delay);
+        }
+        finally
+        {
+            _inFlightByUser.AddOrUpdate(call.UserId, 0, (_, n) => n - 1);
+        }
         if (call.Status is >= 300 and < 400 && RedirectTo is not null) response.Headers.Location = RedirectTo;
         if (call.Status >= 300 && ErrorBodyBytes > 0)
         {

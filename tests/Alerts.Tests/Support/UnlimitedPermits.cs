@@ -9,7 +9,7 @@ public sealed class UnlimitedPermits : IWebhookPermits
 {
     public ConcurrentQueue<WebhookResult> Reports { get; } = new();
 
-    public ValueTask WaitAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+    public ValueTask WaitAsync(long age, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
     public void Report(WebhookResult result, DateTimeOffset sentAt) => Reports.Enqueue(result);
 
