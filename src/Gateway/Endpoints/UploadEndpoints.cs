@@ -22,11 +22,15 @@ public static class UploadEndpoints
         UploadedFile upload;
         try
         {
-            upload = await UploadReader.ReadAsync(context.Request, settings.Uploads, context.RequestAborted);
+            upload = await UploadReader.ReadAsync(context.Request, settings.Uploads, settings.UploadIdleTimeout, context.RequestAborted);
         }
         catch (UploadException error)
         {
             return Results.Problem(error.Message, statusCode: StatusCodes.Status400BadRequest);
+        }
+        catch (Exception error) when ((error as UploadStalledException ?? error.InnerException as UploadStalledException) is { } stalled)
+        {
+            return Results.Problem(stalled.Message, statusCode: StatusCodes.Status408RequestTimeout);
         }
         catch (BadHttpRequestException error) when (error.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {

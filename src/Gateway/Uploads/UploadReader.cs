@@ -14,11 +14,11 @@ public static class UploadReader
     private const int MaxNameChars = 100;
 
     /// <exception cref="UploadException">The request is not a usable upload.</exception>
-    public static async Task<UploadedFile> ReadAsync(HttpRequest request, string folder, CancellationToken cancellationToken)
+    public static async Task<UploadedFile> ReadAsync(HttpRequest request, string folder, TimeSpan idleTimeout, CancellationToken cancellationToken)
     {
         if (!MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType) || HeaderUtilities.RemoveQuotes(contentType.Boundary).Length == 0)
             throw new UploadException("expected a multipart/form-data body with a 'file' field");
-        var reader = new MultipartReader(HeaderUtilities.RemoveQuotes(contentType.Boundary).Value!, request.Body);
+        var reader = new MultipartReader(HeaderUtilities.RemoveQuotes(contentType.Boundary).Value!, new IdleTimeoutStream(request.Body, idleTimeout));
         (string Path, string Name, long Size, byte[] Hash)? file = null;
         string? message = null;
         var force = false;
@@ -45,7 +45,7 @@ public static class UploadReader
         {
             if (file is { } partial) File.Delete(partial.Path);
             // A multipart body that ends before its closing boundary: the client's fault, not ours.
-            if (error is IOException and not BadHttpRequestException && !cancellationToken.IsCancellationRequested)
+            if (error is IOException and not BadHttpRequestException && error.InnerException is not UploadStalledException && !cancellationToken.IsCancellationRequested)
                 throw new UploadException($"malformed multipart body: {error.Message}");
             throw;
         }

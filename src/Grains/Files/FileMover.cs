@@ -23,7 +23,12 @@ internal static class FileMover
     /// <summary>Moves <paramref name="path"/> into <paramref name="folder"/>; returns the new path (or the old one if it is gone).</summary>
     public static string MoveInto(string path, string folder, string fileId)
     {
-        if (!File.Exists(path) && new FileInfo(path).LinkTarget is null || Path.GetDirectoryName(Path.GetFullPath(path)) == Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar)) return path;
+        if (!File.Exists(path) && new FileInfo(path).LinkTarget is null)
+        {
+            RemoveProcessingFolder(Path.GetDirectoryName(path)!, fileId); // removed under us: its folder need not stay
+            return path;
+        }
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) == Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar)) return path;
         Directory.CreateDirectory(folder);
         var target = Path.Combine(folder, Path.GetFileName(path));
         if (File.Exists(target)) target = Path.Combine(folder, $"{fileId[..12]}-{Path.GetFileName(path)}");

@@ -155,7 +155,8 @@ public sealed partial class InboxWatcher(
         try
         {
             var summary = await grains.GetGrain<IFileGrain>(fileId).StartAsync(source);
-            if (summary.Path != source.Path) SetAsideRepeat(source, fileId);
+            // Known content elsewhere: a repeat. (A file the grain failed at once was moved by it, and is gone from here.)
+            if (summary.Path != source.Path && File.Exists(source.Path)) SetAsideRepeat(source, fileId);
             _started.Add(fileId);
         }
         catch (Exception error)

@@ -15,7 +15,8 @@ public static class TakenContent
     public static async Task<string?> ChangeAsync(string path, long size, DateTime? modified, string fileId)
     {
         var now = new FileInfo(path);
-        if (!now.Exists || size <= 0) return null;
+        if (size <= 0) return null;
+        if (!now.Exists && now.LinkTarget is null) return "the file was removed while it was read (every row was read through the open file): there is no copy to archive";
         if (now.Length < size) return $"the file shrank from {size} to {now.Length} bytes while it was read (rewritten in place?): rows past {now.Length} bytes were not read";
         if (modified is null || now.LastWriteTimeUtc == modified) return null;
         if (await PrefixHashAsync(path, size) != fileId) return "the file was rewritten in place while it was read: rows read after the change may differ from the file as it was taken";

@@ -49,6 +49,14 @@ public sealed class TakenContentTests : IDisposable
     }
 
     [Fact]
+    public async Task A_file_removed_while_read_is_said_to_have_no_copy()
+    {
+        File.Delete(_path);
+
+        Assert.StartsWith("the file was removed while it was read", await ChangeAsync());
+    }
+
+    [Fact]
     public async Task An_upload_is_checked_by_size_alone()
     {
         await File.WriteAllTextAsync(_path, "u9,m9\nu2,m2\n");

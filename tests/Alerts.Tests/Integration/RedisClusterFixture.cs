@@ -53,6 +53,7 @@ public class RedisClusterFixture : IAsyncLifetime
         {
             ["Alerts__DataRoot"] = DataRoot,
             ["Alerts__MaxUploadBytes"] = $"{MaxUploadBytes}",
+            ["Alerts__UploadIdleTimeout"] = "00:00:02",
             ["Gateway__ApiKey"] = apiKeys,
         };
         var gateway = HostProcess.Start("Gateway", _folder.Combine($"{name}.log"), environment, "--urls", urls);

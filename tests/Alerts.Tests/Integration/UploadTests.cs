@@ -91,7 +91,7 @@ public sealed class UploadTests(RedisClusterFixture cluster)
     }
 
     [Fact]
-    public async Task A_body_that_stalls_gets_408_and_one_abandoned_midway_leaves_no_part_file()
+    public async Task A_body_that_stalls_after_much_was_sent_gets_408_and_one_abandoned_midway_leaves_no_part_file()
     {
         var (stalled, stalledAnswer) = await SendPartialUploadAsync(waitForAnswer: true);
         var (abandoned, _) = await SendPartialUploadAsync(waitForAnswer: false);
@@ -101,19 +101,22 @@ public sealed class UploadTests(RedisClusterFixture cluster)
         await Eventually.Until(() => !PartFiles().Any(), "no part file left");
     }
 
-    /// <summary>Starts an upload that promises 100 KB and sends a few hundred bytes; returns the first line of the answer if asked to wait for one.</summary>
+    /// <summary>
+    /// Starts an upload that promises 200 KB and sends 100 KB (which Kestrel's minimum rate alone would let stall for
+    /// 7 minutes); returns the first line of the answer if asked to wait for one.
+    /// </summary>
     private async Task<(System.Net.Sockets.TcpClient Client, string? Answer)> SendPartialUploadAsync(bool waitForAnswer)
     {
         var client = new System.Net.Sockets.TcpClient();
         await client.ConnectAsync(cluster.Gateway.BaseAddress!.Host, cluster.Gateway.BaseAddress.Port);
         var stream = client.GetStream();
-        var head = $"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"stall.csv\"\r\n\r\n{InboxFiles.Csv(_prefix, rows: 10, users: 10)}";
-        var request = $"POST /upload HTTP/1.1\r\nHost: x\r\nX-Api-Key: {RedisClusterFixture.ApiKeys.Split(',')[0]}\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 100000\r\n\r\n{head}";
+        var head = $"--b\r\nContent-Disposition: form-data; name=\"file\"; filename=\"stall.csv\"\r\n\r\n{InboxFiles.Csv(_prefix, rows: 4_000, users: 4_000)}";
+        var request = $"POST /upload HTTP/1.1\r\nHost: x\r\nX-Api-Key: {RedisClusterFixture.ApiKeys.Split(',')[0]}\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: 200000\r\n\r\n{head}";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(request));
         await Eventually.Until(() => PartFiles().Any(), "the part file started");
         if (!waitForAnswer) return (client, null);
         using var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
-        var answer = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)); // Kestrel's minimum body rate, after its 5 s grace
+        var answer = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60)); // the gateway's idle timeout: 2 s here
         return (client, answer);
     }
 

@@ -30,6 +30,7 @@ internal sealed class JsonLinesAlertReader(RecordScanner records, string? fixedM
     {
         if (!Utf8.IsValid(text)) return SourceRow.Invalid(line, offset, "invalid UTF-8");
         string? userId = null, message = null;
+        bool seenUser = false, seenMessage = false;
         try
         {
             var json = new Utf8JsonReader(text);
@@ -38,9 +39,15 @@ internal sealed class JsonLinesAlertReader(RecordScanner records, string? fixedM
             {
                 var name = json.GetString();
                 json.Read();
-                if (string.Equals(name, "userId", StringComparison.OrdinalIgnoreCase)) userId = StringOrNull(ref json);
-                else if (string.Equals(name, "alertMessage", StringComparison.OrdinalIgnoreCase)) message = StringOrNull(ref json);
-                else json.Skip();
+                var isUser = string.Equals(name, "userId", StringComparison.OrdinalIgnoreCase);
+                if (!isUser && !string.Equals(name, "alertMessage", StringComparison.OrdinalIgnoreCase))
+                {
+                    json.Skip();
+                    continue;
+                }
+                if (isUser ? seenUser : seenMessage) return SourceRow.Invalid(line, offset, $"{name} given twice"); // which one is meant?
+                if (isUser) (userId, seenUser) = (StringOrNull(ref json), true);
+                else (message, seenMessage) = (StringOrNull(ref json), true);
             }
             if (json.TokenType != JsonTokenType.EndObject || json.Read()) return SourceRow.Invalid(line, offset, "invalid JSON");
         }
