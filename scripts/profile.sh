@@ -17,10 +17,10 @@ bench=$!
 work=""
 for _ in $(seq 1 240); do
   work=$(ls -td /tmp/alerts-bench-* 2>/dev/null | grep -vxF -f <(printf '%s\n' $before) | head -1 || true)
-  [ -n "$work" ] && [ -f "$work/output/alerts.csv" ] && [ "$(wc -l <"$work/output/alerts.csv")" -gt $((ROWS / 10)) ] && break
+  [ -n "$work" ] && [ -f "$work/output/alerts.csv" ] && [ "$(wc -l <"$work/output/alerts.csv")" -gt $((ROWS / 5)) ] && break
   sleep 0.5
 done
-silo=$(pgrep -f "Alerts.Silo.dll" | head -1 || true)
+silo=$(pgrep -f "$ROOT/src/Silo/bin/.*Alerts.Silo.dll" | head -1 || true) # this checkout's silo, not another run's
 [ -n "$silo" ] || { echo "no bench silo is delivering" >&2; exit 1; }
 perf record -F 499 -g -p "$silo" -o "$out.perf.data" -- sleep "$SAMPLE_SECONDS" >/dev/null 2>&1
 perf script -i "$out.perf.data" 2>/dev/null >"$out.perf.txt"
