@@ -5,7 +5,9 @@
 #   ROWS (100000, or 20 s at the lower of RATE and RECEIVER_RATE when one is set)  USERS (20000)
 #   SILOS (1)  RATE: the send budget, 0 = none (0)
 #   RECEIVER_RATE: the notifier's limit, 0 = none (0)  CONCURRENCY: baseline workers (64)
-#   SCALE=1: instead of the baseline, the same file through one silo and through SILOS (2 when
+#   FILES: split the rows into that many files, dropped at once (1). PIN=C: each silo on C cores of its own
+#   (taskset), Redis, the notifier and the gateway on the cores left: separate hosts on one big machine.
+#   SCALE=1: instead of the baseline, the same rows through one silo and through SILOS (2 when
 #   not set), RUNS times (3) back to back; prints each run, the medians and the ratio.
 #   SCENARIO=one-429|retry-after|outage|redirect|lower-limit|memory|heavy-user|all (comma-separated): instead, the sender
 #   against a misbehaving receiver, each checked against its target; RATE defaults to 200 there, SILOS
@@ -18,4 +20,4 @@ install_redis
 exec dotnet "$ROOT/bench/Bench/bin/$CONFIG/net10.0/Alerts.Bench.dll" \
   ${ROWS:+--rows "$ROWS"} --users "${USERS:-20000}" --silos "${SILOS:-1}" \
   --rate "${RATE:-0}" --receiver-rate "${RECEIVER_RATE:-0}" --concurrency "${CONCURRENCY:-64}" \
-  --runs "${RUNS:-3}" ${SCALE:+--scale} ${SCENARIO:+--scenario "$SCENARIO"} ${OUTAGE:+--outage "$OUTAGE"}
+  --runs "${RUNS:-3}" --files "${FILES:-1}" --pin "${PIN:-0}" ${SCALE:+--scale} ${SCENARIO:+--scenario "$SCENARIO"} ${OUTAGE:+--outage "$OUTAGE"}

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Alerts.Bench.Processes;
 using Alerts.Bench.Scenarios;
 
 namespace Alerts.Bench;
@@ -6,7 +7,9 @@ namespace Alerts.Bench;
 /// <summary>
 /// Command line (rows default to 20 s at the lower limit when one is set): <c>--rows 100000 --users 20000 --silos 1 --rate 0 --receiver-rate 0 --concurrency 64 --out bench/results</c>,
 /// and <c>--scale --runs 3</c> to compare one silo with <c>--silos</c> silos instead of running the baseline, or
-/// <c>--scenario NAME|all --outage 120</c> to run the misbehaving-receiver scenarios instead.
+/// <c>--scenario NAME|all --outage 120</c> to run the misbehaving-receiver scenarios instead. <c>--files N</c> splits
+/// the rows into N files dropped at once; <c>--pin C</c> gives each silo C cores of its own (taskset) and Redis, the
+/// notifier and the gateway the cores left, emulating separate hosts on one big machine.
 /// A rate of 0 means no limit (a budget far above what one box can send).
 /// </summary>
 public sealed record BenchOptions(int Rows, int Users, int Silos, double Rate, double ReceiverRate, int Concurrency, string Out, bool Scale = false, int Runs = 3)
@@ -16,6 +19,15 @@ public sealed record BenchOptions(int Rows, int Users, int Silos, double Rate, d
 
     /// <summary>Receiver scenarios to run (empty: none).</summary>
     public IReadOnlyList<string> Scenarios { get; init; } = [];
+
+    /// <summary>How many files the rows are split into, all dropped at once.</summary>
+    public int Files { get; init; } = 1;
+
+    /// <summary>Cores of its own for each silo (0: no pinning).</summary>
+    public int Pin { get; init; }
+
+    /// <summary>The cores each process may run on, when pinned.</summary>
+    public CoreLayout? Cores { get; init; }
 
     /// <summary>How long the outage scenario's receiver refuses connections, in seconds.</summary>
     public double OutageSeconds { get; init; } = 120;
@@ -54,7 +66,12 @@ public sealed record BenchOptions(int Rows, int Users, int Silos, double Rate, d
                 var names => names.Split(','),
             },
             OutageSeconds = double.Parse(Value("--outage", "120"), CultureInfo.InvariantCulture),
+            Files = int.Parse(Value("--files", "1"), CultureInfo.InvariantCulture),
+            Pin = int.Parse(Value("--pin", "0"), CultureInfo.InvariantCulture),
         };
+        if (options.Files <= 0 || options.Files > options.Rows) throw new ArgumentException("--files must be between 1 and --rows");
+        if (options.Pin < 0) throw new ArgumentException("--pin must be >= 0");
+        if (options.Pin > 0) options = options with { Cores = CoreLayout.For(Environment.ProcessorCount, options.Silos, options.Pin) };
         if (options.Scenarios.FirstOrDefault(n => !ReceiverScenarios.All.ContainsKey(n)) is { } unknown)
             throw new ArgumentException($"--scenario {unknown}: known are {string.Join(", ", ReceiverScenarios.All.Keys)} and all");
         if (options.Rows <= 0 || options.Users <= 0 || options.Silos <= 0 || options.Concurrency <= 0 || options.Runs <= 0)

@@ -9,6 +9,8 @@ using Alerts.Bench.Scenarios;
 // With --scenario: the misbehaving-receiver scenarios, each checked against its target.
 var options = BenchOptions.Parse(args);
 Directory.CreateDirectory(options.Out);
+// Pinned: the bench's own load generator runs on the silos' cores, idle while it works, never on the receiver's.
+if (options.Cores is { } cores && OperatingSystem.IsLinux()) System.Diagnostics.Process.GetCurrentProcess().ProcessorAffinity = cores.AllSilosMask();
 if (options.Scenarios.Count > 0) return await ScenariosAsync(options);
 return options.Scale ? await CompareSilosAsync(options) : await AgainstBaselineAsync(options);
 

@@ -41,18 +41,18 @@ public sealed class BenchCluster : IAsyncDisposable
     }
 
     /// <summary>A notifier alone, for the baseline.</summary>
-    public static BenchProcess StartNotifier(string work, int port, double receiverLimit) =>
+    public static BenchProcess StartNotifier(string work, int port, double receiverLimit, string? cores = null) =>
         BenchProcess.StartHost("Notifier", "notifier", Path.Combine(work, "notifier.log"),
             ["--urls", $"http://127.0.0.1:{port}", $"--Notifier:OutputDir={Path.Combine(work, "output")}",
-             $"--Notifier:PermitsPerSecond={receiverLimit}", "--Logging:LogLevel:Default=Warning"]);
+             $"--Notifier:PermitsPerSecond={receiverLimit}", "--Logging:LogLevel:Default=Warning"], cores: cores);
 
     private async Task StartProcessesAsync(BenchOptions options)
     {
         RedisPort = FreePort();
         _processes.Add(BenchProcess.Start("redis", Path.Combine(Work, "redis.log"), "redis-server",
-            ["--port", $"{RedisPort}", "--bind", "127.0.0.1", "--dir", Work, "--appendonly", "yes", "--save", ""]));
+            ["--port", $"{RedisPort}", "--bind", "127.0.0.1", "--dir", Work, "--appendonly", "yes", "--save", ""], cores: options.Cores?.Rest));
         var notifierPort = FreePort();
-        _processes.Add(StartNotifier(Work, notifierPort, options.ReceiverLimit));
+        _processes.Add(StartNotifier(Work, notifierPort, options.ReceiverLimit, options.Cores?.Rest));
         Notifier = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{notifierPort}") };
         var cluster = new Dictionary<string, string>
         {
@@ -71,10 +71,10 @@ public sealed class BenchCluster : IAsyncDisposable
                 ["Orleans__GatewayPort"] = $"{FreePort()}",
                 ["Alerts__Webhook__Url"] = $"http://127.0.0.1:{notifierPort}/webhook",
                 ["Alerts__Webhook__PermitsPerSecond"] = $"{options.SenderBudget}",
-            }));
+            }, options.Cores?.Silo(n)));
         }
         var gatewayPort = FreePort();
-        _processes.Add(BenchProcess.StartHost("Gateway", "gateway", Path.Combine(Work, "gateway.log"), ["--urls", $"http://127.0.0.1:{gatewayPort}"], cluster));
+        _processes.Add(BenchProcess.StartHost("Gateway", "gateway", Path.Combine(Work, "gateway.log"), ["--urls", $"http://127.0.0.1:{gatewayPort}"], cluster, options.Cores?.Rest));
         Gateway = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}") };
         await WaitForSilosAsync(options.Silos);
     }

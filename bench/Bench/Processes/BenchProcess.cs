@@ -17,9 +17,16 @@ public sealed class BenchProcess : IAsyncDisposable
 
     public string Name { get; }
 
-    public static BenchProcess Start(string name, string logPath, string fileName, IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
+    /// <summary>Starts <paramref name="fileName"/>; with <paramref name="cores"/>, held to them by taskset (which execs: the process id stays).</summary>
+    public static BenchProcess Start(string name, string logPath, string fileName, IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? cores = null)
     {
-        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo(cores is null ? fileName : "taskset") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (cores is not null)
+        {
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(cores);
+            start.ArgumentList.Add(fileName);
+        }
         foreach (var argument in arguments) start.ArgumentList.Add(argument);
         foreach (var (key, value) in environment ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var log = new StreamWriter(logPath) { AutoFlush = true };
@@ -31,8 +38,8 @@ public sealed class BenchProcess : IAsyncDisposable
         return new BenchProcess(name, process, log);
     }
 
-    public static BenchProcess StartHost(string project, string name, string logPath, IEnumerable<string> arguments, IDictionary<string, string>? environment = null) =>
-        Start(name, logPath, "dotnet", [RepoPaths.HostDll(project), .. arguments], environment);
+    public static BenchProcess StartHost(string project, string name, string logPath, IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? cores = null) =>
+        Start(name, logPath, "dotnet", [RepoPaths.HostDll(project), .. arguments], environment, cores);
 
     public bool HasExited => _process.HasExited;
 

@@ -15,7 +15,7 @@ public static class BaselineRun
     public static async Task<BaselineResult> RunAsync(BenchOptions options, string work)
     {
         var port = BenchCluster.FreePort();
-        await using var notifier = BenchCluster.StartNotifier(work, port, options.ReceiverLimit);
+        await using var notifier = BenchCluster.StartNotifier(work, port, options.ReceiverLimit, options.Cores?.Rest);
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = options.Concurrency }) { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
         await WaitForAsync(client);
         await NotifierWarmUp.RunAsync(client);

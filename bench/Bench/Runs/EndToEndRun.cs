@@ -28,27 +28,49 @@ public static class EndToEndRun
         await WarmUpSilosAsync(cluster, options);
         var before = await cluster.Notifier.GetFromJsonAsync<JsonElement>("/stats");
         var outputBefore = OutputRows(cluster);
-        var staged = Path.Combine(cluster.Work, "rows.csv");
-        var fileId = AlertRows.WriteCsv(staged, options.Rows, options.Users);
-        Directory.CreateDirectory(cluster.Inbox);
-        File.Move(staged, Path.Combine(cluster.Inbox, "rows.csv"));
+        var fileIds = DropFiles(cluster, options);
 
         var costBefore = CostMeter.Read(cluster);
-        var (summary, stateBytes) = await WaitForCompletionAsync(cluster, fileId, options);
-        var cost = CostMeter.PerAlert(costBefore, CostMeter.Read(cluster), summary.GetProperty("delivered").GetInt64());
-        var discovered = summary.GetProperty("discoveredAt").GetDateTimeOffset();
-        var completed = summary.GetProperty("completedAt").GetDateTimeOffset();
-        var delivered = await DeliveryTimesAsync(cluster, fileId);
+        var done = new List<JsonElement>();
+        long peakState = 0;
+        foreach (var fileId in fileIds)
+        {
+            var (summary, stateBytes) = await WaitForCompletionAsync(cluster, fileId, options);
+            done.Add(summary);
+            peakState = Math.Max(peakState, stateBytes);
+        }
+        long Sum(string field) => done.Sum(s => s.GetProperty(field).GetInt64());
+        var cost = CostMeter.PerAlert(costBefore, CostMeter.Read(cluster), Sum("delivered"));
+        var discovered = done.Min(s => s.GetProperty("discoveredAt").GetDateTimeOffset());
+        var completed = done.Max(s => s.GetProperty("completedAt").GetDateTimeOffset());
+        var delivered = new List<DateTimeOffset>();
+        foreach (var fileId in fileIds) delivered.AddRange(await DeliveryTimesAsync(cluster, fileId));
         var latencies = delivered.Select(t => (t - discovered).TotalMilliseconds).Order().ToList();
         var stats = await cluster.Notifier.GetFromJsonAsync<JsonElement>("/stats");
         long Delta(string counter) => stats.GetProperty(counter).GetInt64() - before.GetProperty(counter).GetInt64();
         return new EndToEndResult(
-            summary.GetProperty("delivered").GetInt64(), summary.GetProperty("deadLettered").GetInt64(), (completed - discovered).TotalSeconds,
+            Sum("delivered"), Sum("deadLettered"), (completed - discovered).TotalSeconds,
             Delta("received"), Delta("throttled"), Delta("failed"),
-            Percentiles.Of(latencies, 0.5), Percentiles.Of(latencies, 0.99), stateBytes,
+            Percentiles.Of(latencies, 0.5), Percentiles.Of(latencies, 0.99), peakState,
             cluster.Processes.ToDictionary(p => p.Name, p => p.PeakMemoryMiB()), Percentiles.PerSecond(delivered, discovered),
             OutputRows(cluster) - outputBefore, cost,
             new PermitUse(await cluster.SiloCounterAsync("alerts_ratelimit_permits_leased_total"), await cluster.SiloCounterAsync("alerts_ratelimit_permits_unused_total")));
+    }
+
+    /// <summary>The measured rows as <see cref="BenchOptions.Files"/> files (distinct alerts each), all dropped at once; their ids.</summary>
+    private static List<string> DropFiles(BenchCluster cluster, BenchOptions options)
+    {
+        var staged = new List<(string Path, string Name, string FileId)>();
+        for (var n = 0; n < options.Files; n++)
+        {
+            var name = options.Files == 1 ? "rows.csv" : $"rows-{n + 1}.csv";
+            var path = Path.Combine(cluster.Work, name);
+            var rows = options.Rows / options.Files + (n < options.Rows % options.Files ? 1 : 0);
+            staged.Add((path, name, AlertRows.WriteCsv(path, rows, options.Users, salt: options.Files == 1 ? "" : name)));
+        }
+        Directory.CreateDirectory(cluster.Inbox);
+        foreach (var (path, name, _) in staged) File.Move(path, Path.Combine(cluster.Inbox, name));
+        return [.. staged.Select(s => s.FileId)];
     }
 
     /// <summary>
