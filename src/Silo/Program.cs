@@ -5,7 +5,7 @@ using Alerts.Silo.Hosting;
 // appsettings.json sits beside the binary; relative data paths still resolve against the working directory.
 var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.Services.AddAlertsGrainServices(builder.Configuration);
-builder.AddSiloMetrics();
+builder.AddSiloEndpoints();
 builder.UseOrleans(silo => silo.UseAlertsCluster(builder.Configuration));
 
 var host = builder.Build();

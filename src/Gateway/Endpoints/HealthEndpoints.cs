@@ -1,3 +1,5 @@
+using Alerts.Gateway.Hosting;
+
 namespace Alerts.Gateway.Endpoints;
 
 public static class HealthEndpoints
@@ -5,26 +7,37 @@ public static class HealthEndpoints
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
 
     /// <summary>
-    /// <c>GET /health/ready</c> (and <c>/health</c>): 200 with the number of active silos when the cluster answers, else 503.
-    /// <c>GET /health/live</c>: 200 while the process answers at all. Neither needs an API key.
+    /// <c>GET /health/ready</c> (and <c>/health</c>): 200 with the number of active silos when Redis answers and at
+    /// least one silo does, else 503 (the gateway starts without silos and says so until one joins).
+    /// <c>GET /health/live</c>: 200 while the process answers at all. None needs an API key.
     /// </summary>
     public static void MapHealth(this WebApplication app)
     {
-        app.MapGet("/health/live", () => Results.Ok(new { status = "live" }));
-        app.MapGet("/health/ready", ReadyAsync);
-        app.MapGet("/health", ReadyAsync);
+        app.MapGet("/health/live", () => Results.Ok(new HealthAnswer("live")));
+        app.MapGet("/health/ready", ReadyAsync).Produces<HealthAnswer>().Produces<HealthAnswer>(StatusCodes.Status503ServiceUnavailable);
+        app.MapGet("/health", ReadyAsync).Produces<HealthAnswer>().Produces<HealthAnswer>(StatusCodes.Status503ServiceUnavailable);
     }
 
-    private static async Task<IResult> ReadyAsync(IClusterClient cluster)
+    private static async Task<IResult> ReadyAsync(IClusterClient cluster, IServiceProvider services, CancellationToken aborted)
     {
+        using var probe = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        probe.CancelAfter(ProbeTimeout);
+        if (services.GetService<RedisProbe>() is { } redis && !await redis.AnswersAsync(probe.Token))
+            return Unavailable("Redis does not answer");
         try
         {
-            var silos = await cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(ProbeTimeout);
-            return Results.Ok(new { status = "ready", silos = silos.Count });
+            var silos = await cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(probe.Token);
+            return silos.Count > 0 ? Results.Ok(new HealthAnswer("ready", silos.Count)) : Unavailable("no silo is active");
         }
-        catch (Exception error) when (error is TimeoutException or OrleansException or InvalidOperationException)
+        catch (Exception error) when (error is not OperationCanceledException || !aborted.IsCancellationRequested)
         {
-            return Results.Json(new { status = "unavailable", error = error.Message }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            return Unavailable(error is OperationCanceledException ? "the cluster did not answer in time" : $"no silo answers: {error.Message}");
         }
     }
+
+    private static IResult Unavailable(string why) =>
+        Results.Json(new HealthAnswer("unavailable", Error: why), statusCode: StatusCodes.Status503ServiceUnavailable);
 }
+
+/// <summary>A health answer: <c>live</c>, <c>ready</c> (with the active silos) or <c>unavailable</c> (with why).</summary>
+public sealed record HealthAnswer(string Status, int? Silos = null, string? Error = null);

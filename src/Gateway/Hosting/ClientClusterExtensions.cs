@@ -5,12 +5,18 @@ namespace Alerts.Gateway.Hosting;
 
 public static class ClientClusterExtensions
 {
+    private static readonly TimeSpan ConnectRetryDelay = TimeSpan.FromSeconds(1);
+
     /// <summary>An Orleans client on the silos' clustering: Redis when <c>ConnectionStrings:Redis</c> is set, else the localhost development silo.</summary>
     public static WebApplicationBuilder UseAlertsClient(this WebApplicationBuilder builder)
     {
 
         var configuration = builder.Configuration;
         var redis = configuration.GetConnectionString("Redis");
+        // The web server starts beside the cluster client, not after it has connected: health answers at once.
+        builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
+        if (!string.IsNullOrWhiteSpace(redis))
+            builder.Services.AddSingleton(_ => new RedisProbe(ConfigurationOptions.Parse(redis)));
         builder.UseOrleansClient(client =>
         {
             client.Configure<ClusterOptions>(o =>
@@ -20,6 +26,12 @@ public static class ClientClusterExtensions
             });
             // A request caught by a silo's death is otherwise awaited for 30 s; status reads should fail fast and be retried.
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = configuration.GetValue("Orleans:ResponseTimeout", TimeSpan.FromSeconds(10)));
+            // No silo yet is no reason to stop: the gateway keeps trying, answering "not ready" meanwhile.
+            client.UseConnectionRetryFilter(async (error, cancellationToken) =>
+            {
+                await Task.Delay(ConnectRetryDelay, cancellationToken);
+                return true;
+            });
             if (string.IsNullOrWhiteSpace(redis))
                 client.UseLocalhostClustering(configuration.GetValue("Orleans:GatewayPort", 30000));
             else

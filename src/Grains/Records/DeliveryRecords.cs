@@ -56,6 +56,9 @@ public abstract class DeliveryRecords
     /// <summary>Forgets every record of a file (its retention is over).</summary>
     public abstract Task ForgetFileAsync(string fileId);
 
+    /// <summary>Whether the store answers now (a silo's readiness): in memory it always does.</summary>
+    public virtual Task<bool> AnswersAsync(CancellationToken cancellationToken) => Task.FromResult(true);
+
     /// <summary>Writes one group: the last value of a key wins.</summary>
     protected abstract Task WriteAsync(IReadOnlyList<(RecordKey Key, string Value)> group);
 

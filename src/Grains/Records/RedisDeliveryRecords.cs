@@ -23,6 +23,19 @@ public sealed class RedisDeliveryRecords(Task<ConnectionMultiplexer> redis, IOpt
     private readonly Lock _lock = new();
     private readonly Dictionary<string, DateTimeOffset> _expiryPushedAt = [];
 
+    public override async Task<bool> AnswersAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await (await DatabaseAsync().WaitAsync(cancellationToken)).PingAsync().WaitAsync(cancellationToken);
+            return true;
+        }
+        catch (Exception error) when (error is RedisException or OperationCanceledException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
     public override async Task ForgetFileAsync(string fileId) => await (await DatabaseAsync()).KeyDeleteAsync(Key(fileId));
 
     protected override async Task WriteAsync(IReadOnlyList<(RecordKey Key, string Value)> group)
