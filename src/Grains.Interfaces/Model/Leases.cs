@@ -32,7 +32,8 @@ public sealed record LeaseGrant(
     [property: Id(0)] int Permits,
     [property: Id(1)] TimeSpan Period,
     [property: Id(2)] TimeSpan Pause,
-    [property: Id(3)] bool EndpointDown = false);
+    [property: Id(3)] bool EndpointDown = false,
+    [property: Id(4)] double ClusterRate = 0);
 
 /// <summary>The limiter's state, for tests and operators.</summary>
 [GenerateSerializer, Immutable, Alias("alerts.RateLimiterStats")]

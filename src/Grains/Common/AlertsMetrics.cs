@@ -38,6 +38,15 @@ public static class AlertsMetrics
     /// <summary>Users' grains this silo holds in memory; idle ones are let go after <c>Alerts:Records:IdleUserAfter</c>.</summary>
     public static ObservableGauge<int> ObserveActiveUsers(Func<int> count) => Meter.CreateObservableGauge("alerts.users.active", count);
 
+    /// <summary>
+    /// Alerts this silo's users hold and have not settled: queued, in flight, or backing off until a set time. It
+    /// grows when the receiver or the budget is slower than the files; summed over silos it is the delivery backlog.
+    /// </summary>
+    public static ObservableGauge<int> ObserveBacklog(Func<int> count) => Meter.CreateObservableGauge("alerts.delivery.backlog", count);
+
+    /// <summary>The cluster-wide send rate (permits a second) the rate limiter grants now, as this silo last heard: the budget, or less after 429s.</summary>
+    public static ObservableGauge<double> ObserveClusterRate(Func<double> rate) => Meter.CreateObservableGauge("alerts.ratelimit.rate", rate);
+
     /// <summary>1 while this silo last heard that the webhook's circuit is open (the endpoint failing as a whole), else 0.</summary>
     public static ObservableGauge<int> ObserveCircuit(Func<bool> open) =>
         Meter.CreateObservableGauge("alerts.webhook.circuit_open", () => open() ? 1 : 0);

@@ -46,6 +46,8 @@ public sealed partial class NotificationGrain(
     private readonly Dictionary<string, DeliveryRecord> _decided = [];
     private readonly List<DeliveryRecord> _forgetAfterLookups = [];
     private readonly HashSet<Task> _writes = [];
+    // Alerts queued, in flight or backing off: counted in the silo's backlog gauge.
+    private readonly HashSet<string> _held = [];
     private int _lookups;
     // Deactivation stops both; a silo's drain stops the first only. The second gives up on writes that keep failing.
     private readonly CancellationTokenSource _stopping = CancellationTokenSource.CreateLinkedTokenSource(drain.Stopping);
@@ -83,6 +85,8 @@ public sealed partial class NotificationGrain(
         }
         // Their records say when they are due: the next activation takes them over when the files re-dispatch.
         foreach (var backoff in _retrying.Values.ToList()) HandBack(backoff.Alert);
+        active.Holding(-_held.Count);
+        _held.Clear();
     }
 
     public async Task<DispatchOutcome[]> DispatchAsync(IReadOnlyList<Alert> alerts)
@@ -149,6 +153,7 @@ public sealed partial class NotificationGrain(
                 // Backing off, or in flight when its silo died: taken over with its attempts, the latter due now.
                 if (record.InFlight) AlertsMetrics.UncertainResends.Add(1);
                 _retrying[alert.AlertId] = new Backoff(alert, record.InFlight ? record with { InFlight = false, NextAttemptAt = time.GetUtcNow() } : record);
+                Hold(alert.AlertId);
                 return DispatchOutcome.Queued;
         }
     }
@@ -157,6 +162,7 @@ public sealed partial class NotificationGrain(
     {
         _decided.Remove(alert.AlertId);
         _accepted[alert.AlertId] = alert.Line;
+        Hold(alert.AlertId);
         _due.Enqueue((alert, time.GetTimestamp()));
         return DispatchOutcome.Queued;
     }
@@ -219,6 +225,7 @@ public sealed partial class NotificationGrain(
     {
         _accepted.Remove(alert.AlertId);
         _retrying.Remove(alert.AlertId); // its record keeps its attempts for the next activation
+        Release(alert.AlertId);
         confirmations.Enqueue(alert.FileId, Confirmation.HandBack(alert.Line));
     }
 
@@ -241,6 +248,7 @@ public sealed partial class NotificationGrain(
         {
             // Not recorded: the file still holds it in its window and will dispatch it again.
             LogDeliveryFailed(error, alert.AlertId, UserId);
+            if (!_retrying.ContainsKey(alert.AlertId)) Release(alert.AlertId);
             return;
         }
         finally
@@ -276,6 +284,7 @@ public sealed partial class NotificationGrain(
     private void Settle(Alert alert, DeliveryRecord record)
     {
         _retrying.Remove(alert.AlertId);
+        Release(alert.AlertId);
         _decided[alert.AlertId] = record;
         Track(ConfirmOnceWrittenAsync(alert, record));
     }
@@ -287,6 +296,16 @@ public sealed partial class NotificationGrain(
         if (_lookups == 0) Forget(record);
         else _forgetAfterLookups.Add(record);
         confirmations.Enqueue(alert.FileId, new Confirmation(alert.Line, record.Delivered, record.HttpStatus, record.LastError));
+    }
+
+    private void Hold(string alertId)
+    {
+        if (_held.Add(alertId)) active.Holding(1);
+    }
+
+    private void Release(string alertId)
+    {
+        if (_held.Remove(alertId)) active.Holding(-1);
     }
 
     private void Forget(DeliveryRecord written)

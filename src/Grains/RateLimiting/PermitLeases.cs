@@ -31,6 +31,7 @@ public sealed partial class PermitLeases(
     private int _waiting, _used, _answered, _throttled, _failed;
     private long _retryAfterTicks, _lastThrottledSentAtTicks;
     private volatile bool _endpointDown;
+    private double _clusterRate;
 
     public bool EndpointDown => _endpointDown;
 
@@ -76,6 +77,7 @@ public sealed partial class PermitLeases(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         AlertsMetrics.ObserveCircuit(() => _endpointDown);
+        AlertsMetrics.ObserveClusterRate(() => Volatile.Read(ref _clusterRate));
         var limiter = grains.GetGrain<IRateLimiterGrain>(webhook.Value.Url);
         Task<LeaseGrant>? next = null; // asked for before the current lease ends, so that no gap opens between leases
         while (!stoppingToken.IsCancellationRequested)
@@ -90,6 +92,7 @@ public sealed partial class PermitLeases(
                 var grant = await LeaseAsync(limiter, next);
                 next = null;
                 _endpointDown = grant.EndpointDown;
+                Volatile.Write(ref _clusterRate, grant.EndpointDown ? 0 : grant.ClusterRate);
                 if (grant.Pause > TimeSpan.Zero) await Task.Delay(grant.Pause, time, stoppingToken);
                 else next = await SpendAsync(grant, () => limiter.LeaseAsync(TakeReport()), stoppingToken);
             }

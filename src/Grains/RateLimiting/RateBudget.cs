@@ -57,7 +57,7 @@ public sealed class RateBudget
         Observe(request, now);
         var sinceLast = _lastLease.TryGetValue(request.SiloId, out var last) ? now - last : _options.LeasePeriod;
         _lastLease[request.SiloId] = now;
-        if (now < _pausedUntil) return new LeaseGrant(0, _options.LeasePeriod, _pausedUntil - now);
+        if (now < _pausedUntil) return new LeaseGrant(0, _options.LeasePeriod, _pausedUntil - now, ClusterRate: 0);
         Refill(now);
         var share = Share(sinceLast, now) + _carried.GetValueOrDefault(request.SiloId);
         var permits = (int)Math.Max(0, Math.Floor(Math.Min(Math.Min(request.Wanted, _tokens), share)));
@@ -66,7 +66,7 @@ public sealed class RateBudget
         _carried[request.SiloId] = permits < request.Wanted && permits < Math.Floor(_tokens) ? share - permits : 0;
         _tokens -= permits;
         _granted[request.SiloId] = _granted.GetValueOrDefault(request.SiloId) + permits;
-        return new LeaseGrant(permits, _options.LeasePeriod, TimeSpan.Zero);
+        return new LeaseGrant(permits, _options.LeasePeriod, TimeSpan.Zero, ClusterRate: Rate);
     }
 
     public RateLimiterStats Stats() => new() { Rate = Rate, Ceiling = Ceiling, Granted = new Dictionary<string, long>(_granted), Cuts = Cuts };

@@ -10,6 +10,13 @@ public sealed class DeadLetterTests(RedisClusterFixture cluster)
 {
     private readonly string _prefix = "dl" + Guid.NewGuid().ToString("n")[..8];
 
+    /// <summary>A gauge's value from the gateway's <c>/metrics</c>, or -1 before it is there.</summary>
+    private async Task<double> GaugeAsync(string name)
+    {
+        var line = (await cluster.Gateway.GetStringAsync("/metrics")).Split('\n').FirstOrDefault(l => l.StartsWith(name + " ") || l.StartsWith(name + "{"));
+        return line is null ? -1 : double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     [Fact]
     public async Task Alerts_refused_for_a_bad_signature_are_dead_letters_that_retry_delivers_once_signed_right()
     {
@@ -22,6 +29,8 @@ public sealed class DeadLetterTests(RedisClusterFixture cluster)
         {
             dead = (await cluster.CompletedAsync(fileId))!.Value;
             deadReport = await ReportAsync(fileId);
+            // The gateway's cluster-wide gauge counts them within its refresh (15 s).
+            await Eventually.Until(() => GaugeAsync("alerts_files_dead_letters"), n => n >= 20, "the dead-letter gauge", TimeSpan.FromSeconds(60));
         }
         finally
         {

@@ -96,6 +96,9 @@ public sealed class RedisClusterTests(RedisClusterFixture cluster)
         var pages = new List<string>();
         var counts = await cluster.SiloCountersAsync("alerts_webhook_requests_total", "outcome=\"delivered\"", pages);
         Assert.All(pages, page => Assert.Contains("orleans_", page));
+        // The gauges an operator watches: the users' unsettled alerts and the rate the limiter grants.
+        Assert.All(pages, page => Assert.Contains("alerts_delivery_backlog", page));
+        Assert.Contains(pages, page => page.Contains("alerts_ratelimit_rate"));
         return counts;
     }
 }
