@@ -37,6 +37,18 @@ wait_for() {
   return 1
 }
 
+# install_browser: installs Debian's chromium and chromium-driver when missing (the status page's browser tests)
+install_browser() {
+  command -v chromium >/dev/null && command -v chromedriver >/dev/null && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing chromium and chromium-driver with apt-get"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+  else
+    echo "chromium and chromedriver are missing: install them (Debian: sudo apt-get install chromium chromium-driver)" >&2
+    exit 1
+  fi
+}
+
 # install_redis: installs redis-server with apt-get when it is missing (make up and make test both need it)
 install_redis() {
   command -v redis-server >/dev/null && return 0

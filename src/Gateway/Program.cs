@@ -1,13 +1,14 @@
 using Alerts.Gateway.Endpoints;
 using Alerts.Gateway.Access;
 using Alerts.Gateway.Hosting;
+using Orleans.Dashboard;
 
-var builder = WebApplication.CreateBuilder(args);
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot") });
 var loopbackOnly = builder.ListenSafely();
 builder.UseAlertsClient();
 builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));
 builder.AddGatewayMetrics();
-builder.Services.AddOpenApi();
+builder.AddApiDocs();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ClusterErrors>();
 builder.Services.AddSingleton(TimeProvider.System);
@@ -17,9 +18,13 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Ad
 var app = builder.Build();
 if (loopbackOnly is { } urls) app.Logger.LogWarning("No Gateway:ApiKey is set: listening on loopback only ({Urls}); set one to serve other hosts", urls);
 app.UseExceptionHandler();
+app.UseDefaultFiles(); // the status page at /
+app.UseStaticFiles();
 app.UseMiddleware<ApiKeyCheck>();
-app.MapOpenApi();
+app.MapApiDocs();
+app.MapOrleansDashboard("/dashboard").ExcludeFromDescription();
 app.MapHealth();
+app.MapSession();
 app.MapMetrics();
 app.MapFiles();
 app.MapUpload();

@@ -10,6 +10,7 @@ public static class AccessSetup
     {
         var section = builder.Configuration.GetSection(AccessOptions.Section);
         builder.Services.Configure<AccessOptions>(section);
+        builder.Services.AddSingleton<ApiKeys>();
         var keyed = (section.Get<AccessOptions>() ?? new()).Keys.Count > 0;
         var urls = builder.Configuration["urls"] is { Length: > 0 } given ? given
             : builder.Configuration["ASPNETCORE_URLS"] is { Length: > 0 } env ? env : "http://127.0.0.1:5000";

@@ -1,38 +1,32 @@
-using System.Security.Cryptography;
-using System.Text;
-using Microsoft.Extensions.Options;
-
 namespace Alerts.Gateway.Access;
 
 /// <summary>
-/// Answers 401 to any request without one of the configured keys (<c>X-Api-Key</c>, or a bearer token),
-/// except health probes, which orchestrators call without secrets. Keys are compared in constant time.
+/// Answers 401 to any request without one of the configured keys (<c>X-Api-Key</c>, a bearer token, or the session
+/// cookie that <c>POST /session</c> sets for a browser), except health probes, which orchestrators call without
+/// secrets, and the pages' own files (the status page, the API reference), which hold no data and ask for the key.
 /// </summary>
-public sealed class ApiKeyCheck(RequestDelegate next, IOptions<AccessOptions> options)
+public sealed class ApiKeyCheck(RequestDelegate next, ApiKeys keys)
 {
-    private readonly byte[][] _keys = [.. options.Value.Keys.Select(Encoding.UTF8.GetBytes)];
+    public const string SessionCookie = "alerts-key";
+    private static readonly string[] PublicPaths = ["/health", "/docs", "/openapi", "/ui", "/session"];
 
     public Task InvokeAsync(HttpContext context)
     {
-        if (_keys.Length == 0 || context.Request.Path.StartsWithSegments("/health") || Presented(context.Request) is { } key && Known(key))
+        if (!keys.Required || IsPublic(context.Request) || Presented(context.Request) is { } key && keys.Known(key))
             return next(context);
         context.Response.Headers.WWWAuthenticate = "Bearer";
         return Results.Problem("an API key is needed: X-Api-Key: <key> or Authorization: Bearer <key>", statusCode: StatusCodes.Status401Unauthorized)
             .ExecuteAsync(context);
     }
 
+    private static bool IsPublic(HttpRequest request) =>
+        request.Path == "/" || request.Path == "/index.html" || PublicPaths.Any(p => request.Path.StartsWithSegments(p));
+
     private static string? Presented(HttpRequest request)
     {
         if (request.Headers["X-Api-Key"].ToString() is { Length: > 0 } key) return key;
         var authorization = request.Headers.Authorization.ToString();
-        return authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? authorization["Bearer ".Length..].Trim() : null;
-    }
-
-    private bool Known(string presented)
-    {
-        var bytes = Encoding.UTF8.GetBytes(presented);
-        var known = false;
-        foreach (var key in _keys) known |= CryptographicOperations.FixedTimeEquals(bytes, key);
-        return known;
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return authorization["Bearer ".Length..].Trim();
+        return request.Cookies[SessionCookie];
     }
 }

@@ -18,14 +18,15 @@ public static class FileEndpoints
             var entries = await cluster.GetGrain<IFileRegistryGrain>(0).ListAsync(Math.Clamp(limit ?? 50, 1, MaxListed));
             var summaries = await Task.WhenAll(entries.Select(e => cluster.GetGrain<IFileGrain>(e.FileId).GetSummaryAsync()));
             return Results.Ok(summaries.OfType<FileSummary>().Select(s => ForClients(s, options.Value)));
-        });
+        }).WithSummary("Lists the newest files with their status").Produces<IEnumerable<FileSummary>>().WithTags("Files");
 
         // One file's status and counts; the id is the SHA-256 of the file's bytes.
         app.MapGet("/files/{fileId}", async (string fileId, IClusterClient cluster, IOptions<GatewayOptions> options) =>
         {
             var (summary, error) = await FindAsync(fileId, cluster);
             return error ?? Results.Ok(ForClients(summary!, options.Value));
-        });
+        }).WithSummary("One file's status, counts, first invalid rows and dead letters").Produces<FileSummary>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).WithTags("Files");
 
         // One CSV line per row read so far: line, userId, status, attempts, httpStatus, deliveredAt, error.
         app.MapGet("/files/{fileId}/report", async (string fileId, IClusterClient cluster, CancellationToken aborted) =>
@@ -33,7 +34,8 @@ public static class FileEndpoints
             var (_, error) = await FindAsync(fileId, cluster);
             return error ?? Results.Stream(
                 output => ReportCsv.WriteAsync(cluster, fileId, output, aborted), "text/csv; charset=utf-8", $"{fileId[..12]}-report.csv");
-        });
+        }).WithSummary("One CSV line per row read: line, userId, status, attempts, httpStatus, deliveredAt, error").Produces<string>(contentType: "text/csv")
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).WithTags("Files");
 
         // Requeues the file's dead letters with fresh attempts.
         app.MapPost("/files/{fileId}/retry", async (string fileId, IClusterClient cluster) =>
@@ -42,7 +44,8 @@ public static class FileEndpoints
             if (error is not null) return error;
             var requeued = await cluster.GetGrain<IFileGrain>(fileId).RetryDeadLettersAsync();
             return Results.Ok(new RetryResult(requeued, requeued > 0 ? [new RetriedFile(fileId, summary!.Name, requeued)] : []));
-        });
+        }).WithSummary("Requeues the file's dead letters with fresh attempts").Produces<RetryResult>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).WithTags("Files");
     }
 
     /// <summary>Paths relative to the data root: answers never show how the server's disks are laid out.</summary>

@@ -13,9 +13,10 @@ public static class HealthEndpoints
     /// </summary>
     public static void MapHealth(this WebApplication app)
     {
-        app.MapGet("/health/live", () => Results.Ok(new HealthAnswer("live")));
-        app.MapGet("/health/ready", ReadyAsync).Produces<HealthAnswer>().Produces<HealthAnswer>(StatusCodes.Status503ServiceUnavailable);
-        app.MapGet("/health", ReadyAsync).Produces<HealthAnswer>().Produces<HealthAnswer>(StatusCodes.Status503ServiceUnavailable);
+        app.MapGet("/health/live", () => Results.Ok(new HealthAnswer("live"))).WithSummary("200 while the process answers").WithTags("Health");
+        app.MapGet("/health/ready", ReadyAsync).WithSummary("200 when Redis and at least one silo answer, else 503")
+            .Produces<HealthAnswer>().Produces<HealthAnswer>(StatusCodes.Status503ServiceUnavailable).WithTags("Health");
+        app.MapGet("/health", ReadyAsync).Produces<HealthAnswer>().Produces<HealthAnswer>(StatusCodes.Status503ServiceUnavailable).ExcludeFromDescription();
     }
 
     private static async Task<IResult> ReadyAsync(IClusterClient cluster, IServiceProvider services, CancellationToken aborted)

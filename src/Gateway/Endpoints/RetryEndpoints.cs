@@ -17,5 +17,5 @@ public static class RetryEndpoints
         var counts = await Task.WhenAll(entries.Select(async e => new RetriedFile(e.FileId, e.Name, await cluster.GetGrain<IFileGrain>(e.FileId).RetryDeadLettersAsync())));
         var retried = counts.Where(f => f.Requeued > 0).ToList();
         return Results.Ok(new RetryResult(retried.Sum(f => f.Requeued), retried));
-    });
+    }).WithSummary("Requeues every dead letter of every listed file").Produces<RetryResult>().WithTags("Files");
 }

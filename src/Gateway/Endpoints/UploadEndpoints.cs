@@ -46,7 +46,11 @@ public static class UploadEndpoints
             return Results.Problem("file is empty", statusCode: StatusCodes.Status400BadRequest);
         }
         return await StartAsync(cluster, upload, settings);
-    }).Accepts<IFormFile>("multipart/form-data").DisableAntiforgery();
+    }).Accepts<IFormFile>("multipart/form-data").DisableAntiforgery().WithSummary("Uploads a file of alerts (multipart: file, alertMessage, force)")
+        .Produces<UploadAccepted>(StatusCodes.Status202Accepted)
+        .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status408RequestTimeout)
+        .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+        .AddOpenApiOperationTransformer(UploadForm.DescribeAsync).WithTags("Files");
 
     private static async Task<IResult> StartAsync(IClusterClient cluster, UploadedFile upload, GatewayOptions settings)
     {

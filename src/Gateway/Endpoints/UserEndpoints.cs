@@ -14,7 +14,7 @@ public static class UserEndpoints
             return Results.Problem($"a user id is 1–{MaxUserIdLength} characters, not blank, without control characters", statusCode: StatusCodes.Status400BadRequest);
         var alerts = await cluster.GetGrain<INotificationGrain>(userId).GetDeliveriesAsync();
         return Results.Ok(new UserAlerts(userId, alerts));
-    });
+    }).WithSummary("A user's delivery records in the listed files, newest first").Produces<UserAlerts>().ProducesProblem(StatusCodes.Status400BadRequest).WithTags("Users");
 }
 
 public sealed record UserAlerts(string UserId, IReadOnlyList<DeliveryRecord> Alerts);

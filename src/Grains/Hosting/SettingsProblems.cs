@@ -15,7 +15,7 @@ public sealed partial class SettingsProblems(IConfiguration configuration, ILogg
 {
     private static readonly (string Section, string[] Known)[] Sections =
     [
-        (AlertsOptions.Section, [.. Names(typeof(AlertsOptions)), "Webhook", "Files", "MetricsPort", "MetricsHost", "MaxUploadBytes", "UploadIdleTimeout"]),
+        (AlertsOptions.Section, [.. Names(typeof(AlertsOptions)), "Webhook", "Files", "MetricsPort", "MetricsHost", "MaxUploadBytes", "UploadIdleTimeout", "Dashboard"]),
         (WebhookOptions.Section, [.. Names(typeof(WebhookOptions)), .. Names(typeof(RateLimitOptions)), .. Names(typeof(CircuitOptions))]),
         (FileProcessingOptions.Section, [.. Names(typeof(FileProcessingOptions)), "WatchInbox"]),
     ];

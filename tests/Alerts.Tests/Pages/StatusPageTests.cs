@@ -1,0 +1,117 @@
+using Alerts.Tests.Integration;
+using Alerts.Tests.Support;
+using OpenQA.Selenium;
+using OpenQA.Selenium.Chrome;
+
+namespace Alerts.Tests.Pages;
+
+/// <summary>
+/// The status page in a real headless Chromium (Debian's chromium and chromium-driver, which <c>make test</c>
+/// installs) against the real gateway with an API key: asked for the key once, an upload through the form followed to
+/// completion, the file's page, the dashboard and the API reference. Screenshots go to TestResults/screenshots.
+/// </summary>
+[Collection(RedisClusterCollection.Name)]
+public sealed class StatusPageTests(RedisClusterFixture cluster) : IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(90);
+    private readonly string _prefix = "pg" + Guid.NewGuid().ToString("n")[..8];
+    private readonly TempFolder _folder = new();
+    private readonly ChromeDriver _browser = StartBrowser();
+
+    [Fact]
+    public async Task An_upload_through_the_page_is_followed_to_completion_after_the_key_is_given_once()
+    {
+        var csv = _folder.Combine($"{_prefix}.csv");
+        await File.WriteAllTextAsync(csv, InboxFiles.Csv(_prefix, rows: 30, users: 30));
+        var fileId = InboxFiles.FileId(await File.ReadAllTextAsync(csv));
+
+        _browser.Navigate().GoToUrl(cluster.Gateway.BaseAddress!.ToString());
+        Until(() => _browser.FindElement(By.Id("key-form")).Displayed, "the page asks for the key");
+        _browser.FindElement(By.Id("api-key")).SendKeys(RedisClusterFixture.ApiKeys.Split(',')[0]);
+        _browser.FindElement(By.Id("save-key")).Click();
+        Until(() => !_browser.FindElement(By.Id("key-form")).Displayed, "the key is taken");
+
+        _browser.FindElement(By.Id("upload-file")).SendKeys(csv);
+        _browser.FindElement(By.Id("upload-button")).Click();
+        Until(() => _browser.FindElement(By.Id("detail-status")).Text == "Completed", "the uploaded file completes on its page");
+        Screenshot("file-completed");
+
+        Assert.EndsWith($"#file={fileId}", _browser.Url);
+        Assert.Equal($"{_prefix}.csv", _browser.FindElement(By.Id("detail-name")).Text);
+        Assert.Equal("30", _browser.FindElement(By.CssSelector("dd[data-count='delivered']")).Text);
+        Assert.Contains($"{_prefix}.csv accepted", _browser.FindElement(By.Id("upload-result")).Text);
+        Until(() => _browser.FindElements(By.CssSelector($"#files tr[data-file-id='{fileId}'][data-status='Completed']")).Count == 1, "the list shows it completed");
+        Assert.Equal(30, cluster.Notifier.ReadRows().Count(r => r.UserId.StartsWith(_prefix)));
+
+        // The key lives in a cookie: the report link and the dashboard work without asking again.
+        _browser.Navigate().GoToUrl(new Uri(cluster.Gateway.BaseAddress, "/dashboard/").ToString());
+        Until(() => _browser.Title.Length > 0 && _browser.PageSource.Contains("index.min.js"), "the dashboard page");
+        Screenshot("dashboard");
+        _browser.Navigate().GoToUrl(new Uri(cluster.Gateway.BaseAddress, "/docs").ToString());
+        Until(() => _browser.PageSource.Contains("Upload files of (userId, alertMessage) rows"), "the API reference, rendered from the document");
+        Screenshot("docs");
+    }
+
+    [Fact]
+    public async Task The_openapi_document_types_the_answers_the_upload_form_and_the_key()
+    {
+        using var anonymous = new HttpClient { BaseAddress = cluster.Gateway.BaseAddress };
+        var document = System.Text.Json.JsonDocument.Parse(await anonymous.GetStringAsync("/openapi/v1.json")).RootElement; // public: it holds no data
+
+        var upload = document.GetProperty("paths").GetProperty("/upload").GetProperty("post");
+        var form = upload.GetProperty("requestBody").GetProperty("content").GetProperty("multipart/form-data").GetProperty("schema").GetProperty("properties");
+        Assert.Equal(["alertMessage", "file", "force"], form.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(["202", "400", "408", "413", "415"], upload.GetProperty("responses").EnumerateObject().Select(r => r.Name).Order());
+        var fileAnswer = document.GetProperty("paths").GetProperty("/files/{fileId}").GetProperty("get").GetProperty("responses");
+        Assert.Contains("application/problem+json", fileAnswer.GetProperty("404").GetProperty("content").EnumerateObject().Select(c => c.Name));
+        Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("FileSummary", out _));
+        Assert.Equal("X-Api-Key", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey").GetProperty("name").GetString());
+    }
+
+    private static ChromeDriver StartBrowser()
+    {
+        var options = new ChromeOptions { BinaryLocation = "/usr/bin/chromium" };
+        // Headless as root on a machine with a closed network: no sandbox, nothing phoning home.
+        options.AddArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--window-size=1280,1000");
+        var service = ChromeDriverService.CreateDefaultService("/usr/bin", "chromedriver");
+        service.HideCommandPromptWindow = true;
+        return new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+    }
+
+    private void Until(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            try
+            {
+                if (condition()) return;
+            }
+            catch (WebDriverException)
+            {
+                // the element is not there yet, or was redrawn while read
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                Screenshot("failed");
+                throw new TimeoutException($"{what}: not reached within {Patience}; page at {_browser.Url}");
+            }
+            Thread.Sleep(100);
+        }
+    }
+
+    /// <summary>Kept as a test artefact under TestResults/screenshots.</summary>
+    private void Screenshot(string name)
+    {
+        var folder = Path.Combine(RepoPaths.Root, "tests", "Alerts.Tests", "TestResults", "screenshots");
+        Directory.CreateDirectory(folder);
+        _browser.GetScreenshot().SaveAsFile(Path.Combine(folder, $"status-page-{name}.png"));
+    }
+
+    public void Dispose()
+    {
+        _browser.Quit();
+        _folder.Dispose();
+    }
+}
