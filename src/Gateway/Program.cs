@@ -21,6 +21,7 @@ app.UseExceptionHandler();
 app.UseDefaultFiles(); // the status page at /
 app.UseStaticFiles();
 app.UseMiddleware<ApiKeyCheck>();
+app.UseMiddleware<WaitForCluster>();
 app.MapApiDocs();
 app.MapOrleansDashboard("/dashboard").ExcludeFromDescription();
 app.MapHealth();

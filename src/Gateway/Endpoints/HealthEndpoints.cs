@@ -25,6 +25,7 @@ public static class HealthEndpoints
         probe.CancelAfter(ProbeTimeout);
         if (services.GetService<RedisProbe>() is { } redis && !await redis.AnswersAsync(probe.Token))
             return Unavailable("Redis does not answer");
+        if (!services.GetRequiredService<ClusterConnection>().IsConnected) return Unavailable("no silo has answered yet");
         try
         {
             var silos = await cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(probe.Token);

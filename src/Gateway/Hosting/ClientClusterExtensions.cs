@@ -16,6 +16,8 @@ public static class ClientClusterExtensions
         var redis = configuration.GetConnectionString("Redis");
         // The web server starts beside the cluster client, not after it has connected: health answers at once.
         builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
+        builder.Services.AddSingleton<ClusterConnection>();
+        builder.Services.AddSingleton<ILifecycleParticipant<IClusterClientLifecycle>>(services => services.GetRequiredService<ClusterConnection>());
         if (!string.IsNullOrWhiteSpace(redis))
             builder.Services.AddSingleton(_ => new RedisProbe(ConfigurationOptions.Parse(redis)));
         builder.UseOrleansClient(client =>
