@@ -20,7 +20,8 @@ public static class ProgressDisplay
 
     /// <summary>The counts while a file is under way: delivered, dead letters, rate, ETA.</summary>
     public static string Counts(FileSummary f) =>
-        $"{Figures.Count(f.Delivered)}/{Figures.Count(f.Valid)} delivered, {Figures.Count(f.DeadLettered)} dead letters, {Figures.Rate(f.Rate)}, ETA {Figures.Eta(f.EtaSeconds)}";
+        $"{Figures.Count(f.Delivered)}/{Figures.Count(f.Valid)} delivered, {Figures.Count(f.DeadLettered)} dead letters"
+        + (f.IsFinished ? "" : $", {Figures.Rate(f.Rate)}, ETA {Figures.Eta(f.EtaSeconds)}");
 
     public static string Outcome(FileSummary f) => f.Status switch
     {
