@@ -1,0 +1,1 @@
+return await Alerts.Cli.CliApp.RunAsync(args, Console.Out, Console.Error);
