@@ -2,15 +2,15 @@ using Microsoft.Extensions.Hosting;
 using Alerts.Grains.Hosting;
 using Alerts.Silo.Hosting;
 
-// appsettings.json sits beside the binary; relative data paths still resolve against the working directory.
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.Services.AddAlertsGrainServices(builder.Configuration);
-builder.AddSiloMetrics();
-builder.UseOrleans(silo => silo.UseAlertsCluster(builder.Configuration));
-
-var host = builder.Build();
 try
 {
+    // appsettings.json sits beside the binary; relative data paths still resolve against the working directory.
+    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    builder.Services.AddAlertsGrainServices(builder.Configuration);
+    builder.AddSiloMetrics();
+    builder.UseOrleans(silo => silo.UseAlertsCluster(builder.Configuration));
+
+    var host = builder.Build();
     SettingsProblems.Check(host.Services);
     host.WarnWhenNotDurable(builder.Configuration);
     await host.RunAsync();
