@@ -4,20 +4,20 @@ using Alerts.Silo.Hosting;
 using Microsoft.Extensions.Configuration;
 using Orleans.Dashboard;
 
-// appsettings.json sits beside the binary; relative data paths still resolve against the working directory.
-var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.Services.AddAlertsGrainServices(builder.Configuration);
-builder.AddSiloEndpoints();
-builder.UseOrleans(silo =>
-{
-    silo.UseAlertsCluster(builder.Configuration);
-    // The Orleans Dashboard's silo side (grain and silo statistics); the gateway serves its pages at /dashboard.
-    if (builder.Configuration.GetValue("Alerts:Dashboard", true)) silo.AddDashboard();
-});
-
-var host = builder.Build();
 try
 {
+    // appsettings.json sits beside the binary; relative data paths still resolve against the working directory.
+    var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
+    builder.Services.AddAlertsGrainServices(builder.Configuration);
+    builder.AddSiloEndpoints();
+    builder.UseOrleans(silo =>
+    {
+        silo.UseAlertsCluster(builder.Configuration);
+        // The Orleans Dashboard's silo side (grain and silo statistics); the gateway serves its pages at /dashboard.
+        if (builder.Configuration.GetValue("Alerts:Dashboard", true)) silo.AddDashboard();
+    });
+
+    var host = builder.Build();
     SettingsProblems.Check(host.Services);
     host.WarnWhenNotDurable(builder.Configuration);
     await host.RunAsync();

@@ -15,9 +15,11 @@ public sealed partial class SettingsProblems(IConfiguration configuration, ILogg
 {
     private static readonly (string Section, string[] Known)[] Sections =
     [
-        (AlertsOptions.Section, [.. Names(typeof(AlertsOptions)), "Webhook", "Files", "MetricsPort", "MetricsHost", "MaxUploadBytes", "UploadIdleTimeout", "Dashboard"]),
+        // Beside the silo's own: the gateway's (MaxUploadBytes, UploadIdleTimeout), which deployments set on both alike.
+        (AlertsOptions.Section, [.. Names(typeof(AlertsOptions)), "Webhook", "Files", "Records", "MetricsPort", "MetricsHost", "MaxUploadBytes", "UploadIdleTimeout", "Dashboard"]),
         (WebhookOptions.Section, [.. Names(typeof(WebhookOptions)), .. Names(typeof(RateLimitOptions)), .. Names(typeof(CircuitOptions))]),
         (FileProcessingOptions.Section, [.. Names(typeof(FileProcessingOptions)), "WatchInbox"]),
+        (RecordOptions.Section, [.. Names(typeof(RecordOptions))]),
     ];
 
     /// <summary>A start-up failure caused by a setting, as one line; null for any other failure.</summary>

@@ -33,7 +33,10 @@ public static class SiloClusterExtensions
         }
 
         var redis = ConfigurationOptions.Parse(settings.Redis!);
-        if (settings.AdvertisedHost is { } host)
+        // Without an advertised host the silo stays on loopback, so a cluster is never opened to a network by omission.
+        if (AdvertisedAddress.IsAuto(settings.AdvertisedHost))
+            silo.ConfigureEndpoints(AdvertisedAddress.OfThisHost(), settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
+        else if (settings.AdvertisedHost is { } host)
             silo.ConfigureEndpoints(host, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
         else
             silo.ConfigureEndpoints(IPAddress.Loopback, settings.SiloPort, settings.GatewayPort);

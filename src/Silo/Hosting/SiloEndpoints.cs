@@ -19,7 +19,7 @@ namespace Alerts.Silo.Hosting;
 /// <c>/health/ready</c> (200 once this silo is an active member of the cluster and its Redis answers; 503 while it
 /// joins, after it starts leaving, or when Redis does not answer: what a load balancer or an orchestrator asks).
 /// Off when no port is set, so several silos on one host never fight over one. It listens on
-/// <c>Alerts:MetricsHost</c> (localhost unless set; 0.0.0.0 for scrapers on other hosts).
+/// <c>Alerts:MetricsHost</c> (localhost unless set; an address, or <c>*</c> for every interface: a container scraped from another).
 /// </summary>
 public static class SiloEndpoints
 {
