@@ -8,6 +8,7 @@ var loopbackOnly = builder.ListenSafely();
 builder.UseAlertsClient();
 builder.Services.Configure<GatewayOptions>(builder.Configuration.GetSection(GatewayOptions.Section));
 builder.AddGatewayMetrics();
+builder.AddGatewayTracing();
 builder.AddApiDocs();
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ClusterErrors>();

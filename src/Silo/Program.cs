@@ -10,9 +10,11 @@ try
     var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory });
     builder.Services.AddAlertsGrainServices(builder.Configuration);
     builder.AddSiloEndpoints();
+    builder.AddSiloTracing();
     builder.UseOrleans(silo =>
     {
         silo.UseAlertsCluster(builder.Configuration);
+        if (SiloTracing.Enabled(builder.Configuration)) silo.AddActivityPropagation(); // a caller's trace goes on into its grain calls
         // The Orleans Dashboard's silo side (grain and silo statistics); the gateway serves its pages at /dashboard.
         if (builder.Configuration.GetValue("Alerts:Dashboard", true)) silo.AddDashboard();
     });

@@ -13,4 +13,6 @@ public sealed record Alert
     [Id(4)] public required string Message { get; init; }
     /// <summary>The file's dead-letter retry round: a dead letter from an earlier round is sent again, one from this round is not.</summary>
     [Id(5)] public int Round { get; init; }
+    /// <summary>The W3C trace context of the request that brought the file in, so each delivery joins its trace.</summary>
+    [Id(6)] public string? TraceParent { get; init; }
 }

@@ -45,8 +45,9 @@ public sealed class WebhookSender(IHttpClientFactory clients, WebhookSigner sign
         {
             return new WebhookResult(null, "timeout", null);
         }
-        catch (HttpRequestException error)
+        catch (Exception error) when (error is HttpRequestException or System.Net.Sockets.SocketException or IOException)
         {
+            // A connection reset right after connecting can surface as a bare SocketException: still no answer, retried.
             return new WebhookResult(null, error.Message, null);
         }
     }

@@ -85,6 +85,7 @@ public sealed partial class FileGrain(
             State.Name = source.Name;
             State.Size = source.Size;
             State.TakenModified = source.Modified;
+            State.TraceParent = System.Diagnostics.Activity.Current?.Id;
             State.AlertMessage = source.AlertMessage;
             State.Format = AlertReaders.FormatOf(source.Name);
             State.DiscoveredAt = time.GetUtcNow();
@@ -302,6 +303,7 @@ public sealed partial class FileGrain(
         UserId = row.UserId!,
         Message = row.Message!,
         Round = State.RetryRound,
+        TraceParent = State.TraceParent,
     };
 
     private async Task DispatchAsync(IReadOnlyCollection<Alert> alerts)

@@ -48,6 +48,9 @@ public sealed class FileState
     /// <summary>How the file changed after it was taken (grew, shrank or was rewritten), found when it completed.</summary>
     [Id(22)] public string? Warning { get; set; }
 
+    /// <summary>The W3C trace context the file arrived in (an upload's request), carried by its alerts to their deliveries.</summary>
+    [Id(23)] public string? TraceParent { get; set; }
+
     public long Pending => Valid - DuplicateRows - Delivered - DeadLettered;
 
     public bool IsActive => Status is FileStatus.Discovered or FileStatus.Reading or FileStatus.Delivering;

@@ -234,6 +234,7 @@ public sealed partial class NotificationGrain(
         var previous = _retrying.GetValueOrDefault(alert.AlertId)?.Record;
         var attemptsBefore = previous?.Attempts ?? 0;
         var firstAttemptAt = previous?.FirstAttemptAt ?? time.GetUtcNow();
+        using var span = AlertsTracing.StartDelivery(alert);
         DeliveryRecord record;
         try
         {
@@ -255,6 +256,7 @@ public sealed partial class NotificationGrain(
         {
             _accepted.Remove(alert.AlertId); // before a back-off is scheduled: the wake-up skips alerts still accepted
         }
+        AlertsTracing.Outcome(span, record);
         if (record.Status == DeliveryStatus.Retrying) BackOff(alert, record);
         else Settle(alert, record);
     }

@@ -74,7 +74,11 @@ public sealed class FakeWebhook : IAsyncDisposable
         var at = DateTimeOffset.UtcNow;
         using var body = await JsonDocument.ParseAsync(request.Body);
         var key = request.Headers["Idempotency-Key"].ToString();
-        var call = new Call(body.RootElement.GetProperty("userId").GetString()!, body.RootElement.GetProperty("alertMessage").GetString()!, key) { At = at };
+        var call = new Call(body.RootElement.GetProperty("userId").GetString()!, body.RootElement.GetProperty("alertMessage").GetString()!, key)
+        {
+            At = at,
+            TraceParent = request.Headers["traceparent"].ToString(),
+        };
         var attempt = _attemptsByKey.AddOrUpdate(key, 1, (_, n) => n + 1);
         call.Status = Respond(call, attempt);
         Calls.Enqueue(call);
@@ -120,5 +124,8 @@ public sealed class FakeWebhook : IAsyncDisposable
     {
         public int Status { get; set; }
         public DateTimeOffset At { get; init; }
+
+        /// <summary>The W3C trace context the request carried, if any.</summary>
+        public string TraceParent { get; init; } = "";
     }
 }
