@@ -33,4 +33,4 @@ start notifier "$LOGS/notifier.log" dotnet "$(dll Notifier)" --urls "$NOTIFIER_U
 start gateway "$LOGS/gateway.log" dotnet "$(dll Gateway)" --urls "$GATEWAY_URL"
 wait_for "the gateway's /health" 90 curl -fsS "$GATEWAY_URL/health"
 wait_for "the notifier's /stats" 30 curl -fsS "$NOTIFIER_URL/stats"
-echo "up: drop files into ${DATA#$ROOT/}/inbox; status at $GATEWAY_URL/files/{sha256}; delivered rows in ${Notifier__OutputDir#$ROOT/}"
+echo "up: the status page at $GATEWAY_URL/ (dashboard at /dashboard, API at /docs); drop files into ${DATA#$ROOT/}/inbox; delivered rows in ${Notifier__OutputDir#$ROOT/}"
