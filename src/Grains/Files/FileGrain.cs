@@ -40,6 +40,7 @@ public sealed partial class FileGrain(
     private readonly Dictionary<long, DateTimeOffset> _dispatchedAt = [];
     private CoalescingWriter? _writer;
     private IAlertReader? _reader;
+    private IAlertReader? _retryReader;
     private IGrainTimer? _heartbeat;
     private bool _pumping;
     private int _crashesSeen = cluster.CrashedSilos;
@@ -62,6 +63,7 @@ public sealed partial class FileGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         CloseReader();
+        CloseRetryReader();
         if (IsKnown) await Writer.SaveAsync();
     }
 
@@ -128,10 +130,11 @@ public sealed partial class FileGrain(
         if (!IsKnown) return 0;
         var requeued = State.RequeueDeadLetters();
         if (requeued == 0) return 0;
+        CloseRetryReader(); // a pass under way starts again, for the new round
         LogRetrying(FileId, requeued, State.RetryRound);
         await Writer.SaveAsync();
-        await ResumeAsync(); // the heartbeat's first tick dispatches them: this activation has not sent them
-        return requeued;
+        await ResumeAsync(); // the heartbeat's first tick starts the pass that finds them
+        return (int)Math.Min(requeued, int.MaxValue);
     }
 
     public Task<ReportSource?> GetReportSourceAsync() => Task.FromResult(IsKnown ? new ReportSource
@@ -224,6 +227,12 @@ public sealed partial class FileGrain(
                 await DispatchAsync(alerts);
                 await CheckpointAsync();
             }
+            while (State.RetryOffset is not null && State.Window.Count < _options.Window)
+            {
+                var alerts = await FindDeadLettersAsync(Math.Min(_options.ChunkRows, _options.Window - State.Window.Count));
+                await DispatchAsync(alerts);
+                await CheckpointAsync();
+            }
             await CompleteIfDoneAsync();
         }
         catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
@@ -267,6 +276,43 @@ public sealed partial class FileGrain(
         }
         AlertsMetrics.RowsRead.Add(State.Rows - rowsBefore);
         return alerts;
+    }
+
+    /// <summary>
+    /// The next rows of a retry pass whose records say they are dead from an earlier round, put back in the window;
+    /// at most <paramref name="maxRows"/> rows are looked at, so the window stays bounded however many there are.
+    /// </summary>
+    private async Task<List<Alert>> FindDeadLettersAsync(int maxRows)
+    {
+        var reader = _retryReader ??= AlertReaders.Open(Rows with { EndOffset = State.NextOffset }, State.RetryOffset!.Value, State.RetryLines);
+        var rows = new List<SourceRow>(maxRows);
+        var ended = false;
+        while (rows.Count < maxRows)
+        {
+            if (reader.Read() is not { } row)
+            {
+                ended = true;
+                break;
+            }
+            if (row.IsValid && !State.Window.ContainsKey(row.Line)) rows.Add(row);
+        }
+        var (offset, lines) = (reader.Offset, reader.Lines);
+        var alerts = rows.Select(ToAlert).ToList();
+        var found = await records.FindAsync([.. alerts.Select(a => new RecordKey(FileId, a.UserId, a.AlertId))]);
+        // Dead from an earlier round; or already tried in this one, which only a pass resumed after a crash meets: this
+        // activation lost them from its window before its checkpoint, and their outcome is counted when they come back.
+        var dead = alerts.Where((alert, i) => found[i] is { } record && record.Line == alert.Line
+            && (record.Round == State.RetryRound || record.Status == DeliveryStatus.DeadLettered && record.Round < State.RetryRound)).ToList();
+        foreach (var (alert, row) in dead.Join(rows, a => a.Line, r => r.Line, (a, r) => (a, r))) State.Window[alert.Line] = row.Offset;
+        (State.RetryOffset, State.RetryLines) = ended ? ((long?)null, 0L) : (offset, lines);
+        if (ended) CloseRetryReader();
+        return dead;
+    }
+
+    private void CloseRetryReader()
+    {
+        _retryReader?.Dispose();
+        _retryReader = null;
     }
 
     private static string? Unreadable(string path)
@@ -365,7 +411,7 @@ public sealed partial class FileGrain(
 
     private async Task CompleteIfDoneAsync()
     {
-        if (State.Status != FileStatus.Delivering || State.Window.Count > 0) return;
+        if (State.Status != FileStatus.Delivering || State.Window.Count > 0 || State.RetryOffset is not null) return;
         State.Status = FileStatus.Completed;
         State.CompletedAt = time.GetUtcNow();
         if (await TakenContent.ChangeAsync(State.Path, State.Size, State.TakenModified, FileId) is { } change)
@@ -437,7 +483,7 @@ public sealed partial class FileGrain(
     private partial void LogExpired(string fileId);
 
     [LoggerMessage(LogLevel.Information, "File {FileId}: {Count} dead letters requeued (round {Round})")]
-    private partial void LogRetrying(string fileId, int count, int round);
+    private partial void LogRetrying(string fileId, long count, int round);
 
     [LoggerMessage(LogLevel.Warning, "File {FileId} failed: {Reason}")]
     private partial void LogFailed(string fileId, string reason);

@@ -3,8 +3,9 @@ using Alerts.Grains.Interfaces.Model;
 namespace Alerts.Grains.Files;
 
 /// <summary>
-/// A file's durable state. Its size is O(window + invalid-row sample), never O(file): the rows
-/// themselves stay in the file, and dispatched-but-unconfirmed alerts are kept as line → byte offset.
+/// A file's durable state. Its size is O(window + samples), never O(file), whatever fails: the rows themselves
+/// stay in the file, dispatched-but-unconfirmed alerts are kept as line → byte offset, and of the dead letters only
+/// a count and the first ones are kept here (each alert's own record says it is dead; a retry finds them there).
 /// </summary>
 [GenerateSerializer, Alias("alerts.FileState")]
 public sealed class FileState
@@ -36,8 +37,10 @@ public sealed class FileState
     [Id(17)] public DateTimeOffset? CompletedAt { get; set; }
     [Id(18)] public FileFormat Format { get; set; }
 
-    /// <summary>Alerts the retry policy gave up on: line → where the record is and why it failed, to retry it on demand.</summary>
+    /// <summary>The first <see cref="DeadLetterSample"/> dead letters by line: line → where the record is and why it failed, to show.</summary>
     [Id(19)] public Dictionary<long, DeadLetterEntry> DeadLetters { get; set; } = [];
+
+    public const int DeadLetterSample = 100;
 
     /// <summary>How many times dead letters were retried on demand; alerts carry it so users' grains send retried ones again.</summary>
     [Id(20)] public int RetryRound { get; set; }
@@ -50,6 +53,15 @@ public sealed class FileState
 
     /// <summary>The W3C trace context the file arrived in (an upload's request), carried by its alerts to their deliveries.</summary>
     [Id(23)] public string? TraceParent { get; set; }
+
+    /// <summary>
+    /// Where a retry of dead letters has got to: the byte offset (and lines before it) of the next row to look at; null
+    /// when none is under way. A retry re-reads the rows already read and dispatches those whose records are dead from
+    /// an earlier round, a window at a time.
+    /// </summary>
+    [Id(24)] public long? RetryOffset { get; set; }
+
+    [Id(25)] public long RetryLines { get; set; }
 
     public long Pending => Valid - DuplicateRows - Delivered - DeadLettered;
 
@@ -69,21 +81,33 @@ public sealed class FileState
             case DispatchOutcome.DuplicateRow: DuplicateRows++; break;
             case DispatchOutcome.DeadLettered:
                 DeadLettered++;
-                DeadLetters[line] = new DeadLetterEntry(offset, httpStatus, error);
+                KeepInSample(line, new DeadLetterEntry(offset, httpStatus, error));
                 break;
         }
         return true;
     }
 
-    /// <summary>Puts every dead letter back into the window for a new round; returns how many.</summary>
-    public int RequeueDeadLetters()
+    // The sample holds the dead letters with the lowest lines, whatever order they settle in.
+    private void KeepInSample(long line, DeadLetterEntry entry)
     {
-        var count = DeadLetters.Count;
+        if (DeadLetters.Count >= DeadLetterSample)
+        {
+            var highest = DeadLetters.Keys.Max();
+            if (line > highest) return;
+            DeadLetters.Remove(highest);
+        }
+        DeadLetters[line] = entry;
+    }
+
+    /// <summary>Starts a new round for every dead letter, found again by a pass over the rows read; returns how many.</summary>
+    public long RequeueDeadLetters()
+    {
+        var count = DeadLettered;
         if (count == 0) return 0;
-        foreach (var (line, dead) in DeadLetters) Window[line] = dead.Offset;
         DeadLetters.Clear();
-        DeadLettered -= count;
+        DeadLettered = 0;
         RetryRound++;
+        (RetryOffset, RetryLines) = (0, 0);
         if (Status == FileStatus.Completed)
         {
             Status = FileStatus.Delivering;

@@ -49,6 +49,31 @@ public sealed class DeliveryTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Two_thousand_dead_letters_keep_a_sample_in_the_file_and_a_retry_finds_and_delivers_each_once()
+    {
+        fixture.Webhook.Reset();
+        var refuse = true;
+        fixture.Webhook.Respond = (_, _) => refuse ? 400 : 200;
+        var content = InboxFiles.Csv(_prefix, rows: 2_000, users: 500);
+        var fileId = InboxFiles.FileId(content);
+        await fixture.StartFileAsync(fileId, content);
+        var dead = await fixture.CompletedAsync(fileId, TimeSpan.FromMinutes(2));
+
+        refuse = false;
+        var requeued = await fixture.Grains.GetGrain<IFileGrain>(fileId).RetryDeadLettersAsync();
+        var retried = await fixture.CompletedAsync(fileId, TimeSpan.FromMinutes(2));
+
+        Assert.Equal((0L, 2_000L), (dead.Delivered, dead.DeadLettered));
+        Assert.Equal(100, dead.DeadLetters.Count); // the file keeps the first ones; each alert's record keeps its own
+        Assert.Equal(Enumerable.Range(2, 100).Select(n => (long)n), dead.DeadLetters.Select(d => d.Line));
+        Assert.Equal(2_000, requeued);
+        Assert.Equal((2_000L, 0L, 0L), (retried.Delivered, retried.DeadLettered, retried.Pending));
+        var accepted = fixture.Webhook.Accepted.Where(c => c.UserId.StartsWith(_prefix)).ToList();
+        Assert.Equal(2_000, accepted.Count);
+        Assert.Equal(2_000, accepted.Select(c => c.IdempotencyKey).Distinct().Count());
+    }
+
+    [Fact]
     public async Task A_dead_letter_retried_on_demand_is_delivered_and_counted_once()
     {
         fixture.Webhook.Reset();

@@ -10,6 +10,34 @@ public sealed class DeadLetterTests(RedisClusterFixture cluster)
 {
     private readonly string _prefix = "dl" + Guid.NewGuid().ToString("n")[..8];
 
+    [Fact]
+    public async Task A_file_whose_every_alert_is_dead_keeps_a_small_state_and_its_retry_delivers_each_once()
+    {
+        await cluster.RestartNotifierAsync("--Alerts:Webhook:Secret=not-the-senders-secret");
+        var fileId = InboxFiles.Drop(cluster.Inbox, $"{_prefix}-all.csv", InboxFiles.Csv(_prefix + "a", rows: 3_000, users: 1_000));
+        JsonElement dead;
+        long stateBytes;
+        try
+        {
+            dead = (await cluster.CompletedAsync(fileId))!.Value;
+            await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(cluster.RedisConnectionString);
+            var server = redis.GetServer(redis.GetEndPoints()[0]);
+            var stateKey = server.Keys(pattern: $"*file/{fileId}*").Single();
+            stateBytes = (long)await redis.GetDatabase().ExecuteAsync("MEMORY", "USAGE", stateKey);
+        }
+        finally
+        {
+            await cluster.RestartNotifierAsync();
+        }
+        await cluster.Gateway.PostAsync($"/files/{fileId}/retry", null);
+        var retried = (await cluster.CompletedAsync(fileId))!.Value;
+
+        Assert.Equal(3_000, dead.GetProperty("deadLettered").GetInt64());
+        Assert.True(stateBytes < 24_000, $"the file's state takes {stateBytes:N0} bytes with 3,000 dead letters"); // was about 50 bytes per dead letter
+        Assert.Equal((3_000L, 0L), (retried.GetProperty("delivered").GetInt64(), retried.GetProperty("deadLettered").GetInt64()));
+        Assert.Equal(3_000, cluster.Notifier.ReadRows().Count(r => r.UserId.StartsWith(_prefix + "a-")));
+    }
+
     /// <summary>A gauge's value from the gateway's <c>/metrics</c>, or -1 before it is there.</summary>
     private async Task<double> GaugeAsync(string name)
     {
