@@ -8,7 +8,6 @@ namespace Alerts.Gateway.Access;
 public sealed class ApiKeyCheck(RequestDelegate next, ApiKeys keys)
 {
     public const string SessionCookie = "alerts-key";
-    private static readonly string[] PublicPaths = ["/health", "/docs", "/openapi", "/ui", "/session"];
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -19,8 +18,9 @@ public sealed class ApiKeyCheck(RequestDelegate next, ApiKeys keys)
             .ExecuteAsync(context);
     }
 
+    // POST /session checks the key it is given itself.
     private static bool IsPublic(HttpRequest request) =>
-        request.Path == "/" || request.Path == "/index.html" || PublicPaths.Any(p => request.Path.StartsWithSegments(p));
+        GatewayPaths.IsHealth(request.Path) || GatewayPaths.IsPageFile(request.Path) || request.Path.StartsWithSegments("/session");
 
     private static string? Presented(HttpRequest request)
     {

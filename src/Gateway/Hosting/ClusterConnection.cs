@@ -1,3 +1,5 @@
+using Alerts.Gateway.Access;
+
 namespace Alerts.Gateway.Hosting;
 
 /// <summary>
@@ -50,7 +52,5 @@ public sealed class WaitForCluster(RequestDelegate next, ClusterConnection clust
     }
 
     // Health says for itself whether the cluster answers; the pages' own files need no cluster.
-    private static bool NeedsCluster(HttpRequest request) =>
-        !(request.Path.StartsWithSegments("/health") || request.Path.StartsWithSegments("/ui") || request.Path.StartsWithSegments("/docs")
-          || request.Path.StartsWithSegments("/openapi") || request.Path == "/" || request.Path == "/index.html");
+    private static bool NeedsCluster(HttpRequest request) => !(GatewayPaths.IsHealth(request.Path) || GatewayPaths.IsPageFile(request.Path));
 }
