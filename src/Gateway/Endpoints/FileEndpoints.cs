@@ -42,10 +42,12 @@ public static class FileEndpoints
         {
             var (summary, error) = await FindAsync(fileId, cluster);
             if (error is not null) return error;
+            if (summary!.Status != FileStatus.Completed)
+                return Results.Problem($"the file is {summary.Status}: dead letters are retried once it has completed", statusCode: StatusCodes.Status409Conflict);
             var requeued = await cluster.GetGrain<IFileGrain>(fileId).RetryDeadLettersAsync();
             return Results.Ok(new RetryResult(requeued, requeued > 0 ? [new RetriedFile(fileId, summary!.Name, requeued)] : []));
-        }).WithSummary("Requeues the file's dead letters with fresh attempts").Produces<RetryResult>()
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).WithTags("Files");
+        }).WithSummary("Requeues the dead letters of a completed file with fresh attempts").Produces<RetryResult>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithTags("Files");
     }
 
     /// <summary>Paths relative to the data root: answers never show how the server's disks are laid out.</summary>

@@ -75,9 +75,11 @@ public static class UploadEndpoints
             File.Delete(path); // not started: nothing will ever read it
             throw;
         }
-        if (summary.Path != path) File.Delete(path); // known content: the first copy is the one processed
+        // Known content: the first copy is the one processed. (A file the grain failed at once was moved by it: not known.)
+        var known = summary.Path != path && File.Exists(path);
+        if (known) File.Delete(path);
         var statusUrl = $"/files/{fileId}";
-        return Results.Accepted(statusUrl, new UploadAccepted(fileId, upload.Name, statusUrl, summary.Status, summary.Path != path));
+        return Results.Accepted(statusUrl, new UploadAccepted(fileId, upload.Name, statusUrl, summary.Status, known));
     }
 
     private static IResult TooLarge(GatewayOptions settings) =>

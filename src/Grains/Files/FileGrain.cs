@@ -46,6 +46,7 @@ public sealed partial class FileGrain(
     private int _crashesSeen = cluster.CrashedSilos;
     private DateTimeOffset _checkpointedAt;
     private bool _unsaved;
+    private bool _completing;
 
     private FileState State => file.State;
     private string FileId => this.GetPrimaryKeyString();
@@ -125,9 +126,13 @@ public sealed partial class FileGrain(
         return CheckpointAsync();
     }
 
+    /// <remarks>
+    /// Only a completed file is retried: while alerts of the round before are still out, one that dies after the
+    /// retry would be counted in both rounds. A file whose copy is gone (swept, or removed) has nothing to re-read.
+    /// </remarks>
     public async Task<int> RetryDeadLettersAsync()
     {
-        if (!IsKnown) return 0;
+        if (!IsKnown || State.Status != FileStatus.Completed || _completing || !File.Exists(State.Path)) return 0;
         var requeued = State.RequeueDeadLetters();
         if (requeued == 0) return 0;
         CloseRetryReader(); // a pass under way starts again, for the new round
@@ -287,18 +292,36 @@ public sealed partial class FileGrain(
         var reader = _retryReader ??= AlertReaders.Open(Rows with { EndOffset = State.NextOffset }, State.RetryOffset!.Value, State.RetryLines);
         var rows = new List<SourceRow>(maxRows);
         var ended = false;
-        while (rows.Count < maxRows)
+        try
         {
-            if (reader.Read() is not { } row)
+            while (rows.Count < maxRows)
             {
-                ended = true;
-                break;
+                if (reader.Read() is not { } row)
+                {
+                    ended = true;
+                    break;
+                }
+                if (row.IsValid && !State.Window.ContainsKey(row.Line)) rows.Add(row);
             }
-            if (row.IsValid && !State.Window.ContainsKey(row.Line)) rows.Add(row);
         }
-        var (offset, lines) = (reader.Offset, reader.Lines);
+        catch
+        {
+            CloseRetryReader();
+            throw;
+        }
+        var (offset, lines, round) = (reader.Offset, reader.Lines, State.RetryRound);
         var alerts = rows.Select(ToAlert).ToList();
-        var found = await records.FindAsync([.. alerts.Select(a => new RecordKey(FileId, a.UserId, a.AlertId))]);
+        DeliveryRecord?[] found;
+        try
+        {
+            found = await records.FindAsync([.. alerts.Select(a => new RecordKey(FileId, a.UserId, a.AlertId))]);
+        }
+        catch
+        {
+            CloseRetryReader(); // the pass reopens at its saved cursor and looks at these rows again
+            throw;
+        }
+        if (State.RetryRound != round || State.RetryOffset is null) return []; // the pass was restarted or ended meanwhile
         // Dead from an earlier round; or already tried in this one, which only a pass resumed after a crash meets: this
         // activation lost them from its window before its checkpoint, and their outcome is counted when they come back.
         var dead = alerts.Where((alert, i) => found[i] is { } record && record.Line == alert.Line
@@ -412,9 +435,22 @@ public sealed partial class FileGrain(
     private async Task CompleteIfDoneAsync()
     {
         if (State.Status != FileStatus.Delivering || State.Window.Count > 0 || State.RetryOffset is not null) return;
+        _completing = true; // a retry waits until the file is wholly completed: its heartbeat and reminder are stopped below
+        try
+        {
+            await CompleteAsync();
+        }
+        finally
+        {
+            _completing = false;
+        }
+    }
+
+    private async Task CompleteAsync()
+    {
         State.Status = FileStatus.Completed;
         State.CompletedAt = time.GetUtcNow();
-        if (await TakenContent.ChangeAsync(State.Path, State.Size, State.TakenModified, FileId) is { } change)
+        if (State.RetryRound == 0 && await TakenContent.ChangeAsync(State.Path, State.Size, State.TakenModified, FileId) is { } change)
         {
             State.Warning = change;
             LogChanged(FileId, change);
@@ -437,6 +473,8 @@ public sealed partial class FileGrain(
     private void Fail(string reason)
     {
         CloseReader();
+        CloseRetryReader();
+        State.RetryOffset = null;
         State.Status = FileStatus.Failed;
         State.Error = reason;
         State.CompletedAt = time.GetUtcNow();

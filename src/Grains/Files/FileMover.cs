@@ -28,7 +28,11 @@ internal static class FileMover
             RemoveProcessingFolder(Path.GetDirectoryName(path)!, fileId); // removed under us: its folder need not stay
             return path;
         }
-        if (Path.GetDirectoryName(Path.GetFullPath(path)) == Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar)) return path;
+        if (Path.GetDirectoryName(Path.GetFullPath(path)) == Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar))
+        {
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow); // completed again (a retry): kept a retention period from now
+            return path;
+        }
         Directory.CreateDirectory(folder);
         var target = Path.Combine(folder, Path.GetFileName(path));
         if (File.Exists(target)) target = Path.Combine(folder, $"{fileId[..12]}-{Path.GetFileName(path)}");

@@ -42,9 +42,9 @@ public sealed partial class InboxWatcher(
                 await ScanAsync(stoppingToken);
                 await AdoptOrphansAsync();
             }
-            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            catch (Exception error) when (error is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
             {
-                LogScanFailed(error);
+                LogScanFailed(error); // a folder that cannot be read, or a cluster that cannot answer now: the next scan tries again
             }
             await Task.WhenAny(Task.Delay(processing.Value.ScanInterval, time, stoppingToken), changed.Reader.WaitToReadAsync(stoppingToken).AsTask());
             changed.Reader.TryRead(out _);
@@ -86,7 +86,8 @@ public sealed partial class InboxWatcher(
                 if (_seen.TryAdd(info.FullName, new Observation(-1, default, now, Submitted: true))) LogNotTaken(info.Name);
                 continue;
             }
-            var current = new Observation(info.Length, info.LastWriteTimeUtc, now, Submitted: false);
+            var content = ContentOf(info);
+            var current = new Observation(content.Length, content.LastWriteTimeUtc, now, Submitted: false);
             if (!_seen.TryGetValue(info.FullName, out var seen) || !seen.SameFile(current))
             {
                 _seen[info.FullName] = current; // new or still changing: wait for it to hold still
@@ -114,17 +115,23 @@ public sealed partial class InboxWatcher(
             LogSubmitFailed(error, info.FullName); // e.g. removed while hashed; tried again on the next scan
             return false;
         }
+        var before = ContentOf(info);
         var after = new FileInfo(info.FullName);
-        if (!after.Exists) return true; // another silo took it
-        if (after.Length != info.Length || after.LastWriteTimeUtc != info.LastWriteTimeUtc)
+        if (!after.Exists && after.LinkTarget is null) return true; // another silo took it
+        after = ContentOf(after);
+        if (after.Length != before.Length || after.LastWriteTimeUtc != before.LastWriteTimeUtc)
         {
             _seen.Remove(info.FullName); // written to while being hashed: not complete after all
             return false;
         }
         if (Take(info, fileId) is not { } taken) return true;
-        await StartAsync(fileId, new FileSource { Path = taken, Name = info.Name, Size = info.Length, Modified = info.LastWriteTimeUtc });
+        await StartAsync(fileId, new FileSource { Path = taken, Name = info.Name, Size = before.Length, Modified = before.LastWriteTimeUtc });
         return true;
     }
+
+    /// <summary>What holds the bytes: the file, or for a link its final target (a link's own size is its target's path).</summary>
+    private static FileInfo ContentOf(FileInfo info) =>
+        info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is FileInfo { Exists: true } target ? target : info;
 
     /// <summary>Moves the file into its own processing folder; null when another silo moved it first.</summary>
     private string? Take(FileInfo info, string fileId)
@@ -134,6 +141,13 @@ public sealed partial class InboxWatcher(
         var taken = Path.Combine(folder, info.Name);
         try
         {
+            if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target)
+            {
+                // A link (inside the data root, or it was not taken) moved two folders down would resolve elsewhere if relative.
+                File.CreateSymbolicLink(taken, target.FullName);
+                File.Delete(info.FullName);
+                return taken;
+            }
             File.Move(info.FullName, taken); // a rename: the modification time stays, and appenders holding it open follow it
             return taken;
         }
@@ -192,7 +206,8 @@ public sealed partial class InboxWatcher(
                 continue;
             }
             LogAdopting(file.Name, fileId);
-            await StartAsync(fileId, new FileSource { Path = file.FullName, Name = file.Name, Size = file.Length, Modified = file.LastWriteTimeUtc });
+            var content = ContentOf(file);
+            await StartAsync(fileId, new FileSource { Path = file.FullName, Name = file.Name, Size = content.Length, Modified = content.LastWriteTimeUtc });
         }
         _started.IntersectWith(present);
     }

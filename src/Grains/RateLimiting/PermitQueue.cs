@@ -32,8 +32,15 @@ public sealed class PermitQueue
             HandOut();
         }
         if (waiter.Task.IsCompleted) return;
-        await using var cancel = cancellationToken.Register(() => waiter.TrySetCanceled(cancellationToken));
+        await using var cancel = cancellationToken.Register(() => Cancel(waiter, cancellationToken));
         await waiter.Task;
+    }
+
+    // Out of the queue at once: during a long wait (an outage) every deactivating user's waiter would pile up otherwise.
+    private void Cancel(TaskCompletionSource waiter, CancellationToken cancellationToken)
+    {
+        lock (_lock) _waiting.Remove(waiter, out _, out _);
+        waiter.TrySetCanceled(cancellationToken);
     }
 
     public void Release(int count)

@@ -26,6 +26,7 @@ public sealed class JsonLinesAlertReaderTests : IDisposable
     [InlineData("{\"userId\":\"\",\"alertMessage\":\"m\"}", "empty user id")]
     [InlineData("{\"userId\":\"u1\",\"alertMessage\":\"m\"} trailing", "invalid JSON")]
     [InlineData("{\"userId\":\"u1\",\"alertMessage\":\"m\",\"userId\":\"u2\"}", "userId given twice")]
+    [InlineData("{\"userId\":\"\\ud800\",\"alertMessage\":\"m\"}", "invalid JSON")]
     public void Bad_lines_are_reported_and_reading_goes_on(string bad, string reason)
     {
         var rows = ReadAll($"{bad}\n{{\"userId\":\"u2\",\"alertMessage\":\"fine\"}}\n");

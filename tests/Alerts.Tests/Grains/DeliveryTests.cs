@@ -74,6 +74,26 @@ public sealed class DeliveryTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_file_still_delivering_is_not_retried_so_no_alert_is_counted_in_two_rounds()
+    {
+        fixture.Webhook.Reset();
+        using var gate = new ManualResetEventSlim();
+        fixture.Webhook.Respond = (call, _) => call.UserId.EndsWith("-0") ? 400 : gate.Wait(TimeSpan.FromSeconds(30)) ? 200 : 503;
+        var content = InboxFiles.Csv(_prefix, rows: 20, users: 10);
+        var fileId = InboxFiles.FileId(content);
+        await fixture.StartFileAsync(fileId, content);
+        var file = fixture.Grains.GetGrain<IFileGrain>(fileId);
+        await Eventually.Until(() => file.GetSummaryAsync(), s => s!.DeadLettered == 2, "the two dead letters while the rest wait");
+
+        var whileDelivering = await file.RetryDeadLettersAsync();
+        gate.Set();
+        var completed = await fixture.CompletedAsync(fileId);
+
+        Assert.Equal(0, whileDelivering);
+        Assert.Equal((18L, 2L, 0L), (completed.Delivered, completed.DeadLettered, completed.Pending));
+    }
+
+    [Fact]
     public async Task A_dead_letter_retried_on_demand_is_delivered_and_counted_once()
     {
         fixture.Webhook.Reset();

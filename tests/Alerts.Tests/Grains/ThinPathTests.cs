@@ -274,6 +274,21 @@ public sealed class ThinPathTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_relative_link_inside_the_data_root_is_taken_and_delivered()
+    {
+        fixture.Webhook.Reset();
+        var elsewhere = Path.Combine(fixture.DataRoot, "elsewhere");
+        Directory.CreateDirectory(elsewhere);
+        var content = InboxFiles.Csv(_prefix, rows: 5, users: 5);
+        await File.WriteAllTextAsync(Path.Combine(elsewhere, $"{_prefix}-real.csv"), content);
+        File.CreateSymbolicLink(Path.Combine(fixture.Inbox, $"{_prefix}-rel.csv"), $"../elsewhere/{_prefix}-real.csv");
+
+        var summary = await CompletedAsync(InboxFiles.FileId(content));
+
+        Assert.Equal(5, summary.Delivered);
+    }
+
+    [Fact]
     public async Task A_file_that_cannot_be_read_is_reported_failed_once_and_moved_aside()
     {
         var link = Path.Combine(fixture.Inbox, $"{_prefix}-dangling.csv");

@@ -51,7 +51,7 @@ internal sealed class JsonLinesAlertReader(RecordScanner records, string? fixedM
             }
             if (json.TokenType != JsonTokenType.EndObject || json.Read()) return SourceRow.Invalid(line, offset, "invalid JSON");
         }
-        catch (JsonException error)
+        catch (Exception error) when (error is JsonException or InvalidOperationException) // the latter: a lone surrogate escape in a string
         {
             return SourceRow.Invalid(line, offset, $"invalid JSON: {error.Message}");
         }
