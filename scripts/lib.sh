@@ -13,6 +13,8 @@ mkdir -p "$RUN" "$LOGS"
 export ConnectionStrings__Redis=${ConnectionStrings__Redis:-127.0.0.1:$REDIS_PORT}
 export Alerts__DataRoot=${Alerts__DataRoot:-$DATA}
 export Notifier__OutputDir=${Notifier__OutputDir:-$DATA/output}
+# The silos deliver to the notifier these scripts start, on whatever port it was given, unless told otherwise.
+export Alerts__Webhook__Url=${Alerts__Webhook__Url:-$NOTIFIER_URL/webhook}
 
 dll() { echo "$ROOT/src/$1/bin/$CONFIG/net10.0/Alerts.$1.dll"; }
 

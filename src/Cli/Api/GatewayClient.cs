@@ -103,7 +103,9 @@ public sealed class GatewayClient : IDisposable
     private static async Task<CliException> ErrorAsync(HttpResponseMessage response, CancellationToken cancel)
     {
         if (response.StatusCode == HttpStatusCode.Unauthorized)
-            return new CliException("the gateway needs an API key: set ALERTS_API_KEY or pass --api-key", response.StatusCode);
+            return new CliException(response.RequestMessage?.Headers.Contains("X-Api-Key") == true
+                ? "the gateway refused the API key: check ALERTS_API_KEY or --api-key"
+                : "the gateway needs an API key: set ALERTS_API_KEY or pass --api-key", response.StatusCode);
         string? detail = null;
         try
         {

@@ -35,10 +35,10 @@ public sealed class ClusterConnection : ILifecycleParticipant<IClusterClientLife
         });
 }
 
-/// <summary>Holds API requests that come before the cluster client has connected (up to 10 s), then answers 503.</summary>
+/// <summary>Holds API requests that come before the cluster client has connected (up to 3 s), then answers 503.</summary>
 public sealed class WaitForCluster(RequestDelegate next, ClusterConnection cluster)
 {
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(3);
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -51,6 +51,7 @@ public sealed class WaitForCluster(RequestDelegate next, ClusterConnection clust
         await Results.Problem("no silo has answered yet: the gateway keeps trying", statusCode: StatusCodes.Status503ServiceUnavailable).ExecuteAsync(context);
     }
 
-    // Health says for itself whether the cluster answers; the pages' own files need no cluster.
-    private static bool NeedsCluster(HttpRequest request) => !(GatewayPaths.IsHealth(request.Path) || GatewayPaths.IsPageFile(request.Path));
+    // Health says for itself whether the cluster answers; the pages' own files and the gateway's metrics need no cluster.
+    private static bool NeedsCluster(HttpRequest request) =>
+        !(GatewayPaths.IsHealth(request.Path) || GatewayPaths.IsPageFile(request.Path) || request.Path.StartsWithSegments("/metrics"));
 }

@@ -457,6 +457,11 @@ public sealed partial class FileGrain(
         }
         State.Path = MoveTo(folders.Value.Archive);
         LogCompleted(FileId, State.Delivered, State.DeadLettered, State.Invalid);
+        if (State.DeadLetters.Count > 0)
+        {
+            var (line, first) = State.DeadLetters.MinBy(d => d.Key);
+            LogDeadLetters(FileId, State.DeadLettered, line, first.HttpStatus, first.Error);
+        }
         await Writer.SaveAsync();
         await StopResumingAsync();
         await ScheduleExpiryAsync();
@@ -513,6 +518,9 @@ public sealed partial class FileGrain(
 
     [LoggerMessage(LogLevel.Information, "File {FileId} completed: {Delivered} delivered, {DeadLettered} dead-lettered, {Invalid} invalid")]
     private partial void LogCompleted(string fileId, long delivered, long deadLettered, long invalid);
+
+    [LoggerMessage(LogLevel.Warning, "File {FileId} has {Count} dead letters; the first, line {Line}: HTTP {HttpStatus}, {Error}. Fix the receiver, then retry them (POST /files/{FileId}/retry)")]
+    private partial void LogDeadLetters(string fileId, long count, long line, int? httpStatus, string? error);
 
     [LoggerMessage(LogLevel.Warning, "File {FileId} changed after it was taken: {Change}")]
     private partial void LogChanged(string fileId, string change);

@@ -91,6 +91,11 @@ public sealed partial class PermitLeases(
             {
                 var grant = await LeaseAsync(limiter, next);
                 next = null;
+                if (grant.EndpointDown != _endpointDown)
+                {
+                    if (grant.EndpointDown) LogEndpointDown(webhook.Value.Url);
+                    else LogEndpointBack(webhook.Value.Url);
+                }
                 _endpointDown = grant.EndpointDown;
                 Volatile.Write(ref _clusterRate, grant.EndpointDown ? 0 : grant.ClusterRate);
                 if (grant.Pause > TimeSpan.Zero) await Task.Delay(grant.Pause, time, stoppingToken);
@@ -177,6 +182,12 @@ public sealed partial class PermitLeases(
     {
         if (_hurry.CurrentCount == 0) _hurry.Release();
     }
+
+    [LoggerMessage(LogLevel.Warning, "The webhook {Url} is failing as a whole (its circuit is open): alerts wait, spending no attempts, while one request at a time probes it")]
+    private partial void LogEndpointDown(string url);
+
+    [LoggerMessage(LogLevel.Information, "The webhook {Url} answers again (its circuit is closed): delivery resumes")]
+    private partial void LogEndpointBack(string url);
 
     [LoggerMessage(LogLevel.Warning, "Leasing webhook permits failed; trying again")]
     private partial void LogLeaseFailed(Exception error);

@@ -80,7 +80,7 @@ public sealed partial class CliTests(RedisClusterFixture cluster) : IDisposable
 
         Assert.Equal(ExitCodes.Error, exit);
         Assert.Equal("", output);
-        Assert.Equal("alerts: the gateway needs an API key: set ALERTS_API_KEY or pass --api-key", error.TrimEnd());
+        Assert.Equal("alerts: the gateway refused the API key: check ALERTS_API_KEY or --api-key", error.TrimEnd());
     }
 
     [Fact]

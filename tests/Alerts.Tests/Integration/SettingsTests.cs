@@ -20,6 +20,22 @@ public sealed class SettingsTests : IDisposable
         Assert.True(!output.Contains("   at "), output); // no stack trace
     }
 
+    [Theory]
+    [InlineData("--Alerts:MaxUploadBytes=-5", "alerts gateway: bad setting: Alerts:MaxUploadBytes must be > 0")]
+    [InlineData("--Orleans:ResponseTimeout=soon", "alerts gateway: bad setting: Failed to convert configuration value 'soon' at 'Orleans:ResponseTimeout'")]
+    public async Task A_bad_value_stops_the_gateway_with_one_line_naming_it(string setting, string line)
+    {
+        await using var gateway = HostProcess.Start("Gateway", _folder.Combine($"gateway-{Guid.NewGuid():n}.log"),
+            new Dictionary<string, string> { ["Alerts__DataRoot"] = _folder.Combine("data"), ["ConnectionStrings__Redis"] = "" },
+            "--urls", $"http://127.0.0.1:{FreePort.Next()}", setting);
+
+        await Eventually.Until(() => gateway.HasExited, "the gateway exits", TimeSpan.FromSeconds(60));
+
+        Assert.Equal(2, gateway.ExitCode);
+        Assert.StartsWith(line, gateway.Tail(200).Trim());
+        Assert.DoesNotContain("   at ", gateway.Tail(200)); // no stack trace
+    }
+
     [Fact]
     public async Task A_misspelt_key_is_warned_about_at_start()
     {
