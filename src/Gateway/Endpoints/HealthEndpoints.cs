@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Mvc;
 using Alerts.Gateway.Hosting;
 
 namespace Alerts.Gateway.Endpoints;
@@ -19,13 +20,13 @@ public static class HealthEndpoints
         app.MapGet("/health", ReadyAsync).Produces<HealthAnswer>().Produces<HealthAnswer>(StatusCodes.Status503ServiceUnavailable).ExcludeFromDescription();
     }
 
-    private static async Task<IResult> ReadyAsync(IClusterClient cluster, IServiceProvider services, CancellationToken aborted)
+    // RedisProbe is there only when the gateway runs on Redis (not in development mode).
+    private static async Task<IResult> ReadyAsync(IClusterClient cluster, ClusterConnection connection, [FromServices] RedisProbe? redis, CancellationToken aborted)
     {
         using var probe = CancellationTokenSource.CreateLinkedTokenSource(aborted);
         probe.CancelAfter(ProbeTimeout);
-        if (services.GetService<RedisProbe>() is { } redis && !await redis.AnswersAsync(probe.Token))
-            return Unavailable("Redis does not answer");
-        if (!services.GetRequiredService<ClusterConnection>().IsConnected) return Unavailable("no silo has answered yet");
+        if (redis is not null && !await redis.AnswersAsync(probe.Token)) return Unavailable("Redis does not answer");
+        if (!connection.IsConnected) return Unavailable("no silo has answered yet");
         try
         {
             var silos = await cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(probe.Token);

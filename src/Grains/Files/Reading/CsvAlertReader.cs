@@ -26,15 +26,13 @@ internal sealed class CsvAlertReader(RecordScanner records, string? fixedMessage
             var start = records.Offset;
             var line = records.Lines + 1;
             if (!records.Next(out var record, out var tooLong)) return null;
-            if (tooLong) return SourceRow.Invalid(line, start, $"row longer than {RowCap} bytes");
+            if (tooLong) return SourceRow.Invalid(line, start, $"row longer than {records.MaxRecordBytes} bytes");
             if (record.IsEmpty) continue; // a blank line
             var row = Parse(record, line, start);
             if (AlertReaders.IsFirstRecord(start) && IsHeader()) continue;
             return row;
         }
     }
-
-    private int RowCap => records.MaxRecordBytes;
 
     private SourceRow Parse(ReadOnlySpan<byte> record, long line, long offset)
     {
