@@ -5,7 +5,8 @@ namespace Alerts.Grains.Interfaces;
 
 /// <summary>
 /// One input file, keyed by the lowercase hex SHA-256 of its bytes, so the same content seen twice
-/// (dropped again, or seen by every silo's watcher) is one grain and is processed once.
+/// (dropped again, or seen by every silo's watcher) is one grain and is processed once. It owns the file: it cuts
+/// it into segments (<see cref="ISegmentGrain"/>) that run on every silo, sums their counts and completes the file.
 /// </summary>
 [Alias("alerts.IFileGrain")]
 public interface IFileGrain : IGrainWithStringKey
@@ -17,8 +18,9 @@ public interface IFileGrain : IGrainWithStringKey
     [AlwaysInterleave]
     Task<FileSummary?> GetSummaryAsync();
 
-    /// <summary>Final outcomes of alerts dispatched by this file; repeats are ignored.</summary>
-    Task ConfirmAsync(IReadOnlyList<Confirmation> confirmations);
+    /// <summary>A segment finished reading or settled: the file looks at its segments now, not at its next poll.</summary>
+    [OneWay]
+    Task SegmentChangedAsync();
 
     /// <summary>Dispatches the file's dead letters again, with fresh attempts; returns how many were requeued.</summary>
     Task<int> RetryDeadLettersAsync();

@@ -15,4 +15,6 @@ public sealed record Alert
     [Id(5)] public int Round { get; init; }
     /// <summary>The W3C trace context of the request that brought the file in, so each delivery joins its trace.</summary>
     [Id(6)] public string? TraceParent { get; init; }
+    /// <summary>The file's segment that read the row: its outcome is confirmed there.</summary>
+    [Id(7)] public int Segment { get; init; }
 }

@@ -7,9 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace Alerts.Grains.Delivery;
 
 /// <summary>
-/// Carries delivery outcomes from users' grains back to their files in batches, from outside any
-/// grain turn: a user's grain never awaits its file, so no call cycle can form, and a file gets one
-/// call per batch instead of one per alert. A lost batch (silo crash) is safe: the file re-dispatches
+/// Carries delivery outcomes from users' grains back to the files' segments that dispatched them, in batches,
+/// from outside any grain turn: a user's grain never awaits a segment, so no call cycle can form, and a segment
+/// gets one call per batch instead of one per alert. A lost batch (silo crash) is safe: the segment re-dispatches
 /// what it has not heard of, and the user's grain confirms from its records.
 /// </summary>
 public sealed partial class ConfirmationBatcher(IGrainFactory grains, ILogger<ConfirmationBatcher> log) : BackgroundService
@@ -17,52 +17,53 @@ public sealed partial class ConfirmationBatcher(IGrainFactory grains, ILogger<Co
     private const int MaxBatch = 4096;
     private static readonly TimeSpan GatherDelay = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
-    private readonly Channel<(string FileId, Confirmation Confirmation)> _queue = Channel.CreateUnbounded<(string, Confirmation)>();
+    private readonly Channel<(string Segment, Confirmation Confirmation)> _queue = Channel.CreateUnbounded<(string, Confirmation)>();
 
     private int _pending;
 
     /// <summary>Confirmations queued or being sent: a draining silo waits for none to be left.</summary>
     public int Pending => Volatile.Read(ref _pending);
 
-    public void Enqueue(string fileId, Confirmation confirmation)
+    /// <summary>Queues the outcome of <paramref name="alert"/> for the segment that dispatched it.</summary>
+    public void Enqueue(Alert alert, Confirmation confirmation)
     {
         Interlocked.Increment(ref _pending);
-        _queue.Writer.TryWrite((fileId, confirmation));
+        _queue.Writer.TryWrite((SegmentKeys.Of(alert.FileId, alert.Segment), confirmation));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var batch = new List<(string FileId, Confirmation Confirmation)>(MaxBatch);
+        var batch = new List<(string Segment, Confirmation Confirmation)>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync(stoppingToken))
         {
             await Task.Delay(GatherDelay, stoppingToken);
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item)) batch.Add(item);
-            await Task.WhenAll(batch.GroupBy(c => c.FileId).Select(file => SendAsync(file.Key, [.. file.Select(c => c.Confirmation)], stoppingToken)));
+            await Task.WhenAll(batch.GroupBy(c => c.Segment).Select(segment => SendAsync(segment.Key, [.. segment.Select(c => c.Confirmation)], stoppingToken)));
             batch.Clear();
         }
     }
 
-    private async Task SendAsync(string fileId, List<Confirmation> confirmations, CancellationToken stoppingToken)
+    private async Task SendAsync(string segment, List<Confirmation> confirmations, CancellationToken stoppingToken)
     {
         try
         {
-            await grains.GetGrain<IFileGrain>(fileId).ConfirmAsync(confirmations);
+            await grains.GetGrain<ISegmentGrain>(segment).ConfirmAsync(confirmations);
         }
         catch (Exception error) when (!stoppingToken.IsCancellationRequested)
         {
-            LogConfirmFailed(error, fileId, confirmations.Count);
-            _ = RequeueLaterAsync(fileId, confirmations, stoppingToken);
+            LogConfirmFailed(error, segment, confirmations.Count);
+            _ = RequeueLaterAsync(segment, confirmations, stoppingToken);
             return; // still pending
         }
         Interlocked.Add(ref _pending, -confirmations.Count);
     }
 
-    private async Task RequeueLaterAsync(string fileId, List<Confirmation> confirmations, CancellationToken stoppingToken)
+    private async Task RequeueLaterAsync(string segment, List<Confirmation> confirmations, CancellationToken stoppingToken)
     {
         await Task.Delay(RetryDelay, stoppingToken);
-        foreach (var confirmation in confirmations) _queue.Writer.TryWrite((fileId, confirmation)); // counted pending already
+        foreach (var confirmation in confirmations) _queue.Writer.TryWrite((segment, confirmation)); // counted pending already
     }
 
-    [LoggerMessage(LogLevel.Warning, "Confirming {Count} alerts to file {FileId} failed; retrying")]
-    private partial void LogConfirmFailed(Exception error, string fileId, int count);
+    [LoggerMessage(LogLevel.Warning, "Confirming {Count} alerts to segment {Segment} failed; retrying")]
+    private partial void LogConfirmFailed(Exception error, string segment, int count);
 }

@@ -1,5 +1,6 @@
 using Alerts.Grains.Common;
 using Alerts.Grains.Files.Reading;
+using Alerts.Grains.Files.Segments;
 using Alerts.Grains.Hosting;
 using Alerts.Grains.Inbox;
 using Alerts.Grains.Interfaces;
@@ -12,9 +13,10 @@ using Orleans.Concurrency;
 namespace Alerts.Grains.Files;
 
 /// <summary>
-/// Reads one file in chunks and dispatches its alerts to the users' grains, keeping at most a window
-/// of them unconfirmed. Reentrant: confirmations land while a chunk is being dispatched; every state
-/// change happens between awaits, so turns never see each other half-done.
+/// Owns one file: cuts it into segments at record boundaries as it goes, keeps up to
+/// <see cref="FileProcessingOptions.ParallelSegments"/> of them reading at once (segment grains spread over every
+/// silo), polls them every second, sums their counts into the file's status and completes the file when every
+/// segment has settled. Reentrant: a summary or a segment's word lands while segments are polled.
 /// </summary>
 [Reentrant]
 public sealed partial class FileGrain(
@@ -23,35 +25,27 @@ public sealed partial class FileGrain(
     IOptions<AlertsOptions> folders,
     IOptions<RecordOptions> retention,
     DeliveryRecords records,
-    ClusterChanges cluster,
     TimeProvider time,
     ILogger<FileGrain> log) : Grain, IFileGrain, IRemindable
 {
     private const string ResumeReminder = "resume";
     private const string ExpireReminder = "expire";
-    private const string DecidedEarlier = "dead-lettered earlier; the user's records hold the details";
     private static readonly TimeSpan HeartbeatPeriod = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ResumePeriod = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan MinimumReminderPeriod = TimeSpan.FromMinutes(1);
-    // Progress is written at most this often: losing it costs a re-dispatch that users' records answer, never a resend.
+    // Counts are written at most this often: the segments hold the truth, and the next poll brings it back.
     private static readonly TimeSpan CheckpointEvery = TimeSpan.FromSeconds(1);
     private readonly FileProcessingOptions _options = processing.Value;
-    // When each window line was last dispatched by this activation; a line missing here is due now.
-    private readonly Dictionary<long, DateTimeOffset> _dispatchedAt = [];
     private CoalescingWriter? _writer;
-    private IAlertReader? _reader;
-    private IAlertReader? _retryReader;
     private IGrainTimer? _heartbeat;
-    private bool _pumping;
-    private int _crashesSeen = cluster.CrashedSilos;
-    private DateTimeOffset _checkpointedAt;
-    private bool _unsaved;
+    private bool _advancing;
+    private bool _advanceAgain;
     private bool _completing;
+    private DateTimeOffset _checkpointedAt;
 
     private FileState State => file.State;
     private string FileId => this.GetPrimaryKeyString();
     private bool IsKnown => file.RecordExists || State.Path.Length > 0;
-    private RowSource Rows => new(State.Format, State.Path, State.Size, _options.MaxRowBytes, State.AlertMessage);
     private CoalescingWriter Writer => _writer ??= new(() => file.WriteStateAsync());
 
     // Whatever step of starting or running a crash hit, an active file resumes: each activation ensures its reminder.
@@ -63,8 +57,6 @@ public sealed partial class FileGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        CloseReader();
-        CloseRetryReader();
         if (IsKnown) await Writer.SaveAsync();
     }
 
@@ -91,6 +83,7 @@ public sealed partial class FileGrain(
             State.TraceParent = System.Diagnostics.Activity.Current?.Id;
             State.AlertMessage = source.AlertMessage;
             State.Format = AlertReaders.FormatOf(source.Name);
+            State.MaxRowBytes = _options.MaxRowBytes;
             State.DiscoveredAt = time.GetUtcNow();
             State.Status = FileStatus.Reading;
             LogDiscovered(FileId, source.Name, source.Size);
@@ -115,15 +108,10 @@ public sealed partial class FileGrain(
 
     public Task<FileSummary?> GetSummaryAsync() => Task.FromResult(IsKnown ? Summary() : null);
 
-    public Task ConfirmAsync(IReadOnlyList<Confirmation> confirmations)
+    public Task SegmentChangedAsync()
     {
-        foreach (var c in confirmations)
-        {
-            if (c.HandedBack) _dispatchedAt.Remove(c.Line); // due again on the next heartbeat, to the user's next activation
-            else Apply(c.Line, c.Delivered ? DispatchOutcome.Delivered : DispatchOutcome.DeadLettered, c.HttpStatus, c.Error);
-        }
-        _ = PumpAsync(); // the window has room again; the confirmer need not wait for the next chunk
-        return CheckpointAsync();
+        if (IsKnown && State.IsActive) _ = AdvanceAsync();
+        return Task.CompletedTask;
     }
 
     /// <remarks>
@@ -133,25 +121,36 @@ public sealed partial class FileGrain(
     public async Task<int> RetryDeadLettersAsync()
     {
         if (!IsKnown || State.Status != FileStatus.Completed || _completing || !File.Exists(State.Path)) return 0;
-        var requeued = State.RequeueDeadLetters();
+        var requeued = State.DeadLettered;
         if (requeued == 0) return 0;
-        CloseRetryReader(); // a pass under way starts again, for the new round
+        State.RetryRound++;
+        State.DeadLetters.Clear();
+        State.Status = FileStatus.Delivering;
+        State.CompletedAt = null;
         LogRetrying(FileId, requeued, State.RetryRound);
         await Writer.SaveAsync();
-        await ResumeAsync(); // the heartbeat's first tick starts the pass that finds them
+        await ResumeAsync(); // the heartbeat's first tick starts the segments' passes that find them
         return (int)Math.Min(requeued, int.MaxValue);
     }
 
-    public Task<ReportSource?> GetReportSourceAsync() => Task.FromResult(IsKnown ? new ReportSource
+    public async Task<ReportSource?> GetReportSourceAsync()
     {
-        Path = State.Path,
-        Format = State.Format,
-        AlertMessage = State.AlertMessage,
-        MaxRowBytes = _options.MaxRowBytes,
-        EndOffset = State.Status == FileStatus.Failed ? 0 : State.NextOffset,
-        PendingLines = [.. State.Window.Keys],
-        DeadLetters = [.. State.DeadLetterList()],
-    } : null);
+        if (!IsKnown) return null;
+        var segments = State.Status == FileStatus.Failed ? [] : State.Segments;
+        var pending = await Task.WhenAll(segments.Select((s, i) => s.Progress.IsDone
+            ? Task.FromResult<IReadOnlyList<long>>([])
+            : Segment(i).GetPendingLinesAsync()));
+        return new ReportSource
+        {
+            Path = State.Path,
+            Format = State.Format,
+            AlertMessage = State.AlertMessage,
+            MaxRowBytes = State.MaxRowBytes,
+            Read = [.. segments.Where(s => s.Progress.NextOffset > s.Start).Select(s => new ReadRange(s.Start, s.Progress.NextOffset, s.LinesBefore))],
+            PendingLines = [.. pending.SelectMany(lines => lines)],
+            DeadLetters = [.. State.DeadLetters],
+        };
+    }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -169,14 +168,15 @@ public sealed partial class FileGrain(
     }
 
     /// <summary>
-    /// Forgets a file finished more than the retention period ago: its alerts' records, its place in the list and its
-    /// state (its archived copy is the archive sweeper's). The same content dropped afterwards is a new file.
+    /// Forgets a file finished more than the retention period ago: its segments, its alerts' records, its place in
+    /// the list and its state (its archived copy is the archive sweeper's). The same content dropped afterwards is a new file.
     /// </summary>
     private async Task ExpireIfDueAsync()
     {
         if (IsKnown && (State.IsActive || State.CompletedAt + retention.Value.Retention > time.GetUtcNow())) return;
         if (IsKnown)
         {
+            await Task.WhenAll(State.Segments.Select((_, i) => Segment(i).ForgetAsync()));
             await records.ForgetFileAsync(FileId);
             await GrainFactory.GetGrain<IFileRegistryGrain>(0).ForgetAsync(FileId);
             await file.ClearStateAsync();
@@ -188,7 +188,23 @@ public sealed partial class FileGrain(
 
     private FileSummary Summary() => FileSummaries.From(FileId, State, time.GetUtcNow());
 
-    /// <summary>The reminder brings the file back after a crash; the heartbeat pumps it while it is active.</summary>
+    private ISegmentGrain Segment(int index) => GrainFactory.GetGrain<ISegmentGrain>(SegmentKeys.Of(FileId, index));
+
+    private SegmentPlan PlanOf(int index) => new()
+    {
+        FileId = FileId,
+        Index = index,
+        Path = State.Path,
+        Format = State.Format,
+        AlertMessage = State.AlertMessage,
+        Start = State.Segments[index].Start,
+        End = State.Segments[index].End,
+        LinesBefore = State.Segments[index].LinesBefore,
+        MaxRowBytes = State.MaxRowBytes,
+        TraceParent = State.TraceParent,
+    };
+
+    /// <summary>The reminder brings the file back after a crash; the heartbeat advances it while it is active.</summary>
     private async Task ResumeAsync()
     {
         await this.RegisterOrUpdateReminder(ResumeReminder, ResumePeriod, ResumePeriod);
@@ -196,146 +212,96 @@ public sealed partial class FileGrain(
     }
 
     private void StartHeartbeat() => _heartbeat ??= this.RegisterGrainTimer(
-        HeartbeatAsync, new GrainTimerCreationOptions(TimeSpan.Zero, HeartbeatPeriod) { Interleave = true, KeepAlive = true });
+        _ => AdvanceAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, HeartbeatPeriod) { Interleave = true, KeepAlive = true });
 
-    private async Task HeartbeatAsync(CancellationToken cancellationToken)
+    /// <summary>Polls the segments, plans and starts more while fewer than allowed are reading, and completes the file when all settled.</summary>
+    private async Task AdvanceAsync()
     {
-        await RedispatchStaleAsync();
-        await PumpAsync();
-        if (_unsaved) await CheckpointAsync();
-    }
-
-    /// <summary>Writes progress unless it was written within <see cref="CheckpointEvery"/>; the heartbeat writes what waited.</summary>
-    private Task CheckpointAsync()
-    {
-        var now = time.GetUtcNow();
-        if (now - _checkpointedAt < CheckpointEvery)
+        if (_advancing)
         {
-            _unsaved = true;
-            return Task.CompletedTask;
+            _advanceAgain = true;
+            return;
         }
-        _checkpointedAt = now;
-        _unsaved = false;
-        return Writer.SaveAsync();
-    }
-
-    /// <summary>Reads and dispatches chunks while the window has room, then completes the file when all is confirmed.</summary>
-    private async Task PumpAsync()
-    {
-        if (_pumping || !State.IsActive) return;
-        _pumping = true;
+        _advancing = true;
         try
         {
-            while (State.Status == FileStatus.Reading && State.Window.Count < _options.Window)
+            do
             {
-                var alerts = ReadChunk(Math.Min(_options.ChunkRows, _options.Window - State.Window.Count));
-                await DispatchAsync(alerts);
-                await CheckpointAsync();
+                _advanceAgain = false;
+                await AdvanceOnceAsync();
             }
-            while (State.RetryOffset is not null && State.Window.Count < _options.Window)
-            {
-                var alerts = await FindDeadLettersAsync(Math.Min(_options.ChunkRows, _options.Window - State.Window.Count));
-                await DispatchAsync(alerts);
-                await CheckpointAsync();
-            }
-            await CompleteIfDoneAsync();
-        }
-        catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
-        {
-            await FailAsync($"file disappeared: {error.Message}");
+            while (_advanceAgain && State.IsActive);
         }
         catch (Exception error)
         {
-            LogPumpFailed(error, FileId); // the heartbeat tries again
+            LogAdvanceFailed(error, FileId); // the heartbeat tries again
         }
         finally
         {
-            _pumping = false;
+            _advancing = false;
         }
     }
 
-    private List<Alert> ReadChunk(int maxAlerts)
+    private async Task AdvanceOnceAsync()
     {
-        var reader = _reader ??= AlertReaders.Open(Rows, State.NextOffset, State.LinesRead);
-        var alerts = new List<Alert>(maxAlerts);
-        var rowsBefore = State.Rows;
-        while (alerts.Count < maxAlerts)
+        if (!State.IsActive) return;
+        await PollAsync();
+        if (State.Segments.FirstOrDefault(s => s.Progress.Status == FileStatus.Failed) is { } failed)
         {
-            if (reader.Read() is not { } row)
-            {
-                State.Status = FileStatus.Delivering;
-                CloseReader();
-                break;
-            }
-            State.NextOffset = reader.Offset;
-            State.LinesRead = reader.Lines;
-            State.Rows++;
-            if (!row.IsValid)
-            {
-                RecordInvalid(row);
-                continue;
-            }
-            State.Valid++;
-            State.Window[row.Line] = row.Offset;
-            alerts.Add(ToAlert(row));
+            await FailAsync(failed.Progress.Error ?? "a segment failed");
+            return;
         }
-        AlertsMetrics.RowsRead.Add(State.Rows - rowsBefore);
-        return alerts;
+        await PlanMoreAsync();
+        if (State.Status == FileStatus.Reading && State.Planned && State.Segments.All(s => s.Progress.Status != FileStatus.Reading))
+            State.Status = FileStatus.Delivering;
+        if (State.Status == FileStatus.Delivering && State.Planned && State.Segments.All(s => s.Progress.Status == FileStatus.Completed && !State.Lags(s)))
+            await CompleteAsync();
+        else await CheckpointAsync();
     }
 
-    /// <summary>
-    /// The next rows of a retry pass whose records say they are dead from an earlier round, put back in the window;
-    /// at most <paramref name="maxRows"/> rows are looked at, so the window stays bounded however many there are.
-    /// </summary>
-    private async Task<List<Alert>> FindDeadLettersAsync(int maxRows)
+    /// <summary>Asks every unsettled segment where it stands (which also starts it again after a crash) and starts retries it lags in.</summary>
+    private async Task PollAsync()
     {
-        var reader = _retryReader ??= AlertReaders.Open(Rows with { EndOffset = State.NextOffset }, State.RetryOffset!.Value, State.RetryLines);
-        var rows = new List<SourceRow>(maxRows);
-        var ended = false;
-        try
-        {
-            while (rows.Count < maxRows)
-            {
-                if (reader.Read() is not { } row)
-                {
-                    ended = true;
-                    break;
-                }
-                if (row.IsValid && !State.Window.ContainsKey(row.Line)) rows.Add(row);
-            }
-        }
-        catch
-        {
-            CloseRetryReader();
-            throw;
-        }
-        var (offset, lines, round) = (reader.Offset, reader.Lines, State.RetryRound);
-        var alerts = rows.Select(ToAlert).ToList();
-        DeliveryRecord?[] found;
-        try
-        {
-            found = await records.FindAsync([.. alerts.Select(a => new RecordKey(FileId, a.UserId, a.AlertId))]);
-        }
-        catch
-        {
-            CloseRetryReader(); // the pass reopens at its saved cursor and looks at these rows again
-            throw;
-        }
-        if (State.RetryRound != round || State.RetryOffset is null) return []; // the pass was restarted or ended meanwhile
-        // Dead from an earlier round; or already tried in this one, which only a pass resumed after a crash meets: this
-        // activation lost them from its window before its checkpoint, and their outcome is counted when they come back.
-        var dead = alerts.Where((alert, i) => found[i] is { } record && record.Line == alert.Line
-            && (record.Round == State.RetryRound || record.Status == DeliveryStatus.DeadLettered && record.Round < State.RetryRound)).ToList();
-        foreach (var (alert, row) in dead.Join(rows, a => a.Line, r => r.Line, (a, r) => (a, r))) State.Window[alert.Line] = row.Offset;
-        (State.RetryOffset, State.RetryLines) = ended ? ((long?)null, 0L) : (offset, lines);
-        if (ended) CloseRetryReader();
-        return dead;
+        var asked = State.Segments.Select((entry, index) => (entry, index))
+            .Where(s => !s.entry.Progress.IsDone || State.Lags(s.entry))
+            .Select(async s => (s.index, progress: State.Lags(s.entry)
+                ? await Segment(s.index).RetryDeadLettersAsync(State.Path, State.RetryRound)
+                : await Segment(s.index).StartAsync(PlanOf(s.index))));
+        foreach (var (index, progress) in await Task.WhenAll(asked)) State.Apply(index, progress, _options.InvalidRowSample);
     }
 
-    private void CloseRetryReader()
+    /// <summary>Cuts and starts the next segments while fewer than <see cref="FileProcessingOptions.ParallelSegments"/> are reading.</summary>
+    private async Task PlanMoreAsync()
     {
-        _retryReader?.Dispose();
-        _retryReader = null;
+        while (!State.Planned && State.Status == FileStatus.Reading && State.Segments.Count(s => s.Progress.Status == FileStatus.Reading) < _options.ParallelSegments)
+        {
+            var (start, lines) = State.NextSegmentStart;
+            var source = new RowSource(State.Format, State.Path, State.Size, State.MaxRowBytes, State.AlertMessage);
+            SegmentEnd end;
+            try
+            {
+                end = SegmentPlanner.Next(source, start, lines, _options.SegmentRows);
+            }
+            catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
+            {
+                await FailAsync($"file disappeared: {error.Message}");
+                return;
+            }
+            var index = State.Segments.Count;
+            State.Segments.Add(new SegmentEntry(start, end.Offset, lines, end.Lines, new SegmentProgress { Status = FileStatus.Reading, NextOffset = start }));
+            State.Planned = end.Last;
+            // Planning is deterministic: if this start is lost with an unsaved plan, the same segment is planned again.
+            State.Apply(index, await Segment(index).StartAsync(PlanOf(index)), _options.InvalidRowSample);
+        }
+    }
+
+    /// <summary>Writes the counts unless they were written within <see cref="CheckpointEvery"/>; the next heartbeat writes what waited.</summary>
+    private Task CheckpointAsync()
+    {
+        var now = time.GetUtcNow();
+        if (now - _checkpointedAt < CheckpointEvery) return Task.CompletedTask;
+        _checkpointedAt = now;
+        return Writer.SaveAsync();
     }
 
     private static string? Unreadable(string path)
@@ -358,113 +324,30 @@ public sealed partial class FileGrain(
         }
     }
 
-    private void RecordInvalid(SourceRow row)
+    private async Task CompleteAsync()
     {
-        State.Invalid++;
-        if (State.InvalidRows.Count < _options.InvalidRowSample) State.InvalidRows.Add(new InvalidRow(row.Line, row.Error!));
-    }
-
-    private Alert ToAlert(SourceRow row) => new()
-    {
-        AlertId = AlertIds.For(FileId, row.UserId!, row.Message!),
-        FileId = FileId,
-        Line = row.Line,
-        UserId = row.UserId!,
-        Message = row.Message!,
-        Round = State.RetryRound,
-        TraceParent = State.TraceParent,
-    };
-
-    private async Task DispatchAsync(IReadOnlyCollection<Alert> alerts)
-    {
-        var now = time.GetUtcNow();
-        foreach (var alert in alerts) _dispatchedAt[alert.Line] = now;
-        await Task.WhenAll(alerts.GroupBy(a => a.UserId).Select(user => DispatchToUserAsync(user.Key, [.. user])));
-    }
-
-    private async Task DispatchToUserAsync(string userId, List<Alert> alerts)
-    {
-        try
-        {
-            var outcomes = await GrainFactory.GetGrain<INotificationGrain>(userId).DispatchAsync(alerts);
-            for (var i = 0; i < alerts.Count; i++) Apply(alerts[i].Line, outcomes[i], error: outcomes[i] == DispatchOutcome.DeadLettered ? DecidedEarlier : null);
-        }
-        catch (Exception error)
-        {
-            // The alerts stay in the window; forgetting when they were sent makes the next heartbeat retry them.
-            foreach (var alert in alerts) _dispatchedAt.Remove(alert.Line);
-            LogDispatchFailed(error, FileId, userId);
-        }
-    }
-
-    private void Apply(long line, DispatchOutcome outcome, int? httpStatus = null, string? error = null)
-    {
-        if (State.Settle(line, outcome, httpStatus, error)) _dispatchedAt.Remove(line);
-    }
-
-    /// <summary>Dispatches again, idempotently, what this activation has not sent lately: after a crash, that is the whole window.</summary>
-    private async Task RedispatchStaleAsync()
-    {
-        if (_crashesSeen != cluster.CrashedSilos)
-        {
-            // A silo crashed, perhaps with some of our users' queues: everything unconfirmed is due now.
-            _crashesSeen = cluster.CrashedSilos;
-            _dispatchedAt.Clear();
-        }
-        var due = time.GetUtcNow() - _options.RedispatchAfter;
-        var stale = State.Window
-            .Where(entry => !_dispatchedAt.TryGetValue(entry.Key, out var at) || at < due)
-            .OrderBy(entry => entry.Value)
-            .Take(_options.Window) // many requeued dead letters go out a window at a time
-            .ToList();
-        if (stale.Count == 0) return;
-        try
-        {
-            var alerts = RecordRereader.ValidRows(Rows, stale).Select(ToAlert).ToList();
-            AlertsMetrics.RowsReread.Add(stale.Count);
-            await DispatchAsync(alerts);
-        }
-        catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
-        {
-            await FailAsync($"file disappeared: {error.Message}");
-            return;
-        }
-        await CheckpointAsync();
-    }
-
-    private async Task CompleteIfDoneAsync()
-    {
-        if (State.Status != FileStatus.Delivering || State.Window.Count > 0 || State.RetryOffset is not null) return;
         _completing = true; // a retry waits until the file is wholly completed: its heartbeat and reminder are stopped below
         try
         {
-            await CompleteAsync();
+            State.Status = FileStatus.Completed;
+            State.CompletedAt = time.GetUtcNow();
+            if (State.RetryRound == 0 && await TakenContent.ChangeAsync(State.Path, State.Size, State.TakenModified, FileId) is { } change)
+            {
+                State.Warning = change;
+                LogChanged(FileId, change);
+            }
+            State.Path = MoveTo(folders.Value.Archive);
+            LogCompleted(FileId, State.Delivered, State.DeadLettered, State.Invalid);
+            if (State.DeadLetters is [var first, ..])
+                LogDeadLetters(FileId, State.DeadLettered, first.Line, first.HttpStatus, first.Error);
+            await Writer.SaveAsync();
+            await StopResumingAsync();
+            await ScheduleExpiryAsync();
         }
         finally
         {
             _completing = false;
         }
-    }
-
-    private async Task CompleteAsync()
-    {
-        State.Status = FileStatus.Completed;
-        State.CompletedAt = time.GetUtcNow();
-        if (State.RetryRound == 0 && await TakenContent.ChangeAsync(State.Path, State.Size, State.TakenModified, FileId) is { } change)
-        {
-            State.Warning = change;
-            LogChanged(FileId, change);
-        }
-        State.Path = MoveTo(folders.Value.Archive);
-        LogCompleted(FileId, State.Delivered, State.DeadLettered, State.Invalid);
-        if (State.DeadLetters.Count > 0)
-        {
-            var (line, first) = State.DeadLetters.MinBy(d => d.Key);
-            LogDeadLetters(FileId, State.DeadLettered, line, first.HttpStatus, first.Error);
-        }
-        await Writer.SaveAsync();
-        await StopResumingAsync();
-        await ScheduleExpiryAsync();
     }
 
     private async Task FailAsync(string reason)
@@ -473,13 +356,24 @@ public sealed partial class FileGrain(
         await Writer.SaveAsync();
         await StopResumingAsync();
         await ScheduleExpiryAsync();
+        // Segments still reading stop; one that misses this finds the file gone from where it was read, and stops too.
+        await Task.WhenAll(State.Segments.Select((s, i) => s.Progress.IsDone ? Task.CompletedTask : StopSegmentAsync(i, reason)));
+    }
+
+    private async Task StopSegmentAsync(int index, string reason)
+    {
+        try
+        {
+            await Segment(index).StopAsync(reason);
+        }
+        catch (Exception error)
+        {
+            LogStopFailed(error, FileId, index);
+        }
     }
 
     private void Fail(string reason)
     {
-        CloseReader();
-        CloseRetryReader();
-        State.RetryOffset = null;
         State.Status = FileStatus.Failed;
         State.Error = reason;
         State.CompletedAt = time.GetUtcNow();
@@ -507,12 +401,6 @@ public sealed partial class FileGrain(
         if (await this.GetReminder(ResumeReminder) is { } reminder) await this.UnregisterReminder(reminder);
     }
 
-    private void CloseReader()
-    {
-        _reader?.Dispose();
-        _reader = null;
-    }
-
     [LoggerMessage(LogLevel.Information, "File {FileId} discovered: {Name}, {Size} bytes")]
     private partial void LogDiscovered(string fileId, string name, long size);
 
@@ -534,11 +422,11 @@ public sealed partial class FileGrain(
     [LoggerMessage(LogLevel.Warning, "File {FileId} failed: {Reason}")]
     private partial void LogFailed(string fileId, string reason);
 
-    [LoggerMessage(LogLevel.Warning, "File {FileId}: reading or dispatching failed; retrying")]
-    private partial void LogPumpFailed(Exception error, string fileId);
+    [LoggerMessage(LogLevel.Warning, "File {FileId}: polling or planning its segments failed; retrying")]
+    private partial void LogAdvanceFailed(Exception error, string fileId);
 
-    [LoggerMessage(LogLevel.Warning, "File {FileId}: dispatch to user {UserId} failed; it will be re-dispatched")]
-    private partial void LogDispatchFailed(Exception error, string fileId, string userId);
+    [LoggerMessage(LogLevel.Warning, "File {FileId}: could not stop segment {Index}; it stops when it finds the file gone")]
+    private partial void LogStopFailed(Exception error, string fileId, int index);
 
     [LoggerMessage(LogLevel.Warning, "File {FileId}: could not move it into {Folder}")]
     private partial void LogMoveFailed(Exception error, string fileId, string folder);

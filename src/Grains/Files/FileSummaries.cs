@@ -5,14 +5,12 @@ namespace Alerts.Grains.Files;
 /// <summary>Turns a file's state into the status users see, with progress, rate and ETA.</summary>
 internal static class FileSummaries
 {
-    private const int DeadLetterSample = 100;
-
     public static FileSummary From(string fileId, FileState state, DateTimeOffset now)
     {
         var confirmed = state.Delivered + state.DeadLettered;
         var elapsed = ((state.CompletedAt ?? now) - state.DiscoveredAt).TotalSeconds;
         var rate = elapsed > 0 ? confirmed / elapsed : 0;
-        var progress = state.Size > 0 ? Math.Min(1.0, (double)state.NextOffset / state.Size) : 1.0;
+        var progress = state.Size > 0 ? Math.Min(1.0, (double)state.BytesRead / state.Size) : 1.0;
         return new FileSummary
         {
             FileId = fileId,
@@ -29,7 +27,7 @@ internal static class FileSummaries
             DeadLettered = state.DeadLettered,
             Pending = state.Pending,
             InvalidRows = [.. state.InvalidRows],
-            DeadLetters = [.. state.DeadLetterList().Take(DeadLetterSample)],
+            DeadLetters = [.. state.DeadLetters],
             Error = state.Error,
             Warning = state.Warning,
             Progress = progress,

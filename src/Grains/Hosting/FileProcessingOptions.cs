@@ -5,8 +5,17 @@ public sealed class FileProcessingOptions
 {
     public const string Section = "Alerts:Files";
 
-    /// <summary>Most alerts of one file dispatched but not yet confirmed (default 2,000). Bounds memory and state.</summary>
+    /// <summary>Most alerts of one segment dispatched but not yet confirmed (default 2,000). Bounds memory and state.</summary>
     public int Window { get; set; } = 2_000;
+
+    /// <summary>
+    /// Records per segment (default 20,000): a file is cut into segments of this many records, read and dispatched
+    /// by grains spread over the silos.
+    /// </summary>
+    public int SegmentRows { get; set; } = 20_000;
+
+    /// <summary>Most segments of one file reading at once (default 8); each holds up to <see cref="Window"/> alerts unconfirmed.</summary>
+    public int ParallelSegments { get; set; } = 8;
 
     /// <summary>Rows read per chunk (default 500).</summary>
     public int ChunkRows { get; set; } = 500;
@@ -33,6 +42,8 @@ public sealed class FileProcessingOptions
     {
         if (Window <= 0) yield return $"{Section}:Window must be > 0";
         if (ChunkRows <= 0) yield return $"{Section}:ChunkRows must be > 0";
+        if (SegmentRows <= 0) yield return $"{Section}:SegmentRows must be > 0";
+        if (ParallelSegments <= 0) yield return $"{Section}:ParallelSegments must be > 0";
         if (MaxRowBytes < 1024) yield return $"{Section}:MaxRowBytes must be at least 1024";
         if (RedispatchAfter <= TimeSpan.Zero) yield return $"{Section}:RedispatchAfter must be > 0";
         if (ScanInterval <= TimeSpan.Zero) yield return $"{Section}:ScanInterval must be > 0";

@@ -8,7 +8,7 @@ using Orleans.Concurrency;
 namespace Alerts.Grains.Reports;
 
 /// <summary>
-/// Streams a file's report: reads the file again from the start up to what its grain has read, and
+/// Streams a file's report: reads the file again, the ranges its segments have read in file order, and
 /// looks up each batch's records (one read of the file's records per batch, no user's grain woken). Nothing of the file is held beyond one batch, so a
 /// report of a million rows costs the same memory as one of a thousand. Not a stateless worker: an
 /// enumeration lives in one activation, and a stateless worker's next call may reach another one.
@@ -22,24 +22,27 @@ public sealed class FileReportGrain(DeliveryRecords records) : Grain, IFileRepor
     public async IAsyncEnumerable<ReportLine> GetLinesAsync()
     {
         var fileId = this.GetPrimaryKeyString();
-        if (await GrainFactory.GetGrain<IFileGrain>(fileId).GetReportSourceAsync() is not { EndOffset: > 0 } source) yield break;
+        if (await GrainFactory.GetGrain<IFileGrain>(fileId).GetReportSourceAsync() is not { } source) yield break;
         var rows = new ReportRows(fileId, source);
-        using var reader = AlertReaders.Open(new RowSource(source.Format, source.Path, source.EndOffset, source.MaxRowBytes, source.AlertMessage), 0, 0);
         var batch = new List<SourceRow>(BatchRows);
-        var done = false;
-        while (!done)
+        foreach (var range in source.Read) // the segments' ranges, in file order
         {
-            batch.Clear();
-            while (batch.Count < BatchRows)
+            using var reader = AlertReaders.Open(new RowSource(source.Format, source.Path, range.End, source.MaxRowBytes, source.AlertMessage), range.Start, range.LinesBefore);
+            var done = false;
+            while (!done)
             {
-                if (reader.Read() is not { } row)
+                batch.Clear();
+                while (batch.Count < BatchRows)
                 {
-                    done = true;
-                    break;
+                    if (reader.Read() is not { } row)
+                    {
+                        done = true;
+                        break;
+                    }
+                    batch.Add(row);
                 }
-                batch.Add(row);
+                foreach (var line in await DescribeAsync(rows, batch)) yield return line;
             }
-            foreach (var line in await DescribeAsync(rows, batch)) yield return line;
         }
     }
 

@@ -41,6 +41,9 @@ public class ClusterFixture : IAsyncLifetime
         builder.Properties["Alerts:Files:ScanInterval"] = "00:00:00.100";
         builder.Properties["Alerts:Files:ChunkRows"] = "100";
         builder.Properties["Alerts:Files:Window"] = "300";
+        // Small segments, so a file of a few thousand rows runs as several segments spread over the silos.
+        builder.Properties["Alerts:Files:SegmentRows"] = "1500";
+        builder.Properties["Alerts:Files:ParallelSegments"] = "3";
         builder.AddSiloBuilderConfigurator<SiloConfigurator>();
         Configure(builder);
         Cluster = builder.Build();

@@ -29,6 +29,11 @@ public sealed class DeliveryTests(ClusterFixture fixture)
         await foreach (var line in fixture.Grains.GetGrain<IFileReportGrain>(fileId).GetLinesAsync().WithBatchSize(100)) report.Add(line);
         Assert.Equal(Enumerable.Range(2, 20_000).Select(n => (long)n), report.Select(l => l.Line));
         Assert.All(report, l => Assert.Equal(ReportStatus.Delivered, l.Status));
+        // Fourteen segments of 1,500 rows, read and dispatched on both silos.
+        var activations = await fixture.Grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        var segments = activations.Where(s => s.GrainId.ToString().StartsWith($"segment/{fileId}/")).ToList();
+        Assert.Equal(14, segments.Count);
+        Assert.Equal(2, segments.Select(s => s.SiloAddress).Distinct().Count());
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Alerts.Grains.Interfaces;
 using Alerts.Tests.Support;
+using Orleans.TestingHost;
 
 namespace Alerts.Tests.Grains;
 
@@ -26,11 +27,18 @@ public sealed class ScaleOutTests(ScaleOutTests.OneSiloFixture fixture) : IClass
         Assert.Equal(2, stats.Granted.Count);
         var newcomer = stats.Granted[fixture.Cluster.Silos[^1].SiloAddress.ToString()];
         Assert.True(newcomer >= Rows / 5, $"the added silo was granted {newcomer} of {stats.Granted.Values.Sum()} permits");
+        // It also took segments of the file: it read and dispatched part of it, not only sent.
+        var segments = await fixture.Grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        var onNewcomer = segments.Count(s => s.GrainId.ToString().StartsWith($"segment/{fileId}/") && s.SiloAddress.Equals(fixture.Cluster.Silos[^1].SiloAddress));
+        Assert.True(onNewcomer > 0, "no segment of the file ran on the added silo");
     }
 
     public sealed class OneSiloFixture : ClusterFixture
     {
         public override int PermitsPerSecond => 1_000; // the file takes seconds, so the new silo joins mid-way
         protected override short InitialSilos => 1;
+
+        // Sixteen segments of 500 rows: most start after the new silo joined, and some are placed on it.
+        protected override void Configure(TestClusterBuilder builder) => builder.Properties["Alerts:Files:SegmentRows"] = "500";
     }
 }

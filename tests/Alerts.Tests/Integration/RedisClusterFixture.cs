@@ -152,6 +152,9 @@ public class RedisClusterFixture : IAsyncLifetime
             ["Alerts__Webhook__MaxRetryAfter"] = "00:00:03", // an absurd Retry-After costs a test seconds, not minutes
             ["Alerts__Files__QuietPeriod"] = "00:00:00.500",
             ["Alerts__Files__ScanInterval"] = "00:00:00.200",
+            // Small segments: a file of a few thousand rows runs as several segments, over both silos.
+            ["Alerts__Files__SegmentRows"] = "1000",
+            ["Alerts__Files__ParallelSegments"] = "3",
         };
         foreach (var (key, value) in SiloSettings) environment[key] = value;
         _processes.Add(HostProcess.Start("Silo", _folder.Combine($"silo-{n}.log"), environment));

@@ -14,14 +14,19 @@ internal static class AlertReaders
     /// <summary>Opens <paramref name="source"/> at <paramref name="offset"/>, which follows <paramref name="linesBefore"/> lines.</summary>
     public static IAlertReader Open(RowSource source, long offset, long linesBefore)
     {
+        var records = OpenRecords(source, offset, linesBefore);
+        return source.Format != FileFormat.JsonLines ? new CsvAlertReader(records, source.FixedMessage) : new JsonLinesAlertReader(records, source.FixedMessage);
+    }
+
+    /// <summary>The records of <paramref name="source"/> from <paramref name="offset"/>, split as its reader splits them.</summary>
+    public static RecordScanner OpenRecords(RowSource source, long offset, long linesBefore)
+    {
         var stream = new FileStream(source.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1);
         try
         {
             offset = SeekPastBom(stream, offset);
             var end = source.EndOffset > 0 ? source.EndOffset : long.MaxValue;
-            var csv = source.Format != FileFormat.JsonLines;
-            var records = new RecordScanner(stream, offset, end, linesBefore, source.MaxRowBytes, csvQuotes: csv);
-            return csv ? new CsvAlertReader(records, source.FixedMessage) : new JsonLinesAlertReader(records, source.FixedMessage);
+            return new RecordScanner(stream, offset, end, linesBefore, source.MaxRowBytes, csvQuotes: source.Format != FileFormat.JsonLines);
         }
         catch
         {

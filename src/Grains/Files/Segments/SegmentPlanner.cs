@@ -1,0 +1,27 @@
+using Alerts.Grains.Files.Reading;
+
+namespace Alerts.Grains.Files.Segments;
+
+/// <summary>
+/// Cuts a file into segments at record boundaries, one at a time: from where the last segment ends, it skips a
+/// segment's worth of records with the same scanner the readers use (no parsing, no hashing), so every segment
+/// starts where a reader of the whole file would start a record, quoted line breaks included.
+/// </summary>
+internal static class SegmentPlanner
+{
+    /// <summary>Where a segment starting at <paramref name="start"/> (after <paramref name="linesBefore"/> lines) ends.</summary>
+    public static SegmentEnd Next(RowSource source, long start, long linesBefore, int records)
+    {
+        using var scanner = AlertReaders.OpenRecords(source, start, linesBefore);
+        for (var i = 0; i < records; i++)
+        {
+            if (!scanner.Next(out _, out _)) return new SegmentEnd(source.EndOffset, scanner.Lines, Last: true);
+        }
+        return scanner.Offset >= source.EndOffset
+            ? new SegmentEnd(source.EndOffset, scanner.Lines, Last: true)
+            : new SegmentEnd(scanner.Offset, scanner.Lines, Last: false);
+    }
+}
+
+/// <summary>A segment's end offset, the lines before it, and whether it is the file's last.</summary>
+internal readonly record struct SegmentEnd(long Offset, long Lines, bool Last);
