@@ -48,7 +48,7 @@ public sealed record BenchReport(DateTimeOffset At, int Cores, BenchOptions Opti
             ("permits leased / unused", $"{EndToEnd.Permits.Leased:N0} / {EndToEnd.Permits.Unused:N0}", ""),
             ("seconds to 90 % of cap", SecondsTo90Percent?.ToString(CultureInfo.InvariantCulture) ?? "n/a", ""),
             ("peak memory (MiB)", memory, $"notifier {Baseline.NotifierPeakMiB:N0}"),
-            ("peak file state", $"{EndToEnd.PeakFileStateBytes:N0} bytes", ""),
+            ("peak file or segment state", $"{EndToEnd.PeakFileStateBytes:N0} bytes", ""),
             ("end to end ÷ baseline", $"{BaselineRatio:N2}", ""),
             ("CPU µs per alert", string.Join(", ", EndToEnd.Cost.CpuMicroseconds.Select(c => $"{c.Key} {c.Value:N0}")), ""),
             ("Redis per alert", $"{EndToEnd.Cost.RedisCommands:N2} commands, {EndToEnd.Cost.RedisBytesIn:N0} bytes sent, {EndToEnd.Cost.RedisMicroseconds:N1} µs in Redis ({string.Join(", ", EndToEnd.Cost.RedisCommandsByName.Take(4).Select(c => $"{c.Key} {c.Value:N2}"))})", ""),

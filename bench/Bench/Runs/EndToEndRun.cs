@@ -125,10 +125,12 @@ public static class EndToEndRun
         return times;
     }
 
-    // The file grain's stored state: bounded by the window, whatever the file's size.
-    private static long FileStateBytes(int redisPort, string fileId)
-    {
-        var key = RedisCli.Run(redisPort, "--scan", "--pattern", $"*file/{fileId}*").Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
-        return key is null ? 0 : long.TryParse(RedisCli.Run(redisPort, "memory", "usage", key).Trim(), out var bytes) ? bytes : 0;
-    }
+    // The largest stored state of the file's grain and its segments' grains: bounded by the window, whatever the file's size.
+    // One script, so a probe costs one redis-cli however many segments there are.
+    private const string LargestStateScript =
+        "local m = 0 for _, p in ipairs(ARGV) do for _, k in ipairs(redis.call('KEYS', p)) do "
+        + "local u = redis.call('MEMORY', 'USAGE', k) if u and u > m then m = u end end end return m";
+
+    private static long FileStateBytes(int redisPort, string fileId) =>
+        long.TryParse(RedisCli.Run(redisPort, "eval", LargestStateScript, "0", $"*file/{fileId}*", $"*segment/{fileId}/*").Trim(), out var bytes) ? bytes : 0;
 }
