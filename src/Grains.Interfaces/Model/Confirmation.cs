@@ -3,7 +3,8 @@ namespace Alerts.Grains.Interfaces.Model;
 /// <summary>
 /// The final outcome of one dispatched alert, reported back to its file; a dead letter carries its last status and
 /// error. <see cref="HandedBack"/>: no outcome; the user's grain stopped (its silo is leaving) before it sent the
-/// alert, and the file should dispatch it again now.
+/// alert, and the file should dispatch it again now. <see cref="Round"/> is the alert's retry round: a late outcome of
+/// an earlier round does not settle the row tried again.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("alerts.Confirmation")]
 public sealed record Confirmation(
@@ -11,7 +12,8 @@ public sealed record Confirmation(
     [property: Id(1)] bool Delivered,
     [property: Id(2)] int? HttpStatus = null,
     [property: Id(3)] string? Error = null,
-    [property: Id(4)] bool HandedBack = false)
+    [property: Id(4)] bool HandedBack = false,
+    [property: Id(5)] int Round = 0)
 {
     public static Confirmation HandBack(long line) => new(line, Delivered: false, HandedBack: true);
 }

@@ -28,7 +28,7 @@ public sealed partial class ConfirmationBatcher(IGrainFactory grains, ILogger<Co
     public void Enqueue(Alert alert, Confirmation confirmation)
     {
         Interlocked.Increment(ref _pending);
-        _queue.Writer.TryWrite((SegmentKeys.Of(alert.FileId, alert.Segment), confirmation));
+        _queue.Writer.TryWrite((SegmentKeys.Of(alert.FileId, alert.Segment), confirmation with { Round = alert.Round }));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -84,6 +84,7 @@ public sealed partial class FileGrain(
             State.AlertMessage = source.AlertMessage;
             State.Format = AlertReaders.FormatOf(source.Name);
             State.MaxRowBytes = _options.MaxRowBytes;
+            State.SegmentRows = _options.SegmentRows;
             State.DiscoveredAt = time.GetUtcNow();
             State.Status = FileStatus.Reading;
             LogDiscovered(FileId, source.Name, source.Size);
@@ -136,17 +137,19 @@ public sealed partial class FileGrain(
     public async Task<ReportSource?> GetReportSourceAsync()
     {
         if (!IsKnown) return null;
-        var segments = State.Status == FileStatus.Failed ? [] : State.Segments;
-        var pending = await Task.WhenAll(segments.Select((s, i) => s.Progress.IsDone
-            ? Task.FromResult<IReadOnlyList<long>>([])
-            : Segment(i).GetPendingLinesAsync()));
+        // The ranges are taken before the segments are asked for their pending lines: a row read after that answer
+        // must not be in a range, where it would be neither pending nor recorded (the file is reentrant).
+        var segments = State.Status == FileStatus.Failed ? [] : State.Segments.Select((entry, index) => (entry, index)).ToList();
+        var read = segments.Where(s => s.entry.Progress.NextOffset > s.entry.Start)
+            .Select(s => (s.index, s.entry.Progress.IsDone, range: new ReadRange(s.entry.Start, s.entry.Progress.NextOffset, s.entry.LinesBefore))).ToList();
+        var pending = await Task.WhenAll(read.Select(r => r.IsDone ? Task.FromResult<IReadOnlyList<long>>([]) : Segment(r.index).GetPendingLinesAsync()));
         return new ReportSource
         {
             Path = State.Path,
             Format = State.Format,
             AlertMessage = State.AlertMessage,
             MaxRowBytes = State.MaxRowBytes,
-            Read = [.. segments.Where(s => s.Progress.NextOffset > s.Start).Select(s => new ReadRange(s.Start, s.Progress.NextOffset, s.LinesBefore))],
+            Read = [.. read.Select(r => r.range)],
             PendingLines = [.. pending.SelectMany(lines => lines)],
             DeadLetters = [.. State.DeadLetters],
         };
@@ -259,15 +262,30 @@ public sealed partial class FileGrain(
         else await CheckpointAsync();
     }
 
-    /// <summary>Asks every unsettled segment where it stands (which also starts it again after a crash) and starts retries it lags in.</summary>
+    /// <summary>
+    /// Asks every unsettled segment where it stands (which also starts it again after a crash) and starts retries it
+    /// lags in. A segment that cannot answer (its silo just died) is asked again next time; the others go on.
+    /// </summary>
     private async Task PollAsync()
     {
         var asked = State.Segments.Select((entry, index) => (entry, index))
             .Where(s => !s.entry.Progress.IsDone || State.Lags(s.entry))
-            .Select(async s => (s.index, progress: State.Lags(s.entry)
-                ? await Segment(s.index).RetryDeadLettersAsync(State.Path, State.RetryRound)
-                : await Segment(s.index).StartAsync(PlanOf(s.index))));
-        foreach (var (index, progress) in await Task.WhenAll(asked)) State.Apply(index, progress, _options.InvalidRowSample);
+            .Select(s => AskAsync(s.index, State.Lags(s.entry)));
+        foreach (var (index, progress) in await Task.WhenAll(asked))
+            if (progress is not null) State.Apply(index, progress, _options.InvalidRowSample);
+    }
+
+    private async Task<(int Index, SegmentProgress? Progress)> AskAsync(int index, bool retry)
+    {
+        try
+        {
+            return (index, retry ? await Segment(index).RetryDeadLettersAsync(State.Path, State.RetryRound) : await Segment(index).StartAsync(PlanOf(index)));
+        }
+        catch (Exception error)
+        {
+            LogPollFailed(error, FileId, index);
+            return (index, null);
+        }
     }
 
     /// <summary>Cuts and starts the next segments while fewer than <see cref="FileProcessingOptions.ParallelSegments"/> are reading.</summary>
@@ -280,7 +298,7 @@ public sealed partial class FileGrain(
             SegmentEnd end;
             try
             {
-                end = SegmentPlanner.Next(source, start, lines, _options.SegmentRows);
+                end = SegmentPlanner.Next(source, start, lines, State.SegmentRows);
             }
             catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
             {
@@ -356,7 +374,7 @@ public sealed partial class FileGrain(
         await Writer.SaveAsync();
         await StopResumingAsync();
         await ScheduleExpiryAsync();
-        // Segments still reading stop; one that misses this finds the file gone from where it was read, and stops too.
+        // Segments still reading stop; one that misses this finds on its next heartbeat that the file left the path it reads, and stops too.
         await Task.WhenAll(State.Segments.Select((s, i) => s.Progress.IsDone ? Task.CompletedTask : StopSegmentAsync(i, reason)));
     }
 
@@ -424,6 +442,9 @@ public sealed partial class FileGrain(
 
     [LoggerMessage(LogLevel.Warning, "File {FileId}: polling or planning its segments failed; retrying")]
     private partial void LogAdvanceFailed(Exception error, string fileId);
+
+    [LoggerMessage(LogLevel.Warning, "File {FileId}: segment {Index} did not answer; it is asked again in a second")]
+    private partial void LogPollFailed(Exception error, string fileId, int index);
 
     [LoggerMessage(LogLevel.Warning, "File {FileId}: could not stop segment {Index}; it stops when it finds the file gone")]
     private partial void LogStopFailed(Exception error, string fileId, int index);

@@ -25,6 +25,9 @@ public sealed class FileState
     /// <summary>The row cap the file is cut and read with, fixed when it is taken so every segment cuts records alike.</summary>
     [Id(9)] public int MaxRowBytes { get; set; }
 
+    /// <summary>Records per segment, fixed when the file is taken: a plan made again after a crash cuts the same segments.</summary>
+    [Id(18)] public int SegmentRows { get; set; }
+
     /// <summary>The segments planned so far, in file order.</summary>
     [Id(10)] public List<SegmentEntry> Segments { get; set; } = [];
 

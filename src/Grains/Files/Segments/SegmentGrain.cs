@@ -44,6 +44,9 @@ public sealed partial class SegmentGrain(
     private int _crashesSeen = cluster.CrashedSilos;
     private DateTimeOffset _checkpointedAt;
     private bool _unsaved;
+    // Completed is told to the file only once it is stored: the file archives the file on that word.
+    private bool _completing;
+    private bool _forgotten;
 
     private SegmentState State => segment.State;
     private SegmentPlan Plan => State.Plan!;
@@ -52,6 +55,7 @@ public sealed partial class SegmentGrain(
     // The window is stored as it is at the moment the write starts, with the counts it settled into.
     private CoalescingWriter Writer => _writer ??= new(() =>
     {
+        if (_forgotten) return Task.CompletedTask; // its file expired: nothing may write the state back
         State.Pending = PendingCheckpoint.Of(_window.Values);
         return segment.WriteStateAsync();
     });
@@ -69,13 +73,18 @@ public sealed partial class SegmentGrain(
             await FailAsync($"file disappeared: {error.Message}");
             return;
         }
+        catch (UnauthorizedAccessException)
+        {
+            await FailAsync("cannot read the file: permission denied");
+            return;
+        }
         StartHeartbeat(); // its first tick dispatches the whole window again: this activation has sent none of it
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         CloseReaders();
-        if (State.Plan is not null) await Writer.SaveAsync();
+        if (State.Plan is not null && !_forgotten) await Writer.SaveAsync();
     }
 
     public async Task<SegmentProgress> StartAsync(SegmentPlan plan)
@@ -88,13 +97,17 @@ public sealed partial class SegmentGrain(
             await Writer.SaveAsync();
         }
         if (State.IsActive) StartHeartbeat();
-        return State.Progress();
+        return Progress();
     }
+
+    private SegmentProgress Progress() => _completing ? State.Progress() with { Status = FileStatus.Delivering } : State.Progress();
 
     public Task ConfirmAsync(IReadOnlyList<Confirmation> confirmations)
     {
+        if (State.Plan is null || _forgotten) return Task.CompletedTask; // late news for a segment never started or expired
         foreach (var c in confirmations)
         {
+            if (c.Round != State.RetryRound) continue; // an outcome of an earlier round, late: the row is being tried again
             if (c.HandedBack) _dispatchedAt.Remove(c.Line); // due again on the next heartbeat, to the user's next activation
             else Settle(c.Line, c.Delivered ? DispatchOutcome.Delivered : DispatchOutcome.DeadLettered, c.HttpStatus, c.Error);
         }
@@ -104,7 +117,7 @@ public sealed partial class SegmentGrain(
 
     public async Task<SegmentProgress> RetryDeadLettersAsync(string path, int round)
     {
-        if (State.Plan is null || round <= State.RetryRound || State.Status != FileStatus.Completed) return State.Progress();
+        if (State.Plan is null || round <= State.RetryRound || State.Status != FileStatus.Completed || _completing) return Progress();
         State.Plan = Plan with { Path = path };
         State.RetryRound = round;
         if (State.DeadLettered > 0)
@@ -117,24 +130,25 @@ public sealed partial class SegmentGrain(
         CloseReaders();
         await Writer.SaveAsync();
         if (State.IsActive) StartHeartbeat();
-        return State.Progress();
+        return Progress();
     }
 
     public Task<IReadOnlyList<long>> GetPendingLinesAsync() => Task.FromResult<IReadOnlyList<long>>([.. _window.Keys]);
 
     public async Task StopAsync(string reason)
     {
-        if (State.Plan is null || !State.IsActive) return;
+        if (State.Plan is null || !State.IsActive || _completing) return;
         await FailAsync(reason);
     }
 
     public async Task ForgetAsync()
     {
+        _forgotten = true;
         StopHeartbeat();
         CloseReaders();
         _window.Clear();
+        await Writer.SaveAsync(); // waits out a write already under way, which would otherwise land after the clear
         await segment.ClearStateAsync();
-        State.Plan = null; // nothing is saved again on deactivation
         this.DeactivateOnIdle();
     }
 
@@ -149,6 +163,13 @@ public sealed partial class SegmentGrain(
 
     private async Task HeartbeatAsync(CancellationToken cancellationToken)
     {
+        if (!File.Exists(Plan.Path))
+        {
+            // Its file failed and was moved (a stop that did not reach this segment), or was removed: an open reader
+            // would still read it, so the path is what tells.
+            await FailAsync("file disappeared: it is no longer where it was read");
+            return;
+        }
         await RedispatchStaleAsync();
         await PumpAsync();
         if (_unsaved) await CheckpointAsync();
@@ -363,10 +384,23 @@ public sealed partial class SegmentGrain(
 
     private async Task CompleteIfDoneAsync()
     {
-        if (State.Status != FileStatus.Delivering || _window.Count > 0 || State.Retry is not null) return;
+        if (State.Status != FileStatus.Delivering || _window.Count > 0 || State.Retry is not null || _completing) return;
         State.Status = FileStatus.Completed;
+        _completing = true;
+        try
+        {
+            await Writer.SaveAsync();
+        }
+        catch
+        {
+            State.Status = FileStatus.Delivering; // the heartbeat completes it again
+            throw;
+        }
+        finally
+        {
+            _completing = false;
+        }
         StopHeartbeat();
-        await Writer.SaveAsync();
         TellFile();
     }
 
