@@ -24,7 +24,7 @@ public sealed class RetentionTests(RetentionTests.ShortRetentionFixture cluster)
     public async Task A_finished_file_is_forgotten_after_the_retention_period_and_the_same_content_is_then_a_new_file()
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync(cluster.RedisConnectionString);
-        var content = InboxFiles.Csv("kept", rows: 300, users: 100);
+        var content = InboxFiles.Csv("kept", rows: 2_500, users: 100); // three segments of 1,000 rows
         var fileId = InboxFiles.Drop(cluster.Inbox, "kept.csv", content);
         await cluster.CompletedAsync(fileId);
         var keysWhileKept = await KeysOfAsync(redis, fileId);
@@ -37,6 +37,7 @@ public sealed class RetentionTests(RetentionTests.ShortRetentionFixture cluster)
         await Eventually.Until(() => !File.Exists(archived), "the archived copy deleted", TimeSpan.FromSeconds(30));
 
         Assert.Contains(keysWhileKept, k => k.Contains("/records/")); // its alerts' records were kept until then
+        Assert.Equal(3, keysWhileKept.Count(k => k.Contains($"segment/{fileId}/"))); // and its segments' states
         Assert.Equal(100, activationsWhileBusy);
         Assert.True(archivedWhileKept);
         Assert.Empty(await KeysOfAsync(redis, fileId));
@@ -46,7 +47,7 @@ public sealed class RetentionTests(RetentionTests.ShortRetentionFixture cluster)
         // Dedupe lasts as long as the retention: the same content afterwards is delivered again.
         InboxFiles.Drop(cluster.Inbox, "again.csv", content);
         var again = (await cluster.CompletedAsync(fileId))!.Value;
-        Assert.Equal(300, again.GetProperty("delivered").GetInt64());
+        Assert.Equal(2_500, again.GetProperty("delivered").GetInt64());
     }
 
     private async Task<long> UserGrainsAsync() => (await cluster.SiloCountersAsync("orleans_catalog_activations", "grain_type=\"notification\"")).Sum();
