@@ -14,6 +14,8 @@ public sealed record ReportSource
     [Id(5)] public IReadOnlyList<DeadLetter> DeadLetters { get; init; } = [];
     /// <summary>The row cap the file was read with, so the report sees the same rows.</summary>
     [Id(6)] public int MaxRowBytes { get; init; }
+    /// <summary>Whether the file is still being delivered: a row without a record is then on its way, not expired.</summary>
+    [Id(7)] public bool Active { get; init; }
 }
 
 /// <summary>Bytes <c>[Start, End)</c> of a file, read, after <see cref="LinesBefore"/> lines.</summary>

@@ -25,7 +25,8 @@ internal sealed class ReportRows(string fileId, ReportSource source)
         if (record is not null) return record.Line == row.Line ? FromRecord(row, record) : Duplicate(row, record.Line);
         if (_unrecorded.TryGetValue(alertId, out var first)) return Duplicate(row, first);
         _unrecorded[alertId] = row.Line;
-        if (_pending.Contains(row.Line)) return new ReportLine { Line = row.Line, UserId = row.UserId, Status = ReportStatus.Pending };
+        // While the file is delivered, a row with no record may also be a repeat whose first row is still queued.
+        if (_pending.Contains(row.Line) || source.Active) return new ReportLine { Line = row.Line, UserId = row.UserId, Status = ReportStatus.Pending };
         if (_deadLetters.TryGetValue(row.Line, out var dead))
             return new ReportLine { Line = row.Line, UserId = row.UserId, Status = ReportStatus.DeadLettered, HttpStatus = dead.HttpStatus, Error = dead.Error };
         return new ReportLine { Line = row.Line, UserId = row.UserId, Status = ReportStatus.Expired, Error = "no delivery record is kept any more (its retention is over)" };

@@ -30,6 +30,16 @@ public sealed class CsvAlertReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_header_after_a_bom_and_blank_lines_is_still_the_header()
+    {
+        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes("\n\r\nuserId,alertMessage\nu1,m1\n")).ToArray();
+
+        var rows = ReadAll(bytes);
+
+        Assert.Equal([(4L, "u1")], rows.Select(r => (r.Line, r.UserId!)));
+    }
+
+    [Fact]
     public void A_file_without_header_or_final_newline_is_read_whole()
     {
         var rows = ReadAll("u1,m1\nu2,m2");

@@ -21,6 +21,18 @@ public sealed class SegmentPlannerTests : IDisposable
         + $"{{\"userId\":\"u3\",\"alertMessage\":\"{new string('y', 2000)}\"}}\n{{\"userId\":\"u4\",\"alertMessage\":\"d\"}}\n");
 
     [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void A_header_after_blank_lines_is_skipped_once_however_small_the_segments(int recordsPerSegment)
+    {
+        var source = Source(Encoding.UTF8.GetBytes("\n\n\nuserId,alertMessage\nu1,m1\n\nu2,m2\n"), FileFormat.Csv);
+
+        var joined = Plan(source, recordsPerSegment).SelectMany(s => Rows(source with { EndOffset = s.End }, s.Start, s.LinesBefore)).ToList();
+
+        Assert.Equal([(5L, "u1"), (7L, "u2")], joined.Select(r => (r.Line, r.UserId!)));
+    }
+
+    [Theory]
     [InlineData(FileFormat.Csv, 1)]
     [InlineData(FileFormat.Csv, 2)]
     [InlineData(FileFormat.Csv, 3)]
@@ -39,7 +51,7 @@ public sealed class SegmentPlannerTests : IDisposable
         Assert.Equal(0, segments[0].Start);
         Assert.Equal(source.EndOffset, segments[^1].End);
         Assert.All(segments.Zip(segments.Skip(1)), pair => Assert.Equal(pair.First.End, pair.Second.Start));
-        if (recordsPerSegment == 1) Assert.True(segments.Count > 5, $"{segments.Count} segments");
+        if (recordsPerSegment == 1) Assert.True(segments.Count >= 5, $"{segments.Count} segments");
     }
 
     [Fact]

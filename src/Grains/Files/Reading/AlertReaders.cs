@@ -15,7 +15,9 @@ internal static class AlertReaders
     public static IAlertReader Open(RowSource source, long offset, long linesBefore)
     {
         var records = OpenRecords(source, offset, linesBefore);
-        return source.Format != FileFormat.JsonLines ? new CsvAlertReader(records, source.FixedMessage) : new JsonLinesAlertReader(records, source.FixedMessage);
+        return source.Format != FileFormat.JsonLines
+            ? new CsvAlertReader(records, source.FixedMessage, atFileStart: offset == 0)
+            : new JsonLinesAlertReader(records, source.FixedMessage);
     }
 
     /// <summary>The records of <paramref name="source"/> from <paramref name="offset"/>, split as its reader splits them.</summary>
@@ -45,9 +47,6 @@ internal static class AlertReaders
         // NUL never occurs in UTF-8 text; it marks binary files and UTF-16 text alike.
         return head[..read].Contains((byte)0) ? "not a UTF-8 text file (binary content)" : null;
     }
-
-    /// <summary>Whether a record starting at <paramref name="offset"/> is the file's first (a header's only place).</summary>
-    public static bool IsFirstRecord(long offset) => offset <= Utf8Bom.Length;
 
     /// <summary>Seeks to <paramref name="offset"/>, or past a UTF-8 BOM at the start; returns the position.</summary>
     private static long SeekPastBom(FileStream stream, long offset)

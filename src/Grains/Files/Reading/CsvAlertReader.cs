@@ -10,10 +10,12 @@ namespace Alerts.Grains.Files.Reading;
 /// and a file resumes with a seek; CsvHelper was dropped here because it cannot bound a row's memory, and it
 /// counted bytes with an allocation per character.
 /// </summary>
-internal sealed class CsvAlertReader(RecordScanner records, string? fixedMessage) : IAlertReader
+internal sealed class CsvAlertReader(RecordScanner records, string? fixedMessage, bool atFileStart) : IAlertReader
 {
     private const string BadQuoting = "bad quoting";
     private readonly string?[] _fields = new string?[3];
+    // Only a reader that starts at the top of the file may meet the header: its first record that is not blank.
+    private bool _headerPossible = atFileStart;
 
     public long Offset => records.Offset;
 
@@ -29,7 +31,11 @@ internal sealed class CsvAlertReader(RecordScanner records, string? fixedMessage
             if (tooLong) return SourceRow.Invalid(line, start, $"row longer than {records.MaxRecordBytes} bytes");
             if (record.IsEmpty) continue; // a blank line
             var row = Parse(record, line, start);
-            if (AlertReaders.IsFirstRecord(start) && IsHeader()) continue;
+            if (_headerPossible)
+            {
+                _headerPossible = false;
+                if (IsHeader()) continue;
+            }
             return row;
         }
     }

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
 using Orleans.Placement;
+using Orleans.Storage;
 
 namespace Alerts.Grains.Files.Segments;
 
@@ -47,6 +48,9 @@ public sealed partial class SegmentGrain(
     // Completed is told to the file only once it is stored: the file archives the file on that word.
     private bool _completing;
     private bool _forgotten;
+    // A write found the stored state newer than this activation's (two activations, briefly, while a silo left): this
+    // one stops and goes; the other carries on, and re-dispatches are answered from the users' records.
+    private bool _stale;
 
     private SegmentState State => segment.State;
     private SegmentPlan Plan => State.Plan!;
@@ -55,7 +59,7 @@ public sealed partial class SegmentGrain(
     // The window is stored as it is at the moment the write starts, with the counts it settled into.
     private CoalescingWriter Writer => _writer ??= new(() =>
     {
-        if (_forgotten) return Task.CompletedTask; // its file expired: nothing may write the state back
+        if (_forgotten || _stale) return Task.CompletedTask; // its file expired, or another activation owns the state
         State.Pending = PendingCheckpoint.Of(_window.Values);
         return segment.WriteStateAsync();
     });
@@ -84,7 +88,7 @@ public sealed partial class SegmentGrain(
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         CloseReaders();
-        if (State.Plan is not null && !_forgotten) await Writer.SaveAsync();
+        if (State.Plan is not null && !_forgotten && !_stale) await Writer.SaveAsync();
     }
 
     public async Task<SegmentProgress> StartAsync(SegmentPlan plan)
@@ -163,6 +167,29 @@ public sealed partial class SegmentGrain(
 
     private async Task HeartbeatAsync(CancellationToken cancellationToken)
     {
+        try
+        {
+            await BeatAsync();
+        }
+        catch (InconsistentStateException error)
+        {
+            StepAside(error);
+        }
+    }
+
+    private void StepAside(InconsistentStateException error)
+    {
+        if (_stale) return;
+        _stale = true;
+        StopHeartbeat();
+        CloseReaders();
+        LogStale(error, this.GetPrimaryKeyString());
+        this.DeactivateOnIdle();
+    }
+
+    private async Task BeatAsync()
+    {
+        if (_stale) return;
         if (!File.Exists(Plan.Path))
         {
             // Its file failed and was moved (a stop that did not reach this segment), or was removed: an open reader
@@ -192,7 +219,7 @@ public sealed partial class SegmentGrain(
     /// <summary>Reads and dispatches chunks while the window has room, then completes the segment when all is confirmed.</summary>
     private async Task PumpAsync()
     {
-        if (_pumping || State.Plan is null || !State.IsActive) return;
+        if (_pumping || _stale || State.Plan is null || !State.IsActive) return;
         _pumping = true;
         try
         {
@@ -213,6 +240,10 @@ public sealed partial class SegmentGrain(
         catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
         {
             await FailAsync($"file disappeared: {error.Message}");
+        }
+        catch (InconsistentStateException error)
+        {
+            StepAside(error);
         }
         catch (Exception error)
         {
@@ -425,6 +456,9 @@ public sealed partial class SegmentGrain(
         _retryReader?.Dispose();
         _retryReader = null;
     }
+
+    [LoggerMessage(LogLevel.Information, "Segment {Segment}: another activation wrote its state; this one steps aside")]
+    private partial void LogStale(Exception error, string segment);
 
     [LoggerMessage(LogLevel.Warning, "Segment {Segment}: reading or dispatching failed; retrying")]
     private partial void LogPumpFailed(Exception error, string segment);

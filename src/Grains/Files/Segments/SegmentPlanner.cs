@@ -13,9 +13,12 @@ internal static class SegmentPlanner
     public static SegmentEnd Next(RowSource source, long start, long linesBefore, int records)
     {
         using var scanner = AlertReaders.OpenRecords(source, start, linesBefore);
-        for (var i = 0; i < records; i++)
+        // Blank lines are not counted: the first segment always holds the first record that is not blank, the
+        // header's only place, so a later segment (whose reader never skips a header) cannot start before it.
+        for (var counted = 0; counted < records;)
         {
-            if (!scanner.Next(out _, out _)) return new SegmentEnd(source.EndOffset, scanner.Lines, Last: true);
+            if (!scanner.Next(out var record, out _)) return new SegmentEnd(source.EndOffset, scanner.Lines, Last: true);
+            if (!record.IsEmpty) counted++;
         }
         return scanner.Offset >= source.EndOffset
             ? new SegmentEnd(source.EndOffset, scanner.Lines, Last: true)
