@@ -42,13 +42,18 @@ public static class FileEndpoints
         {
             var (summary, error) = await FindAsync(fileId, cluster);
             if (error is not null) return error;
-            if (summary!.Status != FileStatus.Completed)
-                return Results.Problem($"the file is {summary.Status}: dead letters are retried once it has completed", statusCode: StatusCodes.Status409Conflict);
-            var requeued = await cluster.GetGrain<IFileGrain>(fileId).RetryDeadLettersAsync();
+            if (summary!.Status != FileStatus.Completed) return NotCompleted(summary.Status);
+            var file = cluster.GetGrain<IFileGrain>(fileId);
+            var requeued = await file.RetryDeadLettersAsync();
+            // A retry sent at the same moment took them first: this one found the file delivering again.
+            if (requeued == 0 && summary.DeadLettered > 0 && await file.GetSummaryAsync() is { Status: not FileStatus.Completed } now) return NotCompleted(now.Status);
             return Results.Ok(new RetryResult(requeued, requeued > 0 ? [new RetriedFile(fileId, summary!.Name, requeued)] : []));
         }).WithSummary("Requeues the dead letters of a completed file with fresh attempts").Produces<RetryResult>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithTags("Files");
     }
+
+    private static IResult NotCompleted(FileStatus status) =>
+        Results.Problem($"the file is {status}: dead letters are retried once it has completed", statusCode: StatusCodes.Status409Conflict);
 
     /// <summary>Paths relative to the data root: answers never show how the server's disks are laid out.</summary>
     private static FileSummary ForClients(FileSummary summary, GatewayOptions options) => summary with
