@@ -9,6 +9,7 @@ using Alerts.Grains.Records;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
+using Orleans.Storage;
 
 namespace Alerts.Grains.Files;
 
@@ -41,12 +42,13 @@ public sealed partial class FileGrain(
     private bool _advancing;
     private bool _advanceAgain;
     private bool _completing;
+    private bool _stale;
     private DateTimeOffset _checkpointedAt;
 
     private FileState State => file.State;
     private string FileId => this.GetPrimaryKeyString();
     private bool IsKnown => file.RecordExists || State.Path.Length > 0;
-    private CoalescingWriter Writer => _writer ??= new(() => file.WriteStateAsync());
+    private CoalescingWriter Writer => _writer ??= new(() => _stale ? Task.CompletedTask : file.WriteStateAsync());
 
     // Whatever step of starting or running a crash hit, an active file resumes: each activation ensures its reminder.
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -221,6 +223,7 @@ public sealed partial class FileGrain(
     /// <summary>Polls the segments, plans and starts more while fewer than allowed are reading, and completes the file when all settled.</summary>
     private async Task AdvanceAsync()
     {
+        if (_stale) return;
         if (_advancing)
         {
             _advanceAgain = true;
@@ -235,6 +238,15 @@ public sealed partial class FileGrain(
                 await AdvanceOnceAsync();
             }
             while (_advanceAgain && State.IsActive);
+        }
+        catch (InconsistentStateException error)
+        {
+            // Another activation wrote the state (two, briefly, while a silo left): this one stops and goes.
+            _stale = true;
+            _heartbeat?.Dispose();
+            _heartbeat = null;
+            LogStale(error, FileId);
+            this.DeactivateOnIdle();
         }
         catch (Exception error)
         {
@@ -446,6 +458,9 @@ public sealed partial class FileGrain(
 
     [LoggerMessage(LogLevel.Warning, "File {FileId} failed: {Reason}")]
     private partial void LogFailed(string fileId, string reason);
+
+    [LoggerMessage(LogLevel.Information, "File {FileId}: another activation wrote its state; this one steps aside")]
+    private partial void LogStale(Exception error, string fileId);
 
     [LoggerMessage(LogLevel.Warning, "File {FileId}: polling or planning its segments failed; retrying")]
     private partial void LogAdvanceFailed(Exception error, string fileId);
