@@ -15,5 +15,5 @@ public sealed record Confirmation(
     [property: Id(4)] bool HandedBack = false,
     [property: Id(5)] int Round = 0)
 {
-    public static Confirmation HandBack(long line) => new(line, Delivered: false, HandedBack: true);
+    public static Confirmation HandBack(Alert alert) => new(alert.Line, Delivered: false, HandedBack: true, Round: alert.Round);
 }

@@ -17,7 +17,7 @@ public sealed partial class ConfirmationBatcher(IGrainFactory grains, ILogger<Co
     private const int MaxBatch = 4096;
     private static readonly TimeSpan GatherDelay = TimeSpan.FromMilliseconds(20);
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
-    private readonly Channel<(string Segment, Confirmation Confirmation)> _queue = Channel.CreateUnbounded<(string, Confirmation)>();
+    private readonly Channel<(string FileId, int Segment, Confirmation Confirmation)> _queue = Channel.CreateUnbounded<(string, int, Confirmation)>();
 
     private int _pending;
 
@@ -28,40 +28,41 @@ public sealed partial class ConfirmationBatcher(IGrainFactory grains, ILogger<Co
     public void Enqueue(Alert alert, Confirmation confirmation)
     {
         Interlocked.Increment(ref _pending);
-        _queue.Writer.TryWrite((SegmentKeys.Of(alert.FileId, alert.Segment), confirmation with { Round = alert.Round }));
+        _queue.Writer.TryWrite((alert.FileId, alert.Segment, confirmation));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var batch = new List<(string Segment, Confirmation Confirmation)>(MaxBatch);
+        var batch = new List<(string FileId, int Segment, Confirmation Confirmation)>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync(stoppingToken))
         {
             await Task.Delay(GatherDelay, stoppingToken);
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item)) batch.Add(item);
-            await Task.WhenAll(batch.GroupBy(c => c.Segment).Select(segment => SendAsync(segment.Key, [.. segment.Select(c => c.Confirmation)], stoppingToken)));
+            await Task.WhenAll(batch.GroupBy(c => (c.FileId, c.Segment))
+                .Select(segment => SendAsync(segment.Key.FileId, segment.Key.Segment, [.. segment.Select(c => c.Confirmation)], stoppingToken)));
             batch.Clear();
         }
     }
 
-    private async Task SendAsync(string segment, List<Confirmation> confirmations, CancellationToken stoppingToken)
+    private async Task SendAsync(string fileId, int segment, List<Confirmation> confirmations, CancellationToken stoppingToken)
     {
         try
         {
-            await grains.GetGrain<ISegmentGrain>(segment).ConfirmAsync(confirmations);
+            await grains.GetGrain<ISegmentGrain>(SegmentKeys.Of(fileId, segment)).ConfirmAsync(confirmations);
         }
         catch (Exception error) when (!stoppingToken.IsCancellationRequested)
         {
-            LogConfirmFailed(error, segment, confirmations.Count);
-            _ = RequeueLaterAsync(segment, confirmations, stoppingToken);
+            LogConfirmFailed(error, SegmentKeys.Of(fileId, segment), confirmations.Count);
+            _ = RequeueLaterAsync(fileId, segment, confirmations, stoppingToken);
             return; // still pending
         }
         Interlocked.Add(ref _pending, -confirmations.Count);
     }
 
-    private async Task RequeueLaterAsync(string segment, List<Confirmation> confirmations, CancellationToken stoppingToken)
+    private async Task RequeueLaterAsync(string fileId, int segment, List<Confirmation> confirmations, CancellationToken stoppingToken)
     {
         await Task.Delay(RetryDelay, stoppingToken);
-        foreach (var confirmation in confirmations) _queue.Writer.TryWrite((segment, confirmation)); // counted pending already
+        foreach (var confirmation in confirmations) _queue.Writer.TryWrite((fileId, segment, confirmation)); // counted pending already
     }
 
     [LoggerMessage(LogLevel.Warning, "Confirming {Count} alerts to segment {Segment} failed; retrying")]

@@ -226,7 +226,7 @@ public sealed partial class NotificationGrain(
         _accepted.Remove(alert.AlertId);
         _retrying.Remove(alert.AlertId); // its record keeps its attempts for the next activation
         Release(alert.AlertId);
-        confirmations.Enqueue(alert, Confirmation.HandBack(alert.Line));
+        confirmations.Enqueue(alert, Confirmation.HandBack(alert));
     }
 
     private async Task AttemptAsync(Alert alert, long queuedAt)
@@ -297,7 +297,7 @@ public sealed partial class NotificationGrain(
         if (!await WriteAsync(record)) return; // given up at deactivation: the file re-dispatches it
         if (_lookups == 0) Forget(record);
         else _forgetAfterLookups.Add(record);
-        confirmations.Enqueue(alert, new Confirmation(alert.Line, record.Delivered, record.HttpStatus, record.LastError));
+        confirmations.Enqueue(alert, new Confirmation(alert.Line, record.Delivered, record.HttpStatus, record.LastError, Round: alert.Round));
     }
 
     private void Hold(string alertId)
