@@ -301,16 +301,10 @@ public sealed partial class FileGrain(
         }
     }
 
-    /// <summary>
-    /// Cuts and starts the next segments while fewer than <see cref="FileProcessingOptions.ParallelSegments"/> are
-    /// reading and fewer than twice that have not settled: a segment that finished reading still holds up to a window
-    /// unconfirmed, and those must stay bounded too (a slow user's last alerts, or segments smaller than a window).
-    /// </summary>
+    /// <summary>Cuts and starts the next segments while <see cref="FileState.MayStartSegment"/> allows.</summary>
     private async Task PlanMoreAsync()
     {
-        while (!State.Planned && State.Status == FileStatus.Reading
-            && State.Segments.Count(s => s.Progress.Status == FileStatus.Reading) < _options.ParallelSegments
-            && State.Segments.Count(s => !s.Progress.IsDone) < 2 * _options.ParallelSegments)
+        while (State.MayStartSegment(_options.ParallelSegments))
         {
             var (start, lines) = State.NextSegmentStart;
             var source = new RowSource(State.Format, State.Path, State.Size, State.MaxRowBytes, State.AlertMessage);

@@ -68,6 +68,16 @@ public sealed class FileState
     /// <summary>Where the next segment starts: the end of the last one planned.</summary>
     public (long Offset, long Lines) NextSegmentStart => Segments is [.., var last] ? (last.End, last.LinesAtEnd) : (0, 0);
 
+    /// <summary>
+    /// Whether another segment may be cut and started: while fewer than <paramref name="parallel"/> are reading and
+    /// fewer than twice that have not settled. A segment that finished reading still holds up to a window unconfirmed,
+    /// and those must stay bounded too (a slow user's last alerts, or segments smaller than a window).
+    /// </summary>
+    public bool MayStartSegment(int parallel) =>
+        !Planned && Status == FileStatus.Reading
+        && Segments.Count(s => s.Progress.Status == FileStatus.Reading) < parallel
+        && Segments.Count(s => !s.Progress.IsDone) < 2 * parallel;
+
     /// <summary>A segment whose dead letters are still from before the current retry round.</summary>
     public bool Lags(SegmentEntry segment) => segment.Progress.Round < RetryRound && segment.Progress.DeadLettered > 0;
 

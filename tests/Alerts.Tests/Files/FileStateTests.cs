@@ -35,6 +35,30 @@ public sealed class FileStateTests
         Assert.False(state.Lags(state.Segments[0]));
     }
 
+    [Fact]
+    public void Segments_start_while_few_read_and_until_twice_as_many_are_unsettled()
+    {
+        var state = new FileState { Status = FileStatus.Reading };
+        SegmentEntry With(FileStatus status) => Entry(0, 1) with { Progress = new SegmentProgress { Status = status } };
+
+        state.Segments = [.. Enumerable.Repeat(With(FileStatus.Reading), 3)];
+        Assert.True(state.MayStartSegment(parallel: 4));
+        state.Segments.Add(With(FileStatus.Reading));
+        Assert.False(state.MayStartSegment(parallel: 4)); // four reading
+
+        // Segments smaller than a window finish reading at once: their unconfirmed alerts still count.
+        state.Segments = [.. Enumerable.Repeat(With(FileStatus.Delivering), 7)];
+        Assert.True(state.MayStartSegment(parallel: 4));
+        state.Segments.Add(With(FileStatus.Delivering));
+        Assert.False(state.MayStartSegment(parallel: 4)); // eight unsettled
+        state.Segments.AddRange(Enumerable.Repeat(With(FileStatus.Completed), 20));
+        state.Segments[0] = With(FileStatus.Completed);
+        Assert.True(state.MayStartSegment(parallel: 4)); // settled ones do not count
+
+        state.Planned = true;
+        Assert.False(state.MayStartSegment(parallel: 4)); // the whole file is planned
+    }
+
     private static SegmentEntry Entry(long start, long end) => new(start, end, 0, 0, new SegmentProgress { Status = FileStatus.Reading, NextOffset = start });
 
     private static SegmentProgress Progress(long nextOffset, IEnumerable<int>? invalid = null, IEnumerable<int>? dead = null, int round = 0)
