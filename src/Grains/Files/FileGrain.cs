@@ -320,7 +320,6 @@ public sealed partial class FileGrain(
             }
             var index = State.Segments.Count;
             State.Segments.Add(new SegmentEntry(start, end.Offset, lines, end.Lines, new SegmentProgress { Status = FileStatus.Reading, NextOffset = start }));
-            State.Planned = end.Last;
             // Planning is deterministic: if this start is lost with an unsaved plan, the same segment is planned again.
             State.Apply(index, await Segment(index).StartAsync(PlanOf(index)), _options.InvalidRowSample);
         }

@@ -1,4 +1,5 @@
 using Alerts.Grains.Interfaces.Model;
+using Alerts.Grains.Files.Segments;
 
 namespace Alerts.Grains.Files;
 
@@ -10,7 +11,8 @@ namespace Alerts.Grains.Files;
 [GenerateSerializer, Alias("alerts.FileState")]
 public sealed class FileState
 {
-    public const int DeadLetterSample = 100;
+    /// <summary>As many as a segment keeps: the file's first ones are among its segments' first ones.</summary>
+    public const int DeadLetterSample = SegmentState.DeadLetterSample;
 
     [Id(0)] public string Path { get; set; } = "";
     [Id(1)] public string Name { get; set; } = "";
@@ -32,7 +34,7 @@ public sealed class FileState
     [Id(10)] public List<SegmentEntry> Segments { get; set; } = [];
 
     /// <summary>Whether the last segment, up to the file's size, is planned.</summary>
-    [Id(11)] public bool Planned { get; set; }
+    public bool Planned => Segments is [.., var last] && last.End >= Size;
 
     /// <summary>The first invalid rows of all segments, by line.</summary>
     [Id(12)] public List<InvalidRow> InvalidRows { get; set; } = [];

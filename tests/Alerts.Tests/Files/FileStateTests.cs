@@ -38,7 +38,7 @@ public sealed class FileStateTests
     [Fact]
     public void Segments_start_while_few_read_and_until_twice_as_many_are_unsettled()
     {
-        var state = new FileState { Status = FileStatus.Reading };
+        var state = new FileState { Status = FileStatus.Reading, Size = 1_000 };
         SegmentEntry With(FileStatus status) => Entry(0, 1) with { Progress = new SegmentProgress { Status = status } };
 
         state.Segments = [.. Enumerable.Repeat(With(FileStatus.Reading), 3)];
@@ -55,7 +55,7 @@ public sealed class FileStateTests
         state.Segments[0] = With(FileStatus.Completed);
         Assert.True(state.MayStartSegment(parallel: 4)); // settled ones do not count
 
-        state.Planned = true;
+        state.Segments.Add(Entry(1, 1_000) with { Progress = new SegmentProgress { Status = FileStatus.Completed } });
         Assert.False(state.MayStartSegment(parallel: 4)); // the whole file is planned
     }
 
