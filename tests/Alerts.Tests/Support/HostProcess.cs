@@ -6,15 +6,19 @@ namespace Alerts.Tests.Support;
 public sealed class HostProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly CountdownEvent _streamsOpen;
 
-    private HostProcess(Process process, string logPath)
+    private HostProcess(Process process, string logPath, CountdownEvent streamsOpen)
     {
         _process = process;
         LogPath = logPath;
+        _streamsOpen = streamsOpen;
     }
 
     public string LogPath { get; }
-    public bool HasExited => _process.HasExited;
+
+    /// <summary>Exited, and all it wrote is in the log: the output handlers run after the exit is seen, and a test reads the log next.</summary>
+    public bool HasExited => _process.HasExited && _streamsOpen.IsSet;
     public int ExitCode => _process.ExitCode;
 
     public static HostProcess Start(string project, string logPath, IReadOnlyDictionary<string, string> environment, params string[] args)
@@ -25,11 +29,17 @@ public sealed class HostProcess : IAsyncDisposable
         foreach (var (key, value) in environment) start.Environment[key] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {project}");
         var log = new StreamWriter(logPath) { AutoFlush = true };
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.WriteLine(e.Data); };
+        var streamsOpen = new CountdownEvent(2);
+        void Write(DataReceivedEventArgs e)
+        {
+            if (e.Data is null) streamsOpen.Signal(); // the stream's end
+            else lock (log) log.WriteLine(e.Data);
+        }
+        process.OutputDataReceived += (_, e) => Write(e);
+        process.ErrorDataReceived += (_, e) => Write(e);
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new HostProcess(process, logPath);
+        return new HostProcess(process, logPath, streamsOpen);
     }
 
     /// <summary>The end of the log, for failure messages.</summary>
