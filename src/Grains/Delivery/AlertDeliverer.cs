@@ -10,6 +10,8 @@ namespace Alerts.Grains.Delivery;
 /// Makes one attempt at an alert under the retry policy: paced by the leased permits, waiting out 429s
 /// (which use no attempt) and an open circuit (whose failures use none either, and whose time does not
 /// count towards giving up), and says what came of it — delivered, dead, or retrying at a set time.
+/// It touches no grain state, so it goes on off the calling grain's scheduler after its first wait: a continuation
+/// posted back to a grain costs an allocation and a scheduling turn, several per attempt.
 /// </summary>
 public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits, IOptions<WebhookOptions> options, TimeProvider time)
 {
@@ -22,7 +24,7 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
     /// <param name="attemptsBefore">Attempts already used on it.</param>
     /// <param name="firstAttemptAt">When it was first tried (now, for a new alert).</param>
     /// <param name="age">When the alert was queued (a timestamp): the oldest waiting alert gets the next permit.</param>
-    /// <param name="sending">Called once, just before the first request goes (after the permit): the caller journals it as in flight.</param>
+    /// <param name="sending">Called once, just before the first request goes (after the permit), maybe outside the caller's turn: the caller journals it as in flight.</param>
     /// <param name="cancellationToken">Stops waiting for a permit or a pause; a request already sent is let finish.</param>
     public async Task<DeliveryRecord> AttemptAsync(Alert alert, int attemptsBefore, DateTimeOffset firstAttemptAt, long age, Action? sending = null, CancellationToken cancellationToken = default)
     {
@@ -31,12 +33,12 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
         {
             var waitFrom = time.GetTimestamp();
             var wasDown = permits.EndpointDown;
-            await permits.WaitAsync(age, cancellationToken);
+            await permits.WaitAsync(age, cancellationToken).ConfigureAwait(false);
             if (wasDown || permits.EndpointDown) downtime += time.GetElapsedTime(waitFrom);
             sending?.Invoke();
             sending = null;
             var sentAt = time.GetUtcNow();
-            var result = await sender.SendAsync(alert); // never cut off: a request cut short may still have reached the receiver
+            var result = await sender.SendAsync(alert).ConfigureAwait(false); // never cut off: a request cut short may still have reached the receiver
             permits.Report(result, sentAt);
             if (RetryPolicy.IsTransient(result.Status) && permits.EndpointDown)
             {
@@ -50,7 +52,7 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
             AlertsMetrics.WebhookRequests.Add(1, OutcomeTags[(int)decision.Action]);
             if (decision.Action == RetryAction.Throttled)
             {
-                await Task.Delay(decision.Delay, time, cancellationToken);
+                await Task.Delay(decision.Delay, time, cancellationToken).ConfigureAwait(false);
                 continue;
             }
             return new DeliveryRecord

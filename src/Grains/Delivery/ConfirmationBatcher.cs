@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Alerts.Grains.Common;
 using Alerts.Grains.Interfaces;
 using Alerts.Grains.Interfaces.Model;
 using Microsoft.Extensions.Hosting;
@@ -48,7 +49,7 @@ public sealed partial class ConfirmationBatcher(IGrainFactory grains, ILogger<Co
     {
         try
         {
-            await grains.GetGrain<ISegmentGrain>(SegmentKeys.Of(fileId, segment)).ConfirmAsync(confirmations);
+            await grains.GetGrainByKey<ISegmentGrain>(SegmentKeys.Of(fileId, segment)).ConfirmAsync(confirmations);
         }
         catch (Exception error) when (!stoppingToken.IsCancellationRequested)
         {

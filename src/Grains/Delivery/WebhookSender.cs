@@ -34,11 +34,11 @@ public sealed class WebhookSender(IHttpClientFactory clients, WebhookSigner sign
         try
         {
             // Disposing the response unread closes its connection rather than draining a huge or endless body.
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token);
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             if (response.IsSuccessStatusCode) return new WebhookResult(status, null, null);
             if (status is >= 300 and < 400) return new WebhookResult(status, RedirectError(status, response.Headers.Location), null);
-            var sample = await ReadSampleAsync(response.Content, deadline.Token);
+            var sample = await ReadSampleAsync(response.Content, deadline.Token).ConfigureAwait(false);
             return new WebhookResult(status, sample, status == 429 ? BoundedRetryAfter(response.Headers.RetryAfter) : null);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

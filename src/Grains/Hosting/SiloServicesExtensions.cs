@@ -41,8 +41,9 @@ public static class SiloServicesExtensions
             {
                 var webhook = sp.GetRequiredService<IOptions<WebhookOptions>>().Value;
                 client.BaseAddress = new Uri(webhook.Url);
-                client.Timeout = webhook.RequestTimeout;
+                client.Timeout = Timeout.InfiniteTimeSpan; // WebhookSender sets each request's deadline, error sample included
             })
+            .RemoveAllLoggers() // a log scope and two log calls per request; WebhookSender's outcomes are logged and counted
             .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
             {
                 MaxConnectionsPerServer = sp.GetRequiredService<IOptions<WebhookOptions>>().Value.MaxConnections,

@@ -35,7 +35,6 @@ public sealed partial class NotificationGrain(
     ILogger<NotificationGrain> log) : Grain, INotificationGrain
 {
     private const int ListLimit = 1_000;
-    private static readonly TimeSpan FirstWriteRetry = TimeSpan.FromMilliseconds(200), LongestWriteRetry = TimeSpan.FromSeconds(5);
     // Alerts due for an attempt, with when they were queued: the oldest waiting alert gets the next permit.
     private readonly Queue<(Alert Alert, long QueuedAt)> _due = new();
     // Alerts queued or in flight: alert id → the line that carried it first.
@@ -45,7 +44,7 @@ public sealed partial class NotificationGrain(
     // Outcomes this activation decided, kept until written and while a lookup that may have missed the write is out.
     private readonly Dictionary<string, DeliveryRecord> _decided = [];
     private readonly List<DeliveryRecord> _forgetAfterLookups = [];
-    private readonly HashSet<Task> _writes = [];
+    private readonly List<Task> _writes = [];
     // Alerts queued, in flight or backing off: counted in the silo's backlog gauge.
     private readonly HashSet<string> _held = [];
     private int _lookups;
@@ -56,6 +55,7 @@ public sealed partial class NotificationGrain(
     private readonly List<Task> _workers = [];
     private int _working;
     private IGrainTimer? _wake;
+    private Action<Exception>? _writeFailed;
 
     private string UserId => this.GetPrimaryKeyString();
 
@@ -87,6 +87,7 @@ public sealed partial class NotificationGrain(
         foreach (var backoff in _retrying.Values.ToList()) HandBack(backoff.Alert);
         active.Holding(-_held.Count);
         _held.Clear();
+        _stopping.Dispose(); // linked to the silo's drain: undisposed, every activation ever made stays registered there
     }
 
     public async Task<DispatchOutcome[]> DispatchAsync(IReadOnlyList<Alert> alerts)
@@ -101,7 +102,18 @@ public sealed partial class NotificationGrain(
         }
         if (unknown.Count > 0)
         {
-            var found = await LookUpAsync([.. unknown.Select(i => new RecordKey(alerts[i].FileId, UserId, alerts[i].AlertId))]);
+            var keys = new RecordKey[unknown.Count];
+            for (var j = 0; j < keys.Length; j++) keys[j] = new RecordKey(alerts[unknown[j]].FileId, UserId, alerts[unknown[j]].AlertId);
+            _lookups++;
+            DeliveryRecord?[] found;
+            try
+            {
+                found = await records.FindAsync(keys);
+            }
+            finally
+            {
+                LookedUp();
+            }
             ThrowIfStopping();
             for (var j = 0; j < unknown.Count; j++)
             {
@@ -171,21 +183,12 @@ public sealed partial class NotificationGrain(
     private static DispatchOutcome Known(long firstLine, Alert alert, DispatchOutcome outcome) =>
         firstLine == alert.Line ? outcome : DispatchOutcome.DuplicateRow;
 
-    private async Task<DeliveryRecord?[]> LookUpAsync(IReadOnlyList<RecordKey> keys)
+    // Outcomes written while a lookup was out are forgotten once none is: until then one may have missed the write.
+    private void LookedUp()
     {
-        _lookups++;
-        try
-        {
-            return await records.FindAsync(keys);
-        }
-        finally
-        {
-            if (--_lookups == 0)
-            {
-                foreach (var written in _forgetAfterLookups) Forget(written);
-                _forgetAfterLookups.Clear();
-            }
-        }
+        if (--_lookups > 0) return;
+        foreach (var written in _forgetAfterLookups) Forget(written);
+        _forgetAfterLookups.Clear();
     }
 
     /// <summary>Starts workers up to the user's concurrency, one per queued alert.</summary>
@@ -315,50 +318,18 @@ public sealed partial class NotificationGrain(
         if (_decided.GetValueOrDefault(written.AlertId) == written) _decided.Remove(written.AlertId);
     }
 
+    // Pruned as new ones come rather than by a continuation each: a user has a few at most.
     private void Track(Task write)
     {
-        _writes.Add(write);
-        _ = ForgetWhenDoneAsync(write);
-    }
-
-    private async Task ForgetWhenDoneAsync(Task write)
-    {
-        try
-        {
-            await write;
-        }
-        finally
-        {
-            _writes.Remove(write);
-        }
+        _writes.RemoveAll(done => done.IsCompleted);
+        if (!write.IsCompleted) _writes.Add(write);
     }
 
     /// <summary>Writes until it succeeds (a Redis restart must not drop outcomes), or deactivation gives up on it.</summary>
     private async Task<bool> WriteAsync(DeliveryRecord record)
     {
         using var busy = drain.Enter();
-        var pause = FirstWriteRetry;
-        while (true)
-        {
-            try
-            {
-                await records.WriteAsync(record);
-                return true;
-            }
-            catch (Exception error)
-            {
-                LogWriteFailed(error, UserId);
-            }
-            try
-            {
-                await Task.Delay(pause, time, _abandon.Token);
-            }
-            catch (OperationCanceledException)
-            {
-                return false;
-            }
-            pause = pause * 2 > LongestWriteRetry ? LongestWriteRetry : pause * 2;
-        }
+        return await records.WriteUntilStoredAsync(record, _writeFailed ??= error => LogWriteFailed(error, UserId), _abandon.Token);
     }
 
     /// <summary>Sets the wake-up timer for the earliest back-off that is not already queued.</summary>

@@ -40,7 +40,7 @@ public sealed partial class PermitLeases(
         if (Interlocked.Increment(ref _waiting) == 1) Hurry();
         try
         {
-            await _permits.WaitAsync(age, cancellationToken);
+            await _permits.WaitAsync(age, cancellationToken).ConfigureAwait(false);
             Interlocked.Increment(ref _used);
         }
         finally

@@ -32,8 +32,8 @@ public sealed class PermitQueue
             HandOut();
         }
         if (waiter.Task.IsCompleted) return;
-        await using var cancel = cancellationToken.Register(() => Cancel(waiter, cancellationToken));
-        await waiter.Task;
+        using var cancel = cancellationToken.Register(() => Cancel(waiter, cancellationToken));
+        await waiter.Task.ConfigureAwait(false);
     }
 
     // Out of the queue at once: during a long wait (an outage) every deactivating user's waiter would pile up otherwise.

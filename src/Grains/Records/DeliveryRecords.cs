@@ -18,6 +18,7 @@ public readonly record struct RecordKey(string FileId, string UserId, string Ale
 /// </summary>
 public abstract class DeliveryRecords
 {
+    private static readonly TimeSpan FirstWriteRetry = TimeSpan.FromMilliseconds(200), LongestWriteRetry = TimeSpan.FromSeconds(5);
     private readonly GroupCommit<(RecordKey Key, string Value), bool> _writes;
     private readonly GroupCommit<RecordKey, string?> _reads;
 
@@ -34,10 +35,40 @@ public abstract class DeliveryRecords
     public Task WriteAsync(DeliveryRecord record) =>
         _writes.AddAsync((new RecordKey(record.FileId, record.UserId, record.AlertId), RecordCodec.Encode(record)));
 
+    /// <summary>
+    /// Stores a record, trying again with growing pauses until it is stored (a Redis restart must not drop outcomes)
+    /// or <paramref name="giveUp"/> fires: false then. Each failure is told to <paramref name="failed"/>.
+    /// </summary>
+    public async Task<bool> WriteUntilStoredAsync(DeliveryRecord record, Action<Exception> failed, CancellationToken giveUp)
+    {
+        var pause = FirstWriteRetry;
+        while (true)
+        {
+            try
+            {
+                await WriteAsync(record).ConfigureAwait(false); // callers are grains: their turns need not take each retry
+                return true;
+            }
+            catch (Exception error)
+            {
+                failed(error);
+            }
+            try
+            {
+                await Task.Delay(pause, Time, giveUp).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+            pause = pause * 2 > LongestWriteRetry ? LongestWriteRetry : pause * 2;
+        }
+    }
+
     /// <summary>The records kept for these alerts, in the same order; null where there is none.</summary>
     public async Task<DeliveryRecord?[]> FindAsync(IReadOnlyList<RecordKey> keys)
     {
-        var values = await Task.WhenAll(keys.Select(_reads.AddAsync));
+        var values = await Task.WhenAll(keys.Select(_reads.AddAsync)).ConfigureAwait(false);
         return [.. keys.Select((key, i) => values[i] is { } value ? RecordCodec.Decode(key.FileId, key.Field, value) : null)];
     }
 

@@ -365,7 +365,7 @@ public sealed partial class SegmentGrain(
     {
         try
         {
-            var outcomes = await GrainFactory.GetGrain<INotificationGrain>(userId).DispatchAsync(alerts);
+            var outcomes = await GrainFactory.GetGrainByKey<INotificationGrain>(userId).DispatchAsync(alerts);
             for (var i = 0; i < alerts.Count; i++) Settle(alerts[i].Line, outcomes[i], error: outcomes[i] == DispatchOutcome.DeadLettered ? DecidedEarlier : null);
         }
         catch (Exception error)
@@ -447,7 +447,7 @@ public sealed partial class SegmentGrain(
     }
 
     /// <summary>Tells the file this segment finished reading or settled (one-way: a lost word only waits for its next poll).</summary>
-    private void TellFile() => _ = GrainFactory.GetGrain<IFileGrain>(Plan.FileId).SegmentChangedAsync();
+    private void TellFile() => _ = GrainFactory.GetGrainByKey<IFileGrain>(Plan.FileId).SegmentChangedAsync();
 
     private void CloseReaders()
     {
