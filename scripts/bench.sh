@@ -9,7 +9,7 @@
 #   (taskset), Redis, the notifier and the gateway on the cores left: separate hosts on one big machine.
 #   SCALE=1: instead of the baseline, the same rows through one silo and through SILOS (2 when
 #   not set), RUNS times (3) back to back; prints each run, the medians and the ratio.
-#   SCENARIO=one-429|retry-after|outage|redirect|lower-limit|memory|heavy-user|all (comma-separated): instead, the sender
+#   SCENARIO=one-429|retry-after|outage|redirect|lower-limit|memory|heavy-user|scattered-429|all (comma-separated): instead, the sender
 #   against a misbehaving receiver, each checked against its target; RATE defaults to 200 there, SILOS
 #   to 2, OUTAGE to 120 (seconds). Any Notifier__Chaos__* variable (LatencyMs, JitterMs, …) also reaches
 #   the bench's notifiers, e.g. Notifier__Chaos__LatencyMs=50 make bench.

@@ -35,6 +35,9 @@ public static class AlertsMetrics
     /// <summary>Leased permits that expired unused: nothing was waiting to send when they came due.</summary>
     public static readonly Counter<long> PermitsUnused = Meter.CreateCounter<long>("alerts.ratelimit.permits_unused");
 
+    /// <summary>Pauses of all sending this silo took because the rate limiter said so (a 429's Retry-After).</summary>
+    public static readonly Counter<long> Pauses = Meter.CreateCounter<long>("alerts.ratelimit.pauses");
+
     /// <summary>Users' grains this silo holds in memory; idle ones are let go after <c>Alerts:Records:IdleUserAfter</c>.</summary>
     public static ObservableGauge<int> ObserveActiveUsers(Func<int> count) => Meter.CreateObservableGauge("alerts.users.active", count);
 

@@ -22,6 +22,15 @@ public sealed class PermitQueue
         }
     }
 
+    /// <summary>Attempts waiting for a permit: a permit released now is taken at once.</summary>
+    public int Waiting
+    {
+        get
+        {
+            lock (_lock) return _waiting.Count;
+        }
+    }
+
     /// <summary>Waits for a permit; among waiters, the lowest <paramref name="age"/> (the earliest queued alert) goes first.</summary>
     public async Task WaitAsync(long age, CancellationToken cancellationToken = default)
     {

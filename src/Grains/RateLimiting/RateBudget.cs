@@ -10,6 +10,12 @@ namespace Alerts.Grains.RateLimiting;
 /// near our rate in the second before it: then the limit is what the receiver let through in that second,
 /// and the rate is held just under it until a probe past it (rarer while the limit stays put). A 429 at light traffic (another client, a
 /// blip) only trims the rate. The rate never falls below a floor, and climbs back multiplicatively.
+/// A receiver that refuses a share of requests whatever the rate (load shedding, a quota shared with others) is
+/// told apart by what follows its pauses: 429s again within moments of resuming, twice running, while most
+/// requests pass. Slowing down did not help, so for a while its 429s pause nobody and cut nothing: the rate
+/// goes back to where it was and each refused alert waits out its own Retry-After. A second in which most
+/// requests are refused ends that at once. When the while is over the next 429 pauses everyone again, in case
+/// it is a limit now; one relapse after that pause is enough to go back.
 /// </summary>
 public sealed class RateBudget
 {
@@ -20,6 +26,10 @@ public sealed class RateBudget
     private const double MakeUpAtMost = 1.1; // lease periods
     private const double SameLimit = 0.1; // a limit learned again within a tenth of the last is the same one
     private const int MaxProbeSpacing = 8; // probes of a steady limit come at most this many ProbeAfters apart
+    private static readonly TimeSpan Relapse = TimeSpan.FromSeconds(2); // a 429 this soon after a pause ended: the pause did not help
+    private static readonly TimeSpan ScatteredFor = TimeSpan.FromSeconds(30);
+    private const double RefusedMost = 0.5; // of the requests answered: at or above it, the receiver is refusing, not scattering 429s
+    private const int Evidence = 20; // answers in a second before its share of 429s says anything
     private readonly RateLimitOptions _options;
     private readonly Dictionary<string, (DateTimeOffset At, int Sent, int Passed)> _lastSecond = [];
     private readonly Dictionary<string, DateTimeOffset> _lastLease = [];
@@ -31,6 +41,13 @@ public sealed class RateBudget
     private DateTimeOffset _refilledAt;
     private DateTimeOffset _pausedFrom = DateTimeOffset.MinValue, _pausedUntil = DateTimeOffset.MinValue;
     private DateTimeOffset _lastCutAt = DateTimeOffset.MinValue, _settleUntil = DateTimeOffset.MinValue;
+    // Since the first pause of a run of relapses: the rate and limit before it, and how its requests fared.
+    private int _relapses;
+    private double _rateBeforeRun;
+    private double? _ceilingBeforeRun;
+    private long _runAnswered, _runThrottled;
+    private DateTimeOffset _scatteredUntil = DateTimeOffset.MinValue, _secondStart;
+    private int _secondAnswered, _secondThrottled;
 
     public RateBudget(RateLimitOptions options, DateTimeOffset now)
     {
@@ -48,6 +65,9 @@ public sealed class RateBudget
     public double? Ceiling { get; private set; }
 
     public int Cuts { get; private set; }
+
+    /// <summary>Whether 429s are taken now as scattered refusals that no pause or cut would help.</summary>
+    public bool Scattered(DateTimeOffset now) => now < _scatteredUntil;
 
     /// <summary>The lowest the rate is ever cut to.</summary>
     public double Floor => Math.Min(_options.PermitsPerSecond, Math.Max(1, _options.FloorShare * _options.PermitsPerSecond));
@@ -88,8 +108,40 @@ public sealed class RateBudget
     private void Observe(LeaseRequest request, DateTimeOffset now)
     {
         _lastSecond[request.SiloId] = (now, request.SentLastSecond, request.PassedLastSecond);
-        if (request.Throttled > 0 && IsNewSignal(request, now)) Cut(request.RetryAfter ?? DefaultPause, now);
+        _runAnswered += request.Answered;
+        _runThrottled += request.Throttled;
+        if (Scattered(now) && !RefusingMost(request, now)) return;
+        if (request.Throttled > 0 && IsNewSignal(request, now)) Throttled(request.RetryAfter ?? DefaultPause, now);
         else if (now < _settleUntil) Settle(now);
+    }
+
+    private void Throttled(TimeSpan pause, DateTimeOffset now)
+    {
+        var relapse = now - _pausedUntil <= Relapse;
+        var scatteredLately = now - _scatteredUntil <= ScatteredFor; // then one pause that did not help says enough
+        if (relapse && (_relapses >= 1 || scatteredLately) && _runThrottled < RefusedMost * (_runAnswered + _runThrottled))
+        {
+            // Paused twice and refused again at once, while most requests passed: our pace is not the cause.
+            _scatteredUntil = now + ScatteredFor;
+            (Rate, Ceiling, _relapses) = (Math.Max(Rate, _rateBeforeRun), _ceilingBeforeRun, 0);
+            (_secondStart, _secondAnswered, _secondThrottled) = (now, 0, 0);
+            return;
+        }
+        if (relapse) _relapses++;
+        else (_relapses, _rateBeforeRun, _ceilingBeforeRun, _runAnswered, _runThrottled) = (0, Rate, Ceiling, 0, 0);
+        Cut(pause, now);
+    }
+
+    // While 429s are taken as scattered: a second in which most answers are 429s means the receiver refuses now.
+    private bool RefusingMost(LeaseRequest request, DateTimeOffset now)
+    {
+        if (now - _secondStart >= Window) (_secondStart, _secondAnswered, _secondThrottled) = (now, 0, 0);
+        _secondAnswered += request.Answered;
+        _secondThrottled += request.Throttled;
+        if (_secondAnswered + _secondThrottled < Evidence || _secondThrottled < RefusedMost * (_secondAnswered + _secondThrottled)) return false;
+        // Refusing now: judged afresh, as if never scattered, from this second's answers on.
+        (_scatteredUntil, _relapses, _runAnswered, _runThrottled) = (DateTimeOffset.MinValue, 0, _secondAnswered, _secondThrottled);
+        return true;
     }
 
     // The 429s of one burst reach the grain together and late, from every silo: one signal, not many. A silo

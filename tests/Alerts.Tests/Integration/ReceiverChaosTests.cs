@@ -53,6 +53,25 @@ public sealed class ReceiverChaosTests(RedisClusterFixture cluster)
         Assert.Equal((30L, 0L), (file.GetProperty("delivered").GetInt64(), file.GetProperty("deadLettered").GetInt64()));
     }
 
+    [Fact]
+    public async Task A_webhook_that_refuses_a_fifth_of_requests_at_random_gets_every_alert_once_without_pausing_the_cluster_for_each_429()
+    {
+        // Pausing everyone for each new 429 paused the cluster every second or so, at a few alerts a second between:
+        // two pauses tell the 429s apart from a limit, and after them they pause nobody.
+        var pausesBefore = await cluster.SiloCountersAsync("alerts_ratelimit_pauses_total");
+        var (file, throttled) = await WithNotifierAsync(
+            ["--Notifier:Chaos:ThrottleShare=0.2"],
+            async () => (await DeliverAsync(rows: 1_500), (await cluster.Notifier.StatsAsync()).Throttled));
+        var pauses = (await cluster.SiloCountersAsync("alerts_ratelimit_pauses_total")).Zip(pausesBefore, (after, before) => after - before).ToList();
+
+        Assert.Equal((1_500L, 0L), (file.GetProperty("delivered").GetInt64(), file.GetProperty("deadLettered").GetInt64()));
+        Assert.InRange(throttled, 100, 1_000);
+        Assert.All(pauses, taken => Assert.InRange(taken, 1, 4));
+        var rows = cluster.Notifier.ReadRows().Where(r => r.UserId.StartsWith(_prefix + "-")).ToList();
+        Assert.Equal(1_500, rows.Count);
+        Assert.Equal(1_500, rows.Distinct().Count());
+    }
+
     private async Task<JsonElement> DeliverAsync(int rows)
     {
         var content = InboxFiles.Csv(_prefix, rows, users: Math.Max(1, rows / 4));

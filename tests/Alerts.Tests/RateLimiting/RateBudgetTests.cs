@@ -244,14 +244,93 @@ public sealed class RateBudgetTests
         Assert.InRange((_clock.GetUtcNow() - lastCut).TotalSeconds, 15, 20); // a limit that moved (1,000 → 600) is probed after 15 s again
     }
 
+    [Fact]
+    public void A_receiver_that_refuses_a_fifth_of_requests_at_any_rate_is_paused_for_twice_then_its_429s_pause_nobody_for_30_s_then_once()
+    {
+        var budget = Budget(1_000);
+        LeaseEvery(budget, Period, TimeSpan.FromSeconds(1), "a");
+        var pauses = new List<TimeSpan>();
+
+        pauses.Add(Lease(budget, "a", sent: 1_000, passed: 800, answered: 20, throttled: 1, retryAfter: TimeSpan.FromSeconds(1)).Pause);
+        var cut = (budget.Rate, budget.Ceiling);
+        for (var relapse = 0; relapse < 2; relapse++)
+        {
+            _clock.Advance(TimeSpan.FromSeconds(1.05)); // resumed, and refused again within a few requests
+            pauses.Add(Lease(budget, "a", sent: 40, passed: 32, answered: 30, throttled: 1, retryAfter: TimeSpan.FromSeconds(1)).Pause);
+        }
+        var granted = 0L;
+        for (var elapsed = TimeSpan.Zero; elapsed < TimeSpan.FromSeconds(20); elapsed += Period)
+        {
+            _clock.Advance(Period);
+            var grant = Lease(budget, "a", sent: 1_000, passed: 800, answered: 160, throttled: 40, retryAfter: TimeSpan.FromSeconds(1));
+            pauses.Add(grant.Pause);
+            granted += grant.Permits;
+        }
+        var (cutsWhileScattered, ceilingWhileScattered) = (budget.Cuts, budget.Ceiling);
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        var after30Seconds = Lease(budget, "a", sent: 1_000, passed: 800, answered: 160, throttled: 40, retryAfter: TimeSpan.FromSeconds(1));
+        _clock.Advance(TimeSpan.FromSeconds(1.05));
+        var relapseAfterIt = Lease(budget, "a", sent: 40, passed: 32, answered: 30, throttled: 1, retryAfter: TimeSpan.FromSeconds(1));
+
+        Assert.Equal((720, (double?)800), (Math.Round(cut.Rate), cut.Ceiling)); // the first 429 is taken as a limit, as any is
+        Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.Zero], pauses.Take(3));
+        Assert.All(pauses.Skip(3), pause => Assert.Equal(TimeSpan.Zero, pause));
+        Assert.Equal(2, cutsWhileScattered);
+        Assert.Null(ceilingWhileScattered); // the limit learned from a scattered 429 is dropped
+        Assert.InRange(granted, 0.95 * 20_000, 20_000 + 300); // the whole budget while 429s keep coming
+        Assert.Equal(TimeSpan.FromSeconds(1), after30Seconds.Pause); // taken again as a limit, in case it now is one
+        Assert.Equal(TimeSpan.Zero, relapseAfterIt.Pause); // and one relapse after it says it is not
+        Assert.Equal(3, budget.Cuts);
+        Assert.True(budget.Scattered(_clock.GetUtcNow()));
+    }
+
+    [Fact]
+    public void While_429s_are_taken_as_scattered_a_second_in_which_most_requests_are_refused_pauses_everyone()
+    {
+        var budget = Budget(1_000);
+        LeaseEvery(budget, Period, TimeSpan.FromSeconds(1), "a");
+        Lease(budget, "a", sent: 1_000, passed: 800, answered: 20, throttled: 1);
+        for (var relapse = 0; relapse < 2; relapse++)
+        {
+            _clock.Advance(TimeSpan.FromSeconds(1.05));
+            Lease(budget, "a", sent: 40, passed: 32, answered: 30, throttled: 1);
+        }
+        var scattered = budget.Scattered(_clock.GetUtcNow());
+
+        _clock.Advance(Period);
+        var refusing = Lease(budget, "a", sent: 1_000, passed: 300, answered: 10, throttled: 40);
+
+        Assert.True(scattered);
+        Assert.Equal(TimeSpan.FromSeconds(1), refusing.Pause);
+        Assert.False(budget.Scattered(_clock.GetUtcNow()));
+    }
+
+    [Fact]
+    public void A_receiver_that_refuses_most_requests_right_after_each_pause_is_paused_for_every_time()
+    {
+        var budget = Budget(1_000);
+        LeaseEvery(budget, Period, TimeSpan.FromSeconds(1), "a");
+        var pauses = new List<TimeSpan> { Lease(budget, "a", sent: 1_000, passed: 100, answered: 5, throttled: 20).Pause };
+
+        for (var relapse = 0; relapse < 5; relapse++)
+        {
+            _clock.Advance(TimeSpan.FromSeconds(1.05));
+            pauses.Add(Lease(budget, "a", sent: 20, passed: 2, answered: 2, throttled: 18).Pause);
+        }
+
+        Assert.All(pauses, pause => Assert.Equal(TimeSpan.FromSeconds(1), pause));
+        Assert.Equal(6, budget.Cuts);
+        Assert.False(budget.Scattered(_clock.GetUtcNow()));
+    }
+
     private RateBudget Budget(double rate) =>
         new(new RateLimitOptions { PermitsPerSecond = rate, LeasePeriod = Period }, _clock.GetUtcNow());
 
     private LeaseGrant Lease(RateBudget budget, string silo, int wanted = int.MaxValue, int sent = 0, int passed = 0, int throttled = 0,
-        TimeSpan? retryAfter = null, DateTimeOffset? sentAt = null) =>
+        TimeSpan? retryAfter = null, DateTimeOffset? sentAt = null, int answered = 0) =>
         budget.Lease(new LeaseRequest
         {
-            SiloId = silo, Wanted = wanted, SentLastSecond = sent, PassedLastSecond = passed, Throttled = throttled, RetryAfter = retryAfter,
+            SiloId = silo, Wanted = wanted, SentLastSecond = sent, PassedLastSecond = passed, Throttled = throttled, Answered = answered, RetryAfter = retryAfter,
             LastThrottledSentAt = throttled > 0 ? sentAt ?? _clock.GetUtcNow() : null,
         }, _clock.GetUtcNow());
 
