@@ -53,6 +53,7 @@ public sealed partial class FileGrain(
     // Whatever step of starting or running a crash hit, an active file resumes: each activation ensures its reminder.
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        if (IsKnown) await FinishMoveAsync(); // saved on its way to the archive or the failed folder, then a crash
         if (IsKnown && State.IsActive) await ResumeAsync();
         else if (IsKnown) await ExpireIfDueAsync(); // its reminder may have been missed
     }
@@ -103,6 +104,7 @@ public sealed partial class FileGrain(
             this.DeactivateOnIdle();
             throw;
         }
+        await FinishMoveAsync(); // an unreadable file goes to the failed folder
         if (State.IsActive) StartHeartbeat();
         return Summary();
     }
@@ -366,11 +368,12 @@ public sealed partial class FileGrain(
                 State.Warning = change;
                 LogChanged(FileId, change);
             }
-            State.Path = MoveTo(folders.Value.Archive);
+            PlanMove(folders.Value.Archive);
             LogCompleted(FileId, State.Delivered, State.DeadLettered, State.Invalid);
             if (State.DeadLetters is [var first, ..])
                 LogDeadLetters(FileId, State.DeadLettered, first.Line, first.HttpStatus, first.Error);
             await Writer.SaveAsync();
+            await FinishMoveAsync();
             await StopResumingAsync();
             await ScheduleExpiryAsync();
         }
@@ -384,6 +387,7 @@ public sealed partial class FileGrain(
     {
         Fail(reason);
         await Writer.SaveAsync();
+        await FinishMoveAsync();
         await StopResumingAsync();
         await ScheduleExpiryAsync();
         // Segments still reading stop; one that misses this finds on its next heartbeat that the file left the path it reads, and stops too.
@@ -407,21 +411,40 @@ public sealed partial class FileGrain(
         State.Status = FileStatus.Failed;
         State.Error = reason;
         State.CompletedAt = time.GetUtcNow();
-        State.Path = MoveTo(folders.Value.Failed);
+        PlanMove(folders.Value.Failed);
         LogFailed(FileId, reason);
     }
 
-    private string MoveTo(string folder)
+    // Where the file goes is saved before it goes: a crash between the two leaves a saved path the next activation
+    // moves the file to, never a saved path to where the file no longer is (a retry of its dead letters would find nothing).
+    private void PlanMove(string folder)
     {
         try
         {
-            return FileMover.MoveInto(State.Path, folder, FileId);
+            var target = FileMover.TargetIn(State.Path, folder, FileId);
+            if (target != State.Path) (State.MovingFrom, State.Path) = (State.Path, target);
         }
         catch (IOException error)
         {
             LogMoveFailed(error, FileId, folder);
-            return State.Path;
         }
+    }
+
+    /// <summary>Makes the move the saved state says was under way; one that fails leaves the file, and its saved path, where it was.</summary>
+    private async Task FinishMoveAsync()
+    {
+        if (State.MovingFrom is not { } from) return;
+        try
+        {
+            FileMover.Move(from, State.Path, FileId);
+        }
+        catch (IOException error)
+        {
+            LogMoveFailed(error, FileId, System.IO.Path.GetDirectoryName(State.Path)!);
+            State.Path = from;
+        }
+        State.MovingFrom = null;
+        await Writer.SaveAsync();
     }
 
     private async Task StopResumingAsync()

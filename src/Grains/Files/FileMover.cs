@@ -23,6 +23,17 @@ internal static class FileMover
     /// <summary>Moves <paramref name="path"/> into <paramref name="folder"/>; returns the new path (or the old one if it is gone).</summary>
     public static string MoveInto(string path, string folder, string fileId)
     {
+        var target = TargetIn(path, folder, fileId);
+        if (target != path) Move(path, target, fileId);
+        return target;
+    }
+
+    /// <summary>
+    /// Where <paramref name="path"/> goes in <paramref name="folder"/>, not moving it yet: itself when it is gone (its
+    /// own folder is removed) or already there (then stamped: completed again, kept a retention period from now).
+    /// </summary>
+    public static string TargetIn(string path, string folder, string fileId)
+    {
         if (!File.Exists(path) && new FileInfo(path).LinkTarget is null)
         {
             RemoveProcessingFolder(Path.GetDirectoryName(path)!, fileId); // removed under us: its folder need not stay
@@ -30,15 +41,25 @@ internal static class FileMover
         }
         if (Path.GetDirectoryName(Path.GetFullPath(path)) == Path.GetFullPath(folder).TrimEnd(Path.DirectorySeparatorChar))
         {
-            File.SetLastWriteTimeUtc(path, DateTime.UtcNow); // completed again (a retry): kept a retention period from now
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
             return path;
         }
-        Directory.CreateDirectory(folder);
         var target = Path.Combine(folder, Path.GetFileName(path));
-        if (File.Exists(target)) target = Path.Combine(folder, $"{fileId[..12]}-{Path.GetFileName(path)}");
-        File.Move(path, target, overwrite: true);
-        File.SetLastWriteTimeUtc(target, DateTime.UtcNow);
+        return File.Exists(target) ? Path.Combine(folder, $"{fileId[..12]}-{Path.GetFileName(path)}") : target;
+    }
+
+    /// <summary>
+    /// Moves <paramref name="path"/> to <paramref name="target"/> (from <see cref="TargetIn"/>) and stamps it; its own
+    /// folder goes. Done already (the source gone, the target there), it only tidies: made again after a crash.
+    /// </summary>
+    public static void Move(string path, string target, string fileId)
+    {
+        if (File.Exists(path) || new FileInfo(path).LinkTarget is not null)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Move(path, target, overwrite: true);
+            File.SetLastWriteTimeUtc(target, DateTime.UtcNow);
+        }
         RemoveProcessingFolder(Path.GetDirectoryName(path)!, fileId);
-        return target;
     }
 }

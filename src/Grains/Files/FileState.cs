@@ -54,6 +54,12 @@ public sealed class FileState
     /// <summary>The W3C trace context the file arrived in (an upload's request), carried by its alerts to their deliveries.</summary>
     [Id(17)] public string? TraceParent { get; set; }
 
+    /// <summary>
+    /// Where the file was when it was last saved on its way to <see cref="Path"/> (the archive or the failed folder):
+    /// the move follows the save, and an activation after a crash between the two makes it.
+    /// </summary>
+    [Id(19)] public string? MovingFrom { get; set; }
+
     public bool IsActive => Status is FileStatus.Discovered or FileStatus.Reading or FileStatus.Delivering;
 
     public long Rows => Segments.Sum(s => s.Progress.Rows);

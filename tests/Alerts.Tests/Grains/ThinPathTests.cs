@@ -1,7 +1,12 @@
+using Alerts.Grains.Files;
+using Alerts.Grains.Hosting;
 using Alerts.Grains.Interfaces;
 using Alerts.Grains.Interfaces.Model;
 using System.Text;
 using Alerts.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+using Orleans.TestingHost;
 
 namespace Alerts.Tests.Grains;
 
@@ -25,6 +30,29 @@ public sealed class ThinPathTests(ClusterFixture fixture)
             [($"{_prefix}-a", "hello"), ($"{_prefix}-b", "hi, there"), ($"{_prefix}-c", "bye")],
             fixture.Webhook.Accepted.Select(c => (c.UserId, c.AlertMessage)).Order());
         Assert.True(File.Exists(Path.Combine(fixture.Inbox, "archive", $"{_prefix}.csv")));
+    }
+
+    [Fact]
+    public async Task A_file_saved_on_its_way_to_the_archive_but_never_moved_is_moved_there_by_its_next_activation()
+    {
+        // The crash this stands for: the silo died after saving the file's archive path and before moving the file.
+        var fileId = _prefix + "000000000000";
+        var folder = Path.Combine(fixture.DataRoot, "processing", fileId);
+        Directory.CreateDirectory(folder);
+        var taken = Path.Combine(folder, $"{_prefix}.csv");
+        await File.WriteAllTextAsync(taken, "userId,alertMessage\nu1,hi\n");
+        var archived = Path.Combine(fixture.DataRoot, "archive", $"{_prefix}.csv");
+        var now = DateTimeOffset.UtcNow;
+        var saved = new FileState { Path = archived, MovingFrom = taken, Name = $"{_prefix}.csv", Status = FileStatus.Completed, DiscoveredAt = now, CompletedAt = now };
+        var grain = fixture.Grains.GetGrain<IFileGrain>(fileId);
+        var storage = ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services.GetRequiredKeyedService<IGrainStorage>(StorageNames.Alerts);
+        await storage.WriteStateAsync("file", grain.GetGrainId(), new GrainState<FileState>(saved));
+
+        var summary = await grain.GetSummaryAsync();
+
+        Assert.Equal(FileStatus.Completed, summary!.Status);
+        Assert.True(File.Exists(archived));
+        Assert.False(Directory.Exists(folder));
     }
 
     [Fact]
