@@ -24,6 +24,7 @@ public sealed partial class PermitLeases(
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan EarlyAskSpacing = TimeSpan.FromMilliseconds(50); // 429s that keep coming: a report at most this often
     private const double AskAhead = 0.25; // of a lease period: far more than a lease call takes, even on busy cores
     private readonly PermitQueue _permits = new();
     private readonly SemaphoreSlim _hurry = new(0);
@@ -163,18 +164,13 @@ public sealed partial class PermitLeases(
     {
         var start = time.GetTimestamp();
         var permits = grant.Permits;
-        var released = 0;
+        var (released, dueExactly, dueAt) = (0, 0.0, TimeSpan.Zero);
         Task<LeaseGrant>? next = null;
         var early = false;
+        var askedEarlyAt = -EarlyAskSpacing;
         while (true)
         {
             var elapsed = time.GetElapsedTime(start);
-            var due = elapsed >= grant.Period ? permits : (int)(permits * (elapsed / grant.Period));
-            var room = Math.Max(0, Math.Min(due - released, _permits.Waiting + Math.Max(1, permits / 8) - _permits.Available));
-            if (room > 0) _permits.Release(room);
-            if (room < due - released) AlertsMetrics.PermitsUnused.Add(due - released - room);
-            released = due;
-            if (next is null && Volatile.Read(ref _throttled) > 0) (next, early) = (askNext(), true);
             if (early && next!.IsCompleted)
             {
                 // Paused everyone: not one more request. Failed: the lease loop takes it from here, as with any lease.
@@ -183,6 +179,16 @@ public sealed partial class PermitLeases(
                 permits += next.Result.Permits;
                 (next, early) = (null, false);
             }
+            // What is left goes evenly over what is left of the period, an early grant's permits too: no burst.
+            dueExactly = elapsed >= grant.Period ? permits : dueExactly + (permits - dueExactly) * ((elapsed - dueAt) / (grant.Period - dueAt));
+            dueAt = elapsed;
+            var due = (int)dueExactly;
+            var room = Math.Max(0, Math.Min(due - released, _permits.Waiting + Math.Max(1, permits / 8) - _permits.Available));
+            if (room > 0) _permits.Release(room);
+            if (room < due - released) AlertsMetrics.PermitsUnused.Add(due - released - room);
+            released = due;
+            if (next is null && Volatile.Read(ref _throttled) > 0 && elapsed - askedEarlyAt >= EarlyAskSpacing)
+                (next, early, askedEarlyAt) = (askNext(), true, elapsed);
             if (next is null && grant.Period - elapsed <= AskAhead * grant.Period && Volatile.Read(ref _waiting) > 0) next = askNext();
             if (elapsed >= grant.Period && !early) break;
             await Task.Delay(Tick, time, stoppingToken);

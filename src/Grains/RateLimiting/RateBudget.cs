@@ -12,10 +12,11 @@ namespace Alerts.Grains.RateLimiting;
 /// blip) only trims the rate. The rate never falls below a floor, and climbs back multiplicatively.
 /// A receiver that refuses a share of requests whatever the rate (load shedding, a quota shared with others) is
 /// told apart by what follows its pauses: 429s again within moments of resuming, twice running, while most
-/// requests pass. Slowing down did not help, so for a while its 429s pause nobody and cut nothing: the rate
-/// goes back to where it was and each refused alert waits out its own Retry-After. A second in which most
-/// requests are refused ends that at once. When the while is over the next 429 pauses everyone again, in case
-/// it is a limit now; one relapse after that pause is enough to go back.
+/// requests pass. Slowing down did not help, so for a while its 429s pause nobody and cut nothing, each refused
+/// alert waits out its own Retry-After, and the rate probes past the limit learned on the way (back to the budget
+/// if nothing else limits it). A second in which most answers are 429s, or clearly more than when this began (a
+/// limit the receiver has as well, passed by the probe), ends that at once with a cut and a pause. When the while
+/// is over the next 429 pauses everyone again, in case it is a limit now; one relapse after it is enough to go back.
 /// </summary>
 public sealed class RateBudget
 {
@@ -30,6 +31,7 @@ public sealed class RateBudget
     private static readonly TimeSpan ScatteredFor = TimeSpan.FromSeconds(30);
     private const double RefusedMost = 0.5; // of the requests answered: at or above it, the receiver is refusing, not scattering 429s
     private const int Evidence = 20; // answers in a second before its share of 429s says anything
+    private const double RisenBy = 0.1; // of the answers: refused this much more than in the first second of it
     private readonly RateLimitOptions _options;
     private readonly Dictionary<string, (DateTimeOffset At, int Sent, int Passed)> _lastSecond = [];
     private readonly Dictionary<string, DateTimeOffset> _lastLease = [];
@@ -43,9 +45,10 @@ public sealed class RateBudget
     private DateTimeOffset _lastCutAt = DateTimeOffset.MinValue, _settleUntil = DateTimeOffset.MinValue;
     // Since the first pause of a run of relapses: the rate and limit before it, and how its requests fared.
     private int _relapses;
-    private double _rateBeforeRun;
-    private double? _ceilingBeforeRun;
     private long _runAnswered, _runThrottled;
+    private double? _usualShare;
+    private double _rateAfterFirstCut;
+    private double? _ceilingAfterFirstCut;
     private DateTimeOffset _scatteredUntil = DateTimeOffset.MinValue, _secondStart;
     private int _secondAnswered, _secondThrottled;
 
@@ -110,7 +113,7 @@ public sealed class RateBudget
         _lastSecond[request.SiloId] = (now, request.SentLastSecond, request.PassedLastSecond);
         _runAnswered += request.Answered;
         _runThrottled += request.Throttled;
-        if (Scattered(now) && !RefusingMost(request, now)) return;
+        if (Scattered(now) && !RefusedMore(request, now)) return;
         if (request.Throttled > 0 && IsNewSignal(request, now)) Throttled(request.RetryAfter ?? DefaultPause, now);
         else if (now < _settleUntil) Settle(now);
     }
@@ -119,28 +122,48 @@ public sealed class RateBudget
     {
         var relapse = now - _pausedUntil <= Relapse;
         var scatteredLately = now - _scatteredUntil <= ScatteredFor; // then one pause that did not help says enough
-        if (relapse && (_relapses >= 1 || scatteredLately) && _runThrottled < RefusedMost * (_runAnswered + _runThrottled))
+        var answers = _runAnswered + _runThrottled;
+        if (relapse && (_relapses >= 1 || scatteredLately) && _runThrottled < RefusedMost * answers)
         {
-            // Paused twice and refused again at once, while most requests passed: our pace is not the cause.
+            // Paused and refused again at once, while most requests passed: our pace is not the cause. The limit the
+            // first cut learned (from a whole second) stays, as a receiver may have one as well, not what the cuts after
+            // it learned from a moment's sending; and the rate probes past it at once.
             _scatteredUntil = now + ScatteredFor;
-            (Rate, Ceiling, _relapses) = (Math.Max(Rate, _rateBeforeRun), _ceilingBeforeRun, 0);
+            _usualShare = null;
+            _relapses = 0;
+            (Rate, Ceiling, _lastCutAt) = (Math.Max(Rate, _rateAfterFirstCut), _ceilingAfterFirstCut, now - _probeAfter);
             (_secondStart, _secondAnswered, _secondThrottled) = (now, 0, 0);
             return;
         }
         if (relapse) _relapses++;
-        else (_relapses, _rateBeforeRun, _ceilingBeforeRun, _runAnswered, _runThrottled) = (0, Rate, Ceiling, 0, 0);
+        else (_relapses, _runAnswered, _runThrottled) = (0, 0, 0);
         Cut(pause, now);
+        if (!relapse) (_rateAfterFirstCut, _ceilingAfterFirstCut) = (Rate, Ceiling);
     }
 
-    // While 429s are taken as scattered: a second in which most answers are 429s means the receiver refuses now.
-    private bool RefusingMost(LeaseRequest request, DateTimeOffset now)
+    // While 429s are taken as scattered, judged a whole second at a time: one in which most answers are 429s, or
+    // clearly more than in its first second (the rate probing past a limit the receiver has as well), means our
+    // pace is refused again.
+    private bool RefusedMore(LeaseRequest request, DateTimeOffset now)
     {
-        if (now - _secondStart >= Window) (_secondStart, _secondAnswered, _secondThrottled) = (now, 0, 0);
         _secondAnswered += request.Answered;
         _secondThrottled += request.Throttled;
-        if (_secondAnswered + _secondThrottled < Evidence || _secondThrottled < RefusedMost * (_secondAnswered + _secondThrottled)) return false;
-        // Refusing now: judged afresh, as if never scattered, from this second's answers on.
-        (_scatteredUntil, _relapses, _runAnswered, _runThrottled) = (DateTimeOffset.MinValue, 0, _secondAnswered, _secondThrottled);
+        if (now - _secondStart < Window) return false;
+        var (answers, throttled) = (_secondAnswered + _secondThrottled, _secondThrottled);
+        (_secondStart, _secondAnswered, _secondThrottled) = (now, 0, 0);
+        if (answers < Evidence) return false;
+        var share = (double)throttled / answers;
+        if (share < RefusedMost)
+        {
+            if (_usualShare is not { } usual)
+            {
+                _usualShare = share; // held under the limit learned on the way: the share refused whatever the pace
+                return false;
+            }
+            if (share < usual + Math.Max(RisenBy, 3 * Math.Sqrt(usual * (1 - usual) / answers))) return false;
+        }
+        // Judged afresh, as if never scattered, from this second's answers on: the next 429 is a cut and a pause.
+        (_scatteredUntil, _relapses, _runAnswered, _runThrottled) = (DateTimeOffset.MinValue, 0, answers - throttled, throttled);
         return true;
     }
 

@@ -276,12 +276,38 @@ public sealed class RateBudgetTests
         Assert.Equal([TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.Zero], pauses.Take(3));
         Assert.All(pauses.Skip(3), pause => Assert.Equal(TimeSpan.Zero, pause));
         Assert.Equal(2, cutsWhileScattered);
-        Assert.Null(ceilingWhileScattered); // the limit learned from a scattered 429 is dropped
-        Assert.InRange(granted, 0.95 * 20_000, 20_000 + 300); // the whole budget while 429s keep coming
+        Assert.Null(ceilingWhileScattered); // the limit learned from a scattered 429 was probed past, up to the budget
+        Assert.InRange(granted, 0.95 * 20_000, 20_000 + 300); // the whole budget, but for seconds of probing, while 429s keep coming
         Assert.Equal(TimeSpan.FromSeconds(1), after30Seconds.Pause); // taken again as a limit, in case it now is one
         Assert.Equal(TimeSpan.Zero, relapseAfterIt.Pause); // and one relapse after it says it is not
         Assert.Equal(3, budget.Cuts);
         Assert.True(budget.Scattered(_clock.GetUtcNow()));
+    }
+
+    [Fact]
+    public void A_receiver_with_a_limit_that_also_refuses_a_fifth_at_random_is_held_near_its_limit_not_sent_the_budget()
+    {
+        const double limit = 600; // passes at most this many a second, and refuses a fifth of what reaches it at random
+        var budget = Budget(1_000);
+        var highest = 0.0;
+        var pauses = 0;
+        for (var tick = 0; tick < 300; tick++) // a minute of leases
+        {
+            _clock.Advance(Period);
+            var rate = budget.Rate;
+            var sent = (int)rate;
+            var passed = (int)Math.Min(limit, 0.8 * rate);
+            var grant = Lease(budget, "a", sent: sent, passed: passed, answered: passed / 5, throttled: (sent - passed) / 5, retryAfter: TimeSpan.FromSeconds(1));
+            if (grant.Pause > TimeSpan.Zero)
+            {
+                pauses++;
+                _clock.Advance(grant.Pause);
+            }
+            if (tick > 50) highest = Math.Max(highest, budget.Rate);
+        }
+
+        Assert.InRange(highest, limit, 1.6 * limit); // probes past it, but is cut back when 429s rise: never the budget
+        Assert.InRange(pauses, 2, 40);
     }
 
     [Fact]
@@ -297,11 +323,16 @@ public sealed class RateBudgetTests
         }
         var scattered = budget.Scattered(_clock.GetUtcNow());
 
-        _clock.Advance(Period);
-        var refusing = Lease(budget, "a", sent: 1_000, passed: 300, answered: 10, throttled: 40);
+        LeaseEvery(budget, Period, TimeSpan.FromSeconds(1.2), "a", answered: 160, throttled: 40); // its usual fifth
+        var refusing = new List<TimeSpan>();
+        for (var tick = 0; tick < 6; tick++)
+        {
+            _clock.Advance(Period);
+            refusing.Add(Lease(budget, "a", sent: 1_000, passed: 300, answered: 10, throttled: 40).Pause);
+        }
 
         Assert.True(scattered);
-        Assert.Equal(TimeSpan.FromSeconds(1), refusing.Pause);
+        Assert.Contains(TimeSpan.FromSeconds(1), refusing); // within about a second
         Assert.False(budget.Scattered(_clock.GetUtcNow()));
     }
 
@@ -334,13 +365,13 @@ public sealed class RateBudgetTests
             LastThrottledSentAt = throttled > 0 ? sentAt ?? _clock.GetUtcNow() : null,
         }, _clock.GetUtcNow());
 
-    private long LeaseEvery(RateBudget budget, TimeSpan every, TimeSpan during, string silo, int wanted = int.MaxValue)
+    private long LeaseEvery(RateBudget budget, TimeSpan every, TimeSpan during, string silo, int wanted = int.MaxValue, int answered = 0, int throttled = 0)
     {
         long total = 0;
         for (var elapsed = TimeSpan.Zero; elapsed < during; elapsed += every)
         {
             _clock.Advance(every);
-            total += Lease(budget, silo, wanted).Permits;
+            total += Lease(budget, silo, wanted, answered: answered, throttled: throttled).Permits;
         }
         return total;
     }
