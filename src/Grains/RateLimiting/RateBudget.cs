@@ -43,7 +43,7 @@ public sealed class RateBudget
     private DateTimeOffset _refilledAt;
     private DateTimeOffset _pausedFrom = DateTimeOffset.MinValue, _pausedUntil = DateTimeOffset.MinValue;
     private DateTimeOffset _lastCutAt = DateTimeOffset.MinValue, _settleUntil = DateTimeOffset.MinValue;
-    // Since the first pause of a run of relapses: the rate and limit before it, and how its requests fared.
+    // A run of relapses: how many, how its requests fared since its first pause, and the rate and limit that pause's cut set.
     private int _relapses;
     private long _runAnswered, _runThrottled;
     private double? _usualShare;
