@@ -30,7 +30,7 @@ public static class ReceiverScenarios
     /// <summary>
     /// The receiver refuses a fifth of requests at random, whatever the rate, each with Retry-After: 1. A fifth of
     /// the budget goes to requests refused, so at best 0.8 of it is delivered; the file (ROWS, default 60 s at the
-    /// budget, so that the 30 s in which such 429s pause nobody ends within it) must go at ≥ 0.65 of the budget.
+    /// budget, long enough for the start's pauses to weigh little) must go at ≥ 0.65 of the budget.
     /// Pausing everyone for each new 429 once delivered 3,000 rows at 500/s in over three minutes.
     /// </summary>
     private static async Task<ScenarioResult[]> Scattered429Async(BenchOptions options)

@@ -12,11 +12,11 @@ namespace Alerts.Grains.RateLimiting;
 /// blip) only trims the rate. The rate never falls below a floor, and climbs back multiplicatively.
 /// A receiver that refuses a share of requests whatever the rate (load shedding, a quota shared with others) is
 /// told apart by what follows its pauses: 429s again within moments of resuming, twice running, while most
-/// requests pass. Slowing down did not help, so for a while its 429s pause nobody and cut nothing, each refused
-/// alert waits out its own Retry-After, and the rate probes past the limit learned on the way (back to the budget
-/// if nothing else limits it). A second in which most answers are 429s, or clearly more than when this began (a
-/// limit the receiver has as well, passed by the probe), ends that at once with a cut and a pause. When the while
-/// is over the next 429 pauses everyone again, in case it is a limit now; one relapse after it is enough to go back.
+/// requests since the pause passed. Slowing down did not help, so from then on its 429s pause nobody and cut
+/// nothing, each refused alert waits out its own Retry-After, and the rate probes up from where it is (back to the
+/// budget if nothing else limits it). A second in which most answers are 429s, or clearly more than in the first
+/// second of this (a limit the receiver has as well, passed by the probe), ends it with a cut and a pause; within
+/// 30 s of that, one relapse is enough to go back.
 /// </summary>
 public sealed class RateBudget
 {
@@ -28,7 +28,7 @@ public sealed class RateBudget
     private const double SameLimit = 0.1; // a limit learned again within a tenth of the last is the same one
     private const int MaxProbeSpacing = 8; // probes of a steady limit come at most this many ProbeAfters apart
     private static readonly TimeSpan Relapse = TimeSpan.FromSeconds(2); // a 429 this soon after a pause ended: the pause did not help
-    private static readonly TimeSpan ScatteredFor = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan Lately = TimeSpan.FromSeconds(30); // found scattered this recently: one relapse says so again
     private const double RefusedMost = 0.5; // of the requests answered: at or above it, the receiver is refusing, not scattering 429s
     private const int Evidence = 20; // answers in a second before its share of 429s says anything
     private const double RisenBy = 0.1; // of the answers: refused this much more than in the first second of it
@@ -43,13 +43,14 @@ public sealed class RateBudget
     private DateTimeOffset _refilledAt;
     private DateTimeOffset _pausedFrom = DateTimeOffset.MinValue, _pausedUntil = DateTimeOffset.MinValue;
     private DateTimeOffset _lastCutAt = DateTimeOffset.MinValue, _settleUntil = DateTimeOffset.MinValue;
-    // A run of relapses: how many, how its requests fared since its first pause, and the rate and limit that pause's cut set.
+    // A run of relapses: how many, how requests fared since the last pause ended, and the rate and limit the run's first cut set.
     private int _relapses;
     private long _runAnswered, _runThrottled;
     private double? _usualShare;
     private double _rateAfterFirstCut;
     private double? _ceilingAfterFirstCut;
-    private DateTimeOffset _scatteredUntil = DateTimeOffset.MinValue, _secondStart;
+    private bool _scattered;
+    private DateTimeOffset _scatteredEndedAt = DateTimeOffset.MinValue, _secondStart;
     private int _secondAnswered, _secondThrottled;
 
     public RateBudget(RateLimitOptions options, DateTimeOffset now)
@@ -70,7 +71,7 @@ public sealed class RateBudget
     public int Cuts { get; private set; }
 
     /// <summary>Whether 429s are taken now as scattered refusals that no pause or cut would help.</summary>
-    public bool Scattered(DateTimeOffset now) => now < _scatteredUntil;
+    public bool Scattered => _scattered;
 
     /// <summary>The lowest the rate is ever cut to.</summary>
     public double Floor => Math.Min(_options.PermitsPerSecond, Math.Max(1, _options.FloorShare * _options.PermitsPerSecond));
@@ -111,9 +112,12 @@ public sealed class RateBudget
     private void Observe(LeaseRequest request, DateTimeOffset now)
     {
         _lastSecond[request.SiloId] = (now, request.SentLastSecond, request.PassedLastSecond);
-        _runAnswered += request.Answered;
-        _runThrottled += request.Throttled;
-        if (Scattered(now) && !RefusedMore(request, now)) return;
+        if (now >= _pausedUntil) // answers to requests sent before a pause say nothing of what followed it
+        {
+            _runAnswered += request.Answered;
+            _runThrottled += request.Throttled;
+        }
+        if (_scattered && !RefusedMore(request, now)) return;
         if (request.Throttled > 0 && IsNewSignal(request, now)) Throttled(request.RetryAfter ?? DefaultPause, now);
         else if (now < _settleUntil) Settle(now);
     }
@@ -121,22 +125,21 @@ public sealed class RateBudget
     private void Throttled(TimeSpan pause, DateTimeOffset now)
     {
         var relapse = now - _pausedUntil <= Relapse;
-        var scatteredLately = now - _scatteredUntil <= ScatteredFor; // then one pause that did not help says enough
+        var scatteredLately = now - _scatteredEndedAt <= Lately; // then one pause that did not help says enough
         var answers = _runAnswered + _runThrottled;
         if (relapse && (_relapses >= 1 || scatteredLately) && _runThrottled < RefusedMost * answers)
         {
-            // Paused and refused again at once, while most requests passed: our pace is not the cause. The limit the
-            // first cut learned (from a whole second) stays, as a receiver may have one as well, not what the cuts after
-            // it learned from a moment's sending; and the rate probes past it at once.
-            _scatteredUntil = now + ScatteredFor;
-            _usualShare = null;
-            _relapses = 0;
-            (Rate, Ceiling, _lastCutAt) = (Math.Max(Rate, _rateAfterFirstCut), _ceilingAfterFirstCut, now - _probeAfter);
+            // Paused and refused again at once, while most requests since passed: our pace is not the cause. The limit
+            // the run's first cut learned (from a whole second) stays, as a receiver may have one as well, not what the
+            // cuts after it learned from a moment's sending; without one, the rate now is the limit to probe up from.
+            (_scattered, _usualShare, _relapses) = (true, null, 0);
+            var ceiling = _ceilingAfterFirstCut ?? Rate;
+            (Rate, Ceiling, _lastCutAt) = (Math.Max(Rate, Math.Min(_rateAfterFirstCut, ceiling * _options.HoldFraction)), ceiling, now - _probeAfter);
             (_secondStart, _secondAnswered, _secondThrottled) = (now, 0, 0);
             return;
         }
-        if (relapse) _relapses++;
-        else (_relapses, _runAnswered, _runThrottled) = (0, 0, 0);
+        _relapses = relapse ? _relapses + 1 : 0;
+        (_runAnswered, _runThrottled) = (0, 0); // counted afresh once this pause ends
         Cut(pause, now);
         if (!relapse) (_rateAfterFirstCut, _ceilingAfterFirstCut) = (Rate, Ceiling);
     }
@@ -162,8 +165,8 @@ public sealed class RateBudget
             }
             if (share < usual + Math.Max(RisenBy, 3 * Math.Sqrt(usual * (1 - usual) / answers))) return false;
         }
-        // Judged afresh, as if never scattered, from this second's answers on: the next 429 is a cut and a pause.
-        (_scatteredUntil, _relapses, _runAnswered, _runThrottled) = (DateTimeOffset.MinValue, 0, answers - throttled, throttled);
+        // Refused more than our pace explains: the next 429 is a cut and a pause again.
+        (_scattered, _scatteredEndedAt, _relapses, _runAnswered, _runThrottled) = (false, now, 0, 0, 0);
         return true;
     }
 
