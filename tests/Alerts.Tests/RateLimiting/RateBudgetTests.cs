@@ -315,6 +315,14 @@ public sealed class RateBudgetTests
         const double limit = 150; // the outside run's receiver: 150/s, and 15 % refused at random, under a 300/s budget
         var budget = Budget(300);
         var (pauses, granted) = (0, 0L);
+        // The file starts: its first 429 comes while little has been sent, so no limit is learned from it. The version
+        // before this one then put the rate back to the budget: 250/s granted here, and 51 pauses.
+        _clock.Advance(Period);
+        if (Lease(budget, "a", sent: 40, passed: 34, answered: 6, throttled: 1, retryAfter: TimeSpan.FromSeconds(1)).Pause is var first && first > TimeSpan.Zero)
+        {
+            pauses++;
+            _clock.Advance(first);
+        }
         for (var tick = 0; tick < 300; tick++)
         {
             _clock.Advance(Period);
