@@ -440,7 +440,7 @@ public sealed partial class FileGrain(
         }
         catch (IOException error)
         {
-            LogMoveFailed(error, FileId, System.IO.Path.GetDirectoryName(State.Path)!);
+            LogMoveFailed(error, FileId, Path.GetDirectoryName(State.Path)!);
             State.Path = from;
         }
         State.MovingFrom = null;
