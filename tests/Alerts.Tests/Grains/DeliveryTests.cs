@@ -82,8 +82,8 @@ public sealed class DeliveryTests(ClusterFixture fixture)
     public async Task A_file_still_delivering_is_not_retried_so_no_alert_is_counted_in_two_rounds()
     {
         fixture.Webhook.Reset();
-        using var gate = new ManualResetEventSlim();
-        fixture.Webhook.Respond = (call, _) => call.UserId.EndsWith("-0") ? 400 : gate.Wait(TimeSpan.FromSeconds(30)) ? 200 : 503;
+        var gate = new TaskCompletionSource();
+        fixture.Webhook.RespondAsync = call => call.UserId.EndsWith("-0") ? Task.FromResult(400) : FakeWebhook.WhenOpen(gate.Task, TimeSpan.FromSeconds(30), 200, 503);
         var content = InboxFiles.Csv(_prefix, rows: 20, users: 10);
         var fileId = InboxFiles.FileId(content);
         await fixture.StartFileAsync(fileId, content);
@@ -91,7 +91,7 @@ public sealed class DeliveryTests(ClusterFixture fixture)
         await Eventually.Until(() => file.GetSummaryAsync(), s => s!.DeadLettered == 2, "the two dead letters while the rest wait");
 
         var whileDelivering = await file.RetryDeadLettersAsync();
-        gate.Set();
+        gate.SetResult();
         var completed = await fixture.CompletedAsync(fileId);
 
         Assert.Equal(0, whileDelivering);

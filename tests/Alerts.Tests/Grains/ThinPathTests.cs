@@ -263,8 +263,8 @@ public sealed class ThinPathTests(ClusterFixture fixture)
     public async Task Rows_appended_through_a_held_handle_are_not_read_and_the_file_says_so()
     {
         fixture.Webhook.Reset();
-        using var gate = new ManualResetEventSlim();
-        fixture.Webhook.Respond = (_, _) => gate.Wait(TimeSpan.FromSeconds(30)) ? 200 : 503;
+        var gate = new TaskCompletionSource();
+        fixture.Webhook.RespondAsync = _ => FakeWebhook.WhenOpen(gate.Task, TimeSpan.FromSeconds(30), 200, 503);
         var content = InboxFiles.Csv(_prefix, rows: 20, users: 20);
         var fileId = InboxFiles.FileId(content);
         await using var writer = new FileStream(Path.Combine(fixture.Inbox, $"{_prefix}-held.csv"), FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
@@ -275,7 +275,7 @@ public sealed class ThinPathTests(ClusterFixture fixture)
         var appended = Encoding.UTF8.GetBytes(InboxFiles.Csv(_prefix + "-late", rows: 5, users: 5));
         await writer.WriteAsync(appended); // lands in the taken file, past the size it was taken at
         await writer.FlushAsync();
-        gate.Set();
+        gate.SetResult();
         var summary = await CompletedAsync(fileId);
 
         Assert.Equal(20, summary.Delivered);

@@ -24,6 +24,26 @@ public sealed class FakeWebhook : IAsyncDisposable
     /// <summary>Decides the status for a call; gets the attempt number for its idempotency key (1-based).</summary>
     public Func<Call, int, int> Respond { get; set; } = (_, _) => 200;
 
+    /// <summary>
+    /// Decides the status for a call that must wait for something first, awaited, where <see cref="Respond"/> would
+    /// block a thread-pool thread (the in-process silos share the pool); wins over <see cref="Respond"/>.
+    /// </summary>
+    public Func<Call, Task<int>>? RespondAsync { get; set; }
+
+    /// <summary>Answers with <paramref name="held"/> once <paramref name="gate"/> opens, or with <paramref name="expired"/> after <paramref name="wait"/>.</summary>
+    public static async Task<int> WhenOpen(Task gate, TimeSpan wait, int held, int expired)
+    {
+        try
+        {
+            await gate.WaitAsync(wait);
+            return held;
+        }
+        catch (TimeoutException)
+        {
+            return expired;
+        }
+    }
+
     /// <summary>The Retry-After header sent with 429s; none when null.</summary>
     public TimeSpan? RetryAfter { get; set; }
 
@@ -62,6 +82,7 @@ public sealed class FakeWebhook : IAsyncDisposable
         _attemptsByKey.Clear();
         MostAtOnceByUser.Clear();
         Respond = (_, _) => 200;
+        RespondAsync = null;
         RetryAfter = null;
         RetryAfterText = null;
         RedirectTo = null;
@@ -80,7 +101,7 @@ public sealed class FakeWebhook : IAsyncDisposable
             TraceParent = request.Headers["traceparent"].ToString(),
         };
         var attempt = _attemptsByKey.AddOrUpdate(key, 1, (_, n) => n + 1);
-        call.Status = Respond(call, attempt);
+        call.Status = RespondAsync is { } respond ? await respond(call) : Respond(call, attempt);
         Calls.Enqueue(call);
         var atOnce = _inFlightByUser.AddOrUpdate(call.UserId, 1, (_, n) => n + 1);
         MostAtOnceByUser.AddOrUpdate(call.UserId, atOnce, (_, most) => Math.Max(most, atOnce));
