@@ -10,10 +10,11 @@ namespace Alerts.Grains.Interfaces;
 public interface INotificationGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Accepts alerts for this user. Returns, per alert, what is already known: <see cref="DispatchOutcome.Queued"/>
-    /// (its confirmation will follow), <see cref="DispatchOutcome.Delivered"/> or <see cref="DispatchOutcome.DeadLettered"/>
-    /// (decided before; no confirmation follows), or <see cref="DispatchOutcome.DuplicateRow"/> (another row of the same file
-    /// carries the same alert).
+    /// Accepts alerts for this user and answers at once with what its memory knows, per alert:
+    /// <see cref="DispatchOutcome.Queued"/> (a confirmation will follow, also for an alert whose record is still to be
+    /// looked up and turns out to be decided), <see cref="DispatchOutcome.Delivered"/> or
+    /// <see cref="DispatchOutcome.DeadLettered"/> (decided before; no confirmation follows), or
+    /// <see cref="DispatchOutcome.DuplicateRow"/> (another row of the same file carries the same alert).
     /// </summary>
     Task<DispatchOutcome[]> DispatchAsync(IReadOnlyList<Alert> alerts);
 

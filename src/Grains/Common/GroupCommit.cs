@@ -3,12 +3,14 @@ namespace Alerts.Grains.Common;
 /// <summary>
 /// Group commit: items added while a commit is gathering or running go together in the next one, so many
 /// callers share one round trip. A commit starts <c>linger</c> after the first item of its group and commits
-/// run one at a time, in the order their items were added. Thread-safe; callers await their item's result.
+/// run one at a time, in the order their items were added. Thread-safe. A caller awaits its item's result, its
+/// items' results (one wait for the lot), or nothing at all (<see cref="Post"/>): a wait costs a task per caller.
 /// </summary>
 public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<IReadOnlyList<TResult>>> commit, TimeSpan linger, TimeProvider time)
 {
     private readonly Lock _lock = new();
-    private List<(TItem Item, TaskCompletionSource<TResult> Done)> _gathering = [];
+    private List<TItem> _gathering = [];
+    private List<Waiter> _waiters = [];
     private bool _running;
 
     /// <summary>Items added and not yet answered.</summary>
@@ -16,16 +18,39 @@ public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<
 
     public Task<TResult> AddAsync(TItem item)
     {
-        var done = new TaskCompletionSource<TResult>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var one = new One();
+        Add(null, item, one);
+        return one.Done.Task;
+    }
+
+    /// <summary>The items' results, in order, from the commit that takes them all.</summary>
+    public Task<TResult[]> AddRangeAsync(IReadOnlyList<TItem> items)
+    {
+        var range = new Range(items.Count);
+        Add(items, default!, range);
+        return range.Done.Task;
+    }
+
+    /// <summary>Adds an item no one waits for: a failed commit drops it.</summary>
+    public void Post(TItem item) => Add(null, item, null);
+
+    /// <summary>Adds <paramref name="items"/>, or <paramref name="single"/> when they are null.</summary>
+    private void Add(IReadOnlyList<TItem>? items, TItem single, Waiter? waiter)
+    {
         lock (_lock)
         {
-            _gathering.Add((item, done));
-            Pending++;
-            if (_running) return done.Task;
+            if (waiter is not null)
+            {
+                waiter.Start = _gathering.Count;
+                _waiters.Add(waiter);
+            }
+            if (items is null) _gathering.Add(single);
+            else _gathering.AddRange(items);
+            Pending += items?.Count ?? 1;
+            if (_running) return;
             _running = true;
         }
         _ = Task.Run(RunAsync);
-        return done.Task;
     }
 
     private async Task RunAsync()
@@ -33,13 +58,14 @@ public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<
         while (true)
         {
             if (linger > TimeSpan.Zero) await Task.Delay(linger, time);
-            List<(TItem Item, TaskCompletionSource<TResult> Done)> group;
+            List<TItem> group;
+            List<Waiter> waiters;
             lock (_lock)
             {
-                group = _gathering;
-                _gathering = [];
+                (group, waiters) = (_gathering, _waiters);
+                (_gathering, _waiters) = ([], []);
             }
-            await CommitAsync(group);
+            await CommitAsync(group, waiters);
             lock (_lock)
             {
                 Pending -= group.Count;
@@ -52,16 +78,45 @@ public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<
         }
     }
 
-    private async Task CommitAsync(List<(TItem Item, TaskCompletionSource<TResult> Done)> group)
+    private async Task CommitAsync(List<TItem> group, List<Waiter> waiters)
     {
         try
         {
-            var results = await commit([.. group.Select(g => g.Item)]);
-            for (var i = 0; i < group.Count; i++) group[i].Done.TrySetResult(results[i]);
+            var results = await commit(group);
+            foreach (var waiter in waiters) waiter.Complete(results);
         }
         catch (Exception error)
         {
-            foreach (var (_, done) in group) done.TrySetException(error);
+            foreach (var waiter in waiters) waiter.Fail(error);
         }
+    }
+
+    /// <summary>A caller waiting for the results of its items, which start at <see cref="Start"/> in their group.</summary>
+    private abstract class Waiter
+    {
+        public int Start { get; set; }
+        public abstract void Complete(IReadOnlyList<TResult> results);
+        public abstract void Fail(Exception error);
+    }
+
+    private sealed class One : Waiter
+    {
+        public TaskCompletionSource<TResult> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public override void Complete(IReadOnlyList<TResult> results) => Done.TrySetResult(results[Start]);
+        public override void Fail(Exception error) => Done.TrySetException(error);
+    }
+
+    private sealed class Range(int count) : Waiter
+    {
+        public TaskCompletionSource<TResult[]> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public override void Complete(IReadOnlyList<TResult> results)
+        {
+            var mine = new TResult[count];
+            for (var i = 0; i < count; i++) mine[i] = results[Start + i];
+            Done.TrySetResult(mine);
+        }
+
+        public override void Fail(Exception error) => Done.TrySetException(error);
     }
 }

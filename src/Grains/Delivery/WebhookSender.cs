@@ -12,20 +12,23 @@ namespace Alerts.Grains.Delivery;
 /// POSTs one alert to the webhook, signed when a secret is set, and reports what came back; never throws
 /// for HTTP failures. Redirects are not followed (the client is built without them): a 3xx is reported
 /// with its Location. Only the headers and a small sample of an error's body are read, whatever the
-/// receiver sends, and Retry-After comes back already bounded.
+/// receiver sends, and Retry-After comes back already bounded. Requests go straight to the named handler chain:
+/// an <see cref="HttpClient"/> per request, or even one shared, adds a client and a linked cancellation source each.
 /// </summary>
-public sealed class WebhookSender(IHttpClientFactory clients, WebhookSigner signer, IOptions<WebhookOptions> options, TimeProvider time)
+public sealed class WebhookSender(IHttpMessageHandlerFactory handlers, WebhookSigner signer, IOptions<WebhookOptions> options, TimeProvider time)
 {
     public const string ClientName = "webhook";
     /// <summary>The most of an error answer's body read and kept; the rest is never read.</summary>
     public const int MaxErrorSample = 4096;
+    // Kept for the silo's life: the handler's own connection lifetime picks up DNS changes.
+    private readonly HttpMessageInvoker _webhook = new(handlers.CreateHandler(ClientName), disposeHandler: false);
+    private readonly Uri _url = new(options.Value.Url);
 
     public async Task<WebhookResult> SendAsync(Alert alert, CancellationToken cancellationToken = default)
     {
-        var client = clients.CreateClient(ClientName);
         // Serialized up front: the signature covers exactly the bytes sent.
         var body = JsonSerializer.SerializeToUtf8Bytes(new WebhookPayload(alert.UserId, alert.Message), WebhookJsonContext.Default.WebhookPayload);
-        using var request = new HttpRequestMessage(HttpMethod.Post, (Uri?)null) { Content = new ByteArrayContent(body) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, _url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json", "utf-8");
         request.Headers.Add("Idempotency-Key", alert.AlertId);
         signer.Sign(request, alert.AlertId, body);
@@ -34,7 +37,8 @@ public sealed class WebhookSender(IHttpClientFactory clients, WebhookSigner sign
         try
         {
             // Disposing the response unread closes its connection rather than draining a huge or endless body.
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false);
+            // A handler answers once the headers are read; the body is read below, if at all.
+            using var response = await _webhook.SendAsync(request, deadline.Token).ConfigureAwait(false);
             var status = (int)response.StatusCode;
             if (response.IsSuccessStatusCode) return new WebhookResult(status, null, null);
             if (status is >= 300 and < 400) return new WebhookResult(status, RedirectError(status, response.Headers.Location), null);

@@ -37,12 +37,7 @@ public static class SiloServicesExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService(sp => new SettingsProblems(configuration, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SettingsProblems>>()));
 
-        services.AddHttpClient(WebhookSender.ClientName, (sp, client) =>
-            {
-                var webhook = sp.GetRequiredService<IOptions<WebhookOptions>>().Value;
-                client.BaseAddress = new Uri(webhook.Url);
-                client.Timeout = Timeout.InfiniteTimeSpan; // WebhookSender sets each request's deadline, error sample included
-            })
+        services.AddHttpClient(WebhookSender.ClientName) // WebhookSender sets each request's deadline, error sample included
             .RemoveAllLoggers() // a log scope and two log calls per request; WebhookSender's outcomes are logged and counted
             .ConfigurePrimaryHttpMessageHandler(sp => new SocketsHttpHandler
             {

@@ -12,7 +12,8 @@ using Orleans.Placement;
 namespace Alerts.Grains.Notifications;
 
 /// <summary>
-/// One user's alerts. Dispatch looks up what is already recorded, queues the rest and answers; delivery
+/// One user's alerts. Dispatch answers at once from memory; the rest are looked up in their records beside it, and
+/// what a record decided is confirmed to the file while the others are queued. Delivery
 /// workers beside the grain's turns, at most <see cref="WebhookOptions.PerUserConcurrency"/> of them, each make
 /// one attempt at a time (with one worker a user's alerts arrive in file order). Every
 /// attempt is journaled in the silo's <see cref="DeliveryRecords"/> as in flight just before it is sent, and
@@ -44,7 +45,8 @@ public sealed partial class NotificationGrain(
     // Outcomes this activation decided, kept until written and while a lookup that may have missed the write is out.
     private readonly Dictionary<string, DeliveryRecord> _decided = [];
     private readonly List<DeliveryRecord> _forgetAfterLookups = [];
-    private readonly List<Task> _writes = [];
+    // Lookups and writes under way: deactivation waits for them.
+    private readonly List<Task> _background = [];
     // Alerts queued, in flight or backing off: counted in the silo's backlog gauge.
     private readonly HashSet<string> _held = [];
     private int _lookups;
@@ -77,7 +79,7 @@ public sealed partial class NotificationGrain(
         try
         {
             await Task.WhenAll(_workers).WaitAsync(cancellationToken);
-            await Task.WhenAll(_writes).WaitAsync(cancellationToken);
+            await Task.WhenAll(_background).WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -90,40 +92,57 @@ public sealed partial class NotificationGrain(
         _stopping.Dispose(); // linked to the silo's drain: undisposed, every activation ever made stays registered there
     }
 
-    public async Task<DispatchOutcome[]> DispatchAsync(IReadOnlyList<Alert> alerts)
+    public Task<DispatchOutcome[]> DispatchAsync(IReadOnlyList<Alert> alerts)
     {
-        ThrowIfStopping();
-        var outcomes = new DispatchOutcome[alerts.Count];
-        var unknown = new List<int>();
+        if (_stopping.IsCancellationRequested) return Task.FromException<DispatchOutcome[]>(Stopping());
+        var outcomes = new DispatchOutcome[alerts.Count]; // Queued, where memory does not say
+        List<Alert>? unknown = null;
         for (var i = 0; i < alerts.Count; i++)
         {
             if (FromMemory(alerts[i]) is { } outcome) outcomes[i] = outcome;
-            else unknown.Add(i);
+            else (unknown ??= []).Add(alerts[i]);
         }
-        if (unknown.Count > 0)
+        if (unknown is not null) Track(LookUpAsync(unknown));
+        return Task.FromResult(outcomes);
+    }
+
+    /// <summary>
+    /// Looks up the records of alerts memory does not know, beside the dispatch rather than in it (a call that answers
+    /// at once costs Orleans no asynchronous turn): what a record decided reaches the file as a confirmation.
+    /// </summary>
+    private async Task LookUpAsync(List<Alert> alerts)
+    {
+        var keys = new RecordKey[alerts.Count];
+        for (var i = 0; i < keys.Length; i++) keys[i] = new RecordKey(alerts[i].FileId, UserId, alerts[i].AlertId);
+        _lookups++;
+        DeliveryRecord?[] found;
+        try
         {
-            var keys = new RecordKey[unknown.Count];
-            for (var j = 0; j < keys.Length; j++) keys[j] = new RecordKey(alerts[unknown[j]].FileId, UserId, alerts[unknown[j]].AlertId);
-            _lookups++;
-            DeliveryRecord?[] found;
-            try
+            found = await records.FindAsync(keys);
+        }
+        catch (Exception error)
+        {
+            LogLookupFailed(error, UserId, alerts.Count);
+            foreach (var alert in alerts) confirmations.Enqueue(alert, Confirmation.HandBack(alert)); // dispatched again on the file's next beat
+            return;
+        }
+        finally
+        {
+            LookedUp();
+        }
+        for (var i = 0; i < alerts.Count; i++)
+        {
+            var alert = alerts[i];
+            if (_stopping.IsCancellationRequested)
             {
-                found = await records.FindAsync(keys);
+                confirmations.Enqueue(alert, Confirmation.HandBack(alert)); // to the user's next activation
+                continue;
             }
-            finally
-            {
-                LookedUp();
-            }
-            ThrowIfStopping();
-            for (var j = 0; j < unknown.Count; j++)
-            {
-                var alert = alerts[unknown[j]];
-                outcomes[unknown[j]] = FromMemory(alert) ?? FromRecord(alert, found[j]);
-            }
+            var outcome = FromMemory(alert) ?? FromRecord(alert, found[i]);
+            if (outcome != DispatchOutcome.Queued) confirmations.Enqueue(alert, Decided(alert, outcome, _decided.GetValueOrDefault(alert.AlertId) ?? found[i]));
         }
         StartDelivering();
         ScheduleWake();
-        return outcomes;
     }
 
     public async Task<IReadOnlyList<DeliveryRecord>> GetDeliveriesAsync()
@@ -135,11 +154,15 @@ public sealed partial class NotificationGrain(
         return [.. byId.Values.OrderByDescending(r => r.At).Take(ListLimit)];
     }
 
-    // Deactivating: refuse, so the file dispatches again to the next activation instead of waiting on this one.
-    private void ThrowIfStopping()
+    // Deactivating: refused, so the file dispatches again to the next activation instead of waiting on this one.
+    private InvalidOperationException Stopping() => new($"user {UserId} is deactivating; dispatch again");
+
+    /// <summary>The confirmation of an alert its record, or another row, decided before this dispatch.</summary>
+    private static Confirmation Decided(Alert alert, DispatchOutcome outcome, DeliveryRecord? record) => outcome switch
     {
-        if (_stopping.IsCancellationRequested) throw new InvalidOperationException($"user {UserId} is deactivating; dispatch again");
-    }
+        DispatchOutcome.DuplicateRow => Confirmation.Duplicate(alert),
+        _ => new Confirmation(alert.Line, outcome == DispatchOutcome.Delivered, record?.HttpStatus, record?.LastError, Round: alert.Round),
+    };
 
     /// <summary>What this activation knows of the alert, or null when its record must be looked up.</summary>
     private DispatchOutcome? FromMemory(Alert alert)
@@ -266,7 +289,7 @@ public sealed partial class NotificationGrain(
 
     // Journaled, not awaited: after a crash, an alert found in flight is sent again and counted as uncertain.
     private void MarkInFlight(Alert alert, int attemptsBefore, DateTimeOffset firstAttemptAt) =>
-        _ = records.WriteAsync(new DeliveryRecord
+        records.Journal(new DeliveryRecord
         {
             AlertId = alert.AlertId,
             FileId = alert.FileId,
@@ -277,12 +300,12 @@ public sealed partial class NotificationGrain(
             Attempts = attemptsBefore,
             FirstAttemptAt = firstAttemptAt,
             InFlight = true,
-        }).ContinueWith(write => write.Exception, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously);
+        });
 
     private void BackOff(Alert alert, DeliveryRecord record)
     {
         _retrying[alert.AlertId] = new Backoff(alert, record);
-        Track(WriteAsync(record)); // a silo that dies resumes the back-off from this record
+        Track(WriteBackOffAsync(record)); // a silo that dies resumes the back-off from this record
         ScheduleWake();
     }
 
@@ -297,7 +320,8 @@ public sealed partial class NotificationGrain(
     // Written before confirmed: a confirmed alert is never sent again. The next attempt need not wait for the write.
     private async Task ConfirmOnceWrittenAsync(Alert alert, DeliveryRecord record)
     {
-        if (!await WriteAsync(record)) return; // given up at deactivation: the file re-dispatches it
+        using var busy = drain.Enter(); // until it is confirmed: a draining silo waits for both
+        if (!await WriteUntilStoredAsync(record)) return; // given up at deactivation: the file re-dispatches it
         if (_lookups == 0) Forget(record);
         else _forgetAfterLookups.Add(record);
         confirmations.Enqueue(alert, new Confirmation(alert.Line, record.Delivered, record.HttpStatus, record.LastError, Round: alert.Round));
@@ -319,17 +343,20 @@ public sealed partial class NotificationGrain(
     }
 
     // Pruned as new ones come rather than by a continuation each: a user has a few at most.
-    private void Track(Task write)
+    private void Track(Task work)
     {
-        _writes.RemoveAll(done => done.IsCompleted);
-        if (!write.IsCompleted) _writes.Add(write);
+        _background.RemoveAll(done => done.IsCompleted);
+        if (!work.IsCompleted) _background.Add(work);
     }
 
     /// <summary>Writes until it succeeds (a Redis restart must not drop outcomes), or deactivation gives up on it.</summary>
-    private async Task<bool> WriteAsync(DeliveryRecord record)
+    private Task<bool> WriteUntilStoredAsync(DeliveryRecord record) =>
+        records.WriteUntilStoredAsync(record, _writeFailed ??= error => LogWriteFailed(error, UserId), _abandon.Token);
+
+    private async Task WriteBackOffAsync(DeliveryRecord record)
     {
         using var busy = drain.Enter();
-        return await records.WriteUntilStoredAsync(record, _writeFailed ??= error => LogWriteFailed(error, UserId), _abandon.Token);
+        await WriteUntilStoredAsync(record);
     }
 
     /// <summary>Sets the wake-up timer for the earliest back-off that is not already queued.</summary>
@@ -362,6 +389,9 @@ public sealed partial class NotificationGrain(
 
     [LoggerMessage(LogLevel.Warning, "Alert {AlertId} for user {UserId} could not be attempted; its file will dispatch it again")]
     private partial void LogDeliveryFailed(Exception error, string alertId, string userId);
+
+    [LoggerMessage(LogLevel.Warning, "User {UserId}: looking up {Count} alerts' records failed; their files will dispatch them again")]
+    private partial void LogLookupFailed(Exception error, string userId, int count);
 
     [LoggerMessage(LogLevel.Warning, "User {UserId}: writing a delivery record failed; trying again")]
     private partial void LogWriteFailed(Exception error, string userId);

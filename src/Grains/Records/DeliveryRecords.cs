@@ -19,7 +19,7 @@ public readonly record struct RecordKey(string FileId, string UserId, string Ale
 public abstract class DeliveryRecords
 {
     private static readonly TimeSpan FirstWriteRetry = TimeSpan.FromMilliseconds(200), LongestWriteRetry = TimeSpan.FromSeconds(5);
-    private readonly GroupCommit<(RecordKey Key, string Value), bool> _writes;
+    private readonly GroupCommit<DeliveryRecord, bool> _writes;
     private readonly GroupCommit<RecordKey, string?> _reads;
 
     protected DeliveryRecords(RecordOptions options, TimeProvider time)
@@ -32,8 +32,10 @@ public abstract class DeliveryRecords
     protected TimeProvider Time { get; }
 
     /// <summary>Stores a record; completes once it is durable (or throws, and the caller tries again).</summary>
-    public Task WriteAsync(DeliveryRecord record) =>
-        _writes.AddAsync((new RecordKey(record.FileId, record.UserId, record.AlertId), RecordCodec.Encode(record)));
+    public Task WriteAsync(DeliveryRecord record) => _writes.AddAsync(record);
+
+    /// <summary>Stores a record no one waits for (an attempt's in-flight mark): a commit that fails drops it.</summary>
+    public void Journal(DeliveryRecord record) => _writes.Post(record);
 
     /// <summary>
     /// Stores a record, trying again with growing pauses until it is stored (a Redis restart must not drop outcomes)
@@ -68,8 +70,11 @@ public abstract class DeliveryRecords
     /// <summary>The records kept for these alerts, in the same order; null where there is none.</summary>
     public async Task<DeliveryRecord?[]> FindAsync(IReadOnlyList<RecordKey> keys)
     {
-        var values = await Task.WhenAll(keys.Select(_reads.AddAsync)).ConfigureAwait(false);
-        return [.. keys.Select((key, i) => values[i] is { } value ? RecordCodec.Decode(key.FileId, key.Field, value) : null)];
+        var values = await _reads.AddRangeAsync(keys).ConfigureAwait(false);
+        var found = new DeliveryRecord?[keys.Count];
+        for (var i = 0; i < found.Length; i++)
+            if (values[i] is { } value) found[i] = RecordCodec.Decode(keys[i].FileId, keys[i].Field, value);
+        return found;
     }
 
     /// <summary>A user's records in the given files, newest first, at most <paramref name="limit"/>.</summary>
@@ -90,7 +95,7 @@ public abstract class DeliveryRecords
     /// <summary>Whether the store answers now (a silo's readiness): in memory it always does.</summary>
     public virtual Task<bool> AnswersAsync(CancellationToken cancellationToken) => Task.FromResult(true);
 
-    /// <summary>Writes one group: the last value of a key wins.</summary>
+    /// <summary>Writes one group, one value per key.</summary>
     protected abstract Task WriteAsync(IReadOnlyList<(RecordKey Key, string Value)> group);
 
     /// <summary>Reads one group's values, in order; null where none is kept.</summary>
@@ -99,9 +104,13 @@ public abstract class DeliveryRecords
     /// <summary>The fields and values of one user's records in one file.</summary>
     protected abstract IAsyncEnumerable<(string Field, string Value)> ScanUserAsync(string fileId, string userId);
 
-    private async Task<IReadOnlyList<bool>> WriteGroupAsync(IReadOnlyList<(RecordKey Key, string Value)> group)
+    // The last record of a key wins, as they were written: an attempt's in-flight mark is mostly replaced by its
+    // outcome in the same group, and then never encoded.
+    private async Task<IReadOnlyList<bool>> WriteGroupAsync(IReadOnlyList<DeliveryRecord> group)
     {
-        await WriteAsync(group);
+        var latest = new Dictionary<RecordKey, DeliveryRecord>(group.Count);
+        foreach (var record in group) latest[new RecordKey(record.FileId, record.UserId, record.AlertId)] = record;
+        await WriteAsync([.. latest.Select(entry => (entry.Key, RecordCodec.Encode(entry.Value)))]);
         AlertsMetrics.RecordCommits.Add(1);
         return new bool[group.Count];
     }

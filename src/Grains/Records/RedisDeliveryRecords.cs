@@ -45,10 +45,7 @@ public sealed class RedisDeliveryRecords(Task<ConnectionMultiplexer> redis, IOpt
         foreach (var file in group.GroupBy(w => w.Key.FileId))
         {
             var key = Key(file.Key);
-            // Last value of a field wins, as the writes were made: an in-flight mark and then its outcome.
-            var fields = new Dictionary<string, string>();
-            foreach (var (recordKey, value) in file) fields[recordKey.Field] = value;
-            writes.Add(db.HashSetAsync(key, [.. fields.Select(f => new HashEntry(f.Key, f.Value))]));
+            writes.Add(db.HashSetAsync(key, [.. file.Select(w => new HashEntry(w.Key.Field, w.Value))]));
             if (ExpiryDue(file.Key)) writes.Add(db.KeyExpireAsync(key, _retention));
         }
         await Task.WhenAll(writes);

@@ -113,7 +113,7 @@ public sealed partial class SegmentGrain(
         {
             if (c.Round != State.RetryRound) continue; // an outcome of an earlier round, late: the row is being tried again
             if (c.HandedBack) _dispatchedAt.Remove(c.Line); // due again on the next heartbeat, to the user's next activation
-            else Settle(c.Line, c.Delivered ? DispatchOutcome.Delivered : DispatchOutcome.DeadLettered, c.HttpStatus, c.Error);
+            else Settle(c.Line, c.DuplicateRow ? DispatchOutcome.DuplicateRow : c.Delivered ? DispatchOutcome.Delivered : DispatchOutcome.DeadLettered, c.HttpStatus, c.Error);
         }
         _ = PumpAsync(); // the window has room again; the confirmer need not wait for the next chunk
         return CheckpointAsync();
