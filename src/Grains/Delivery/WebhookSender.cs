@@ -29,8 +29,9 @@ public sealed class WebhookSender(IHttpMessageHandlerFactory handlers, WebhookSi
         // Serialized up front: the signature covers exactly the bytes sent.
         var body = JsonSerializer.SerializeToUtf8Bytes(new WebhookPayload(alert.UserId, alert.Message), WebhookJsonContext.Default.WebhookPayload);
         using var request = new HttpRequestMessage(HttpMethod.Post, _url) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json", "utf-8");
-        request.Headers.Add("Idempotency-Key", alert.AlertId);
+        // Added as text, unparsed: a parsed content type is formatted again for every request.
+        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=utf-8");
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", alert.AlertId); // hex: nothing to validate
         signer.Sign(request, alert.AlertId, body);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(options.Value.RequestTimeout); // covers the error sample too, which a receiver may trickle

@@ -362,6 +362,7 @@ public sealed partial class NotificationGrain(
     /// <summary>Sets the wake-up timer for the earliest back-off that is not already queued.</summary>
     private void ScheduleWake()
     {
+        if (_retrying.Count == 0) return;
         var next = _retrying.Values.Where(b => !_accepted.ContainsKey(b.Alert.AlertId)).Select(b => b.Record.NextAttemptAt ?? default).DefaultIfEmpty().Min();
         if (next == default || _stopping.IsCancellationRequested) return;
         var dueIn = TimeSpan.FromTicks(Math.Max(0, (next - time.GetUtcNow()).Ticks));

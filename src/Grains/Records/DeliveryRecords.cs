@@ -95,8 +95,8 @@ public abstract class DeliveryRecords
     /// <summary>Whether the store answers now (a silo's readiness): in memory it always does.</summary>
     public virtual Task<bool> AnswersAsync(CancellationToken cancellationToken) => Task.FromResult(true);
 
-    /// <summary>Writes one group, one value per key.</summary>
-    protected abstract Task WriteAsync(IReadOnlyList<(RecordKey Key, string Value)> group);
+    /// <summary>Writes records of one file, by field (encode them with <see cref="RecordCodec.Encode"/>).</summary>
+    protected abstract Task WriteAsync(string fileId, IReadOnlyDictionary<string, DeliveryRecord> records);
 
     /// <summary>Reads one group's values, in order; null where none is kept.</summary>
     protected abstract Task<IReadOnlyList<string?>> ReadAsync(IReadOnlyList<RecordKey> keys);
@@ -104,13 +104,17 @@ public abstract class DeliveryRecords
     /// <summary>The fields and values of one user's records in one file.</summary>
     protected abstract IAsyncEnumerable<(string Field, string Value)> ScanUserAsync(string fileId, string userId);
 
-    // The last record of a key wins, as they were written: an attempt's in-flight mark is mostly replaced by its
+    // The last record of a field wins, as they were written: an attempt's in-flight mark is mostly replaced by its
     // outcome in the same group, and then never encoded.
     private async Task<IReadOnlyList<bool>> WriteGroupAsync(IReadOnlyList<DeliveryRecord> group)
     {
-        var latest = new Dictionary<RecordKey, DeliveryRecord>(group.Count);
-        foreach (var record in group) latest[new RecordKey(record.FileId, record.UserId, record.AlertId)] = record;
-        await WriteAsync([.. latest.Select(entry => (entry.Key, RecordCodec.Encode(entry.Value)))]);
+        var byFile = new Dictionary<string, Dictionary<string, DeliveryRecord>>();
+        foreach (var record in group)
+        {
+            if (!byFile.TryGetValue(record.FileId, out var latest)) byFile.Add(record.FileId, latest = new(group.Count));
+            latest[RecordCodec.Field(record.UserId, record.AlertId)] = record;
+        }
+        await Task.WhenAll(byFile.Select(file => WriteAsync(file.Key, file.Value)));
         AlertsMetrics.RecordCommits.Add(1);
         return new bool[group.Count];
     }

@@ -1,4 +1,5 @@
 using Alerts.Grains.Hosting;
+using Alerts.Grains.Interfaces.Model;
 using Microsoft.Extensions.Options;
 
 namespace Alerts.Grains.Records;
@@ -16,16 +17,13 @@ public sealed class MemoryDeliveryRecords(IOptions<RecordOptions> options, TimeP
         return Task.CompletedTask;
     }
 
-    protected override Task WriteAsync(IReadOnlyList<(RecordKey Key, string Value)> group)
+    protected override Task WriteAsync(string fileId, IReadOnlyDictionary<string, DeliveryRecord> records)
     {
         lock (_lock)
         {
-            foreach (var (key, value) in group)
-            {
-                var fields = Live(key.FileId)?.Fields ?? [];
-                fields[key.Field] = value;
-                _files[key.FileId] = (fields, Time.GetUtcNow() + _retention);
-            }
+            var fields = Live(fileId)?.Fields ?? [];
+            foreach (var (field, record) in records) fields[field] = RecordCodec.Encode(record);
+            _files[fileId] = (fields, Time.GetUtcNow() + _retention);
         }
         return Task.CompletedTask;
     }

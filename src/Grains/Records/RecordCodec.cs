@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using Alerts.Grains.Interfaces.Model;
 
 namespace Alerts.Grains.Records;
@@ -33,9 +34,27 @@ public static class RecordCodec
             DeliveryStatus.Retrying => 'R',
             _ => 'X',
         };
-        var error = record.LastError is { Length: > MaxError } text ? text[..MaxError] : record.LastError;
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{status}|{record.Line}|{record.Round}|{record.Attempts}|{record.HttpStatus}|{Millis(record.At)}|{Millis(record.FirstAttemptAt)}|{Millis(record.NextAttemptAt)}|{error}");
+        var error = record.LastError is { Length: > MaxError } text ? text[..MaxError].AsSpan() : record.LastError.AsSpan();
+        // Appended piece by piece into one buffer: the value is the only string made.
+        var value = new DefaultInterpolatedStringHandler(8, 9, CultureInfo.InvariantCulture, stackalloc char[128]);
+        value.AppendFormatted(status);
+        value.AppendLiteral("|");
+        value.AppendFormatted(record.Line);
+        value.AppendLiteral("|");
+        value.AppendFormatted(record.Round);
+        value.AppendLiteral("|");
+        value.AppendFormatted(record.Attempts);
+        value.AppendLiteral("|");
+        if (record.HttpStatus is { } http) value.AppendFormatted(http);
+        value.AppendLiteral("|");
+        value.AppendFormatted(record.At.ToUnixTimeMilliseconds());
+        value.AppendLiteral("|");
+        if (record.FirstAttemptAt is { } first) value.AppendFormatted(first.ToUnixTimeMilliseconds());
+        value.AppendLiteral("|");
+        if (record.NextAttemptAt is { } next) value.AppendFormatted(next.ToUnixTimeMilliseconds());
+        value.AppendLiteral("|");
+        value.AppendFormatted(error);
+        return value.ToStringAndClear();
     }
 
     /// <summary>The record a stored value describes, or null for a value this version cannot read.</summary>
@@ -62,8 +81,6 @@ public static class RecordCodec
             LastError = parts[8].Length == 0 ? null : parts[8],
         };
     }
-
-    private static string Millis(DateTimeOffset? at) => at is { } t ? t.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture) : "";
 
     private static DateTimeOffset? Time(string millis) =>
         millis.Length == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(millis, CultureInfo.InvariantCulture));

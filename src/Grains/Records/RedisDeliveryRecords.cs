@@ -1,5 +1,6 @@
 using System.Text;
 using Alerts.Grains.Hosting;
+using Alerts.Grains.Interfaces.Model;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using StackExchange.Redis;
@@ -38,17 +39,16 @@ public sealed class RedisDeliveryRecords(Task<ConnectionMultiplexer> redis, IOpt
 
     public override async Task ForgetFileAsync(string fileId) => await (await DatabaseAsync()).KeyDeleteAsync(Key(fileId));
 
-    protected override async Task WriteAsync(IReadOnlyList<(RecordKey Key, string Value)> group)
+    protected override async Task WriteAsync(string fileId, IReadOnlyDictionary<string, DeliveryRecord> records)
     {
         var db = await DatabaseAsync();
-        var writes = new List<Task>();
-        foreach (var file in group.GroupBy(w => w.Key.FileId))
-        {
-            var key = Key(file.Key);
-            writes.Add(db.HashSetAsync(key, [.. file.Select(w => new HashEntry(w.Key.Field, w.Value))]));
-            if (ExpiryDue(file.Key)) writes.Add(db.KeyExpireAsync(key, _retention));
-        }
-        await Task.WhenAll(writes);
+        var key = Key(fileId);
+        var fields = new HashEntry[records.Count];
+        var i = 0;
+        foreach (var (field, record) in records) fields[i++] = new HashEntry(field, RecordCodec.Encode(record));
+        var write = db.HashSetAsync(key, fields);
+        if (ExpiryDue(fileId)) await db.KeyExpireAsync(key, _retention);
+        await write;
     }
 
     protected override async Task<IReadOnlyList<string?>> ReadAsync(IReadOnlyList<RecordKey> keys)
