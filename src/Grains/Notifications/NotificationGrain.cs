@@ -12,8 +12,8 @@ using Orleans.Placement;
 namespace Alerts.Grains.Notifications;
 
 /// <summary>
-/// One user's alerts. Dispatch answers at once from memory; the rest are looked up in their records beside it, and
-/// what a record decided is confirmed to the file while the others are queued. Delivery
+/// One user's alerts. Dispatch (one-way) settles from memory what it can; the rest are looked up in their records beside
+/// it, and what memory or a record decided is confirmed to the file while the others are queued. Delivery
 /// workers beside the grain's turns, at most <see cref="WebhookOptions.PerUserConcurrency"/> of them, each make
 /// one attempt at a time (with one worker a user's alerts arrive in file order). Every
 /// attempt is journaled in the silo's <see cref="DeliveryRecords"/> as in flight just before it is sent, and
@@ -92,23 +92,22 @@ public sealed partial class NotificationGrain(
         _stopping.Dispose(); // linked to the silo's drain: undisposed, every activation ever made stays registered there
     }
 
-    public Task<DispatchOutcome[]> DispatchAsync(IReadOnlyList<Alert> alerts)
+    public Task DispatchAsync(IReadOnlyList<Alert> alerts)
     {
-        if (_stopping.IsCancellationRequested) return Task.FromException<DispatchOutcome[]>(Stopping());
-        var outcomes = new DispatchOutcome[alerts.Count]; // Queued, where memory does not say
         List<Alert>? unknown = null;
-        for (var i = 0; i < alerts.Count; i++)
+        foreach (var alert in alerts)
         {
-            if (FromMemory(alerts[i]) is { } outcome) outcomes[i] = outcome;
-            else (unknown ??= []).Add(alerts[i]);
+            if (_stopping.IsCancellationRequested) confirmations.Enqueue(alert, Confirmation.HandBack(alert)); // to the next activation
+            else if (FromMemory(alert) is { } outcome) Confirm(alert, outcome);
+            else (unknown ??= []).Add(alert);
         }
         if (unknown is not null) Track(LookUpAsync(unknown));
-        return Task.FromResult(outcomes);
+        return Task.CompletedTask;
     }
 
     /// <summary>
-    /// Looks up the records of alerts memory does not know, beside the dispatch rather than in it (a call that answers
-    /// at once costs Orleans no asynchronous turn): what a record decided reaches the file as a confirmation.
+    /// Looks up the records of alerts memory does not know, beside the dispatch rather than in it (a call that completes
+    /// at once costs Orleans no asynchronous turn).
     /// </summary>
     private async Task LookUpAsync(List<Alert> alerts)
     {
@@ -138,8 +137,7 @@ public sealed partial class NotificationGrain(
                 confirmations.Enqueue(alert, Confirmation.HandBack(alert)); // to the user's next activation
                 continue;
             }
-            var outcome = FromMemory(alert) ?? FromRecord(alert, found[i]);
-            if (outcome != DispatchOutcome.Queued) confirmations.Enqueue(alert, Decided(alert, outcome, _decided.GetValueOrDefault(alert.AlertId) ?? found[i]));
+            Confirm(alert, FromMemory(alert) ?? FromRecord(alert, found[i]), found[i]);
         }
         StartDelivering();
         ScheduleWake();
@@ -154,15 +152,15 @@ public sealed partial class NotificationGrain(
         return [.. byId.Values.OrderByDescending(r => r.At).Take(ListLimit)];
     }
 
-    // Deactivating: refused, so the file dispatches again to the next activation instead of waiting on this one.
-    private InvalidOperationException Stopping() => new($"user {UserId} is deactivating; dispatch again");
-
-    /// <summary>The confirmation of an alert its record, or another row, decided before this dispatch.</summary>
-    private static Confirmation Decided(Alert alert, DispatchOutcome outcome, DeliveryRecord? record) => outcome switch
+    /// <summary>Tells the file what memory or a record decided; a queued alert is confirmed once it is tried.</summary>
+    private void Confirm(Alert alert, DispatchOutcome outcome, DeliveryRecord? found = null)
     {
-        DispatchOutcome.DuplicateRow => Confirmation.Duplicate(alert),
-        _ => new Confirmation(alert.Line, outcome == DispatchOutcome.Delivered, record?.HttpStatus, record?.LastError, Round: alert.Round),
-    };
+        if (outcome == DispatchOutcome.Queued) return;
+        var record = _decided.GetValueOrDefault(alert.AlertId) ?? found;
+        confirmations.Enqueue(alert, outcome == DispatchOutcome.DuplicateRow
+            ? Confirmation.Duplicate(alert)
+            : new Confirmation(alert.Line, outcome == DispatchOutcome.Delivered, record?.HttpStatus, record?.LastError, Round: alert.Round));
+    }
 
     /// <summary>What this activation knows of the alert, or null when its record must be looked up.</summary>
     private DispatchOutcome? FromMemory(Alert alert)

@@ -28,7 +28,6 @@ public sealed partial class SegmentGrain(
     TimeProvider time,
     ILogger<SegmentGrain> log) : Grain, ISegmentGrain
 {
-    private const string DecidedEarlier = "dead-lettered earlier; the user's records hold the details";
     private static readonly TimeSpan HeartbeatPeriod = TimeSpan.FromSeconds(1);
     // Progress is written at most this often: losing it costs a re-dispatch that users' records answer, never a resend.
     private static readonly TimeSpan CheckpointEvery = TimeSpan.FromSeconds(1);
@@ -226,13 +225,13 @@ public sealed partial class SegmentGrain(
             while (State.Status == FileStatus.Reading && _window.Count < _options.Window)
             {
                 var alerts = ReadChunk(Math.Min(_options.ChunkRows, _options.Window - _window.Count));
-                await DispatchAsync(alerts);
+                Dispatch(alerts);
                 await CheckpointAsync();
             }
             while (State.Retry is not null && _window.Count < _options.Window)
             {
                 var alerts = await FindDeadLettersAsync(Math.Min(_options.ChunkRows, _options.Window - _window.Count));
-                await DispatchAsync(alerts);
+                Dispatch(alerts);
                 await CheckpointAsync();
             }
             await CompleteIfDoneAsync();
@@ -354,25 +353,29 @@ public sealed partial class SegmentGrain(
         TraceParent = Plan.TraceParent,
     };
 
-    private async Task DispatchAsync(IReadOnlyCollection<Alert> alerts)
+    /// <summary>Dispatches alerts to their users' grains, one call per user; their outcomes come back as confirmations.</summary>
+    private void Dispatch(IReadOnlyCollection<Alert> alerts)
     {
         var now = time.GetUtcNow();
-        foreach (var alert in alerts) _dispatchedAt[alert.Line] = now;
-        await Task.WhenAll(alerts.GroupBy(a => a.UserId).Select(user => DispatchToUserAsync(user.Key, [.. user])));
-    }
-
-    private async Task DispatchToUserAsync(string userId, List<Alert> alerts)
-    {
-        try
+        var byUser = new Dictionary<string, List<Alert>>();
+        foreach (var alert in alerts)
         {
-            var outcomes = await GrainFactory.GetGrainByKey<INotificationGrain>(userId).DispatchAsync(alerts);
-            for (var i = 0; i < alerts.Count; i++) Settle(alerts[i].Line, outcomes[i], error: outcomes[i] == DispatchOutcome.DeadLettered ? DecidedEarlier : null);
+            _dispatchedAt[alert.Line] = now;
+            if (!byUser.TryGetValue(alert.UserId, out var userAlerts)) byUser.Add(alert.UserId, userAlerts = []);
+            userAlerts.Add(alert);
         }
-        catch (Exception error)
+        foreach (var (userId, userAlerts) in byUser)
         {
-            // The alerts stay in the window; forgetting when they were sent makes the next heartbeat retry them.
-            foreach (var alert in alerts) _dispatchedAt.Remove(alert.Line);
-            LogDispatchFailed(error, this.GetPrimaryKeyString(), userId);
+            try
+            {
+                _ = GrainFactory.GetGrainByKey<INotificationGrain>(userId).DispatchAsync(userAlerts); // one-way: completes at once
+            }
+            catch (Exception error)
+            {
+                // The alerts stay in the window; forgetting when they were sent makes the next heartbeat retry them.
+                foreach (var alert in userAlerts) _dispatchedAt.Remove(alert.Line);
+                LogDispatchFailed(error, this.GetPrimaryKeyString(), userId);
+            }
         }
     }
 
@@ -403,7 +406,7 @@ public sealed partial class SegmentGrain(
         {
             var alerts = RecordRereader.ValidRows(Rows, stale).Select(ToAlert).ToList();
             AlertsMetrics.RowsReread.Add(stale.Count);
-            await DispatchAsync(alerts);
+            Dispatch(alerts);
         }
         catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException)
         {
