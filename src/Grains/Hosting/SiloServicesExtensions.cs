@@ -55,6 +55,7 @@ public static class SiloServicesExtensions
         services.AddSingleton<ClusterChanges>();
         services.AddHostedService(sp => sp.GetRequiredService<ClusterChanges>());
         services.AddSingleton<DeliveryDrain>();
+        services.AddSingleton<OutcomeWriter>();
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<DeliveryDrain>());
         services.AddSingleton<ConfirmationBatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<ConfirmationBatcher>());

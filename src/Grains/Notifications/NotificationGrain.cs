@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Alerts.Grains.Common;
 using Alerts.Grains.Delivery;
 using Alerts.Grains.Interfaces;
@@ -27,6 +28,7 @@ namespace Alerts.Grains.Notifications;
 [RandomPlacement] // users, and so one file's HTTP work, spread over every silo, whichever holds the file
 public sealed partial class NotificationGrain(
     DeliveryRecords records,
+    OutcomeWriter outcomes,
     AlertDeliverer deliverer,
     ConfirmationBatcher confirmations,
     DeliveryDrain drain,
@@ -44,7 +46,8 @@ public sealed partial class NotificationGrain(
     private readonly Dictionary<string, Backoff> _retrying = [];
     // Outcomes this activation decided, kept until written and while a lookup that may have missed the write is out.
     private readonly Dictionary<string, DeliveryRecord> _decided = [];
-    private readonly List<DeliveryRecord> _forgetAfterLookups = [];
+    // Outcomes stored (told from outside the grain's turns), to be forgotten by the next turn that finds no lookup out.
+    private readonly ConcurrentQueue<DeliveryRecord> _written = new();
     // Lookups and writes under way: deactivation waits for them.
     private readonly List<Task> _background = [];
     // Alerts queued, in flight or backing off: counted in the silo's backlog gauge.
@@ -58,6 +61,7 @@ public sealed partial class NotificationGrain(
     private int _working;
     private IGrainTimer? _wake;
     private Action<Exception>? _writeFailed;
+    private Action<DeliveryRecord>? _onWritten;
 
     private string UserId => this.GetPrimaryKeyString();
 
@@ -94,6 +98,7 @@ public sealed partial class NotificationGrain(
 
     public Task DispatchAsync(IReadOnlyList<Alert> alerts)
     {
+        ForgetWritten();
         List<Alert>? unknown = null;
         foreach (var alert in alerts)
         {
@@ -204,12 +209,17 @@ public sealed partial class NotificationGrain(
     private static DispatchOutcome Known(long firstLine, Alert alert, DispatchOutcome outcome) =>
         firstLine == alert.Line ? outcome : DispatchOutcome.DuplicateRow;
 
-    // Outcomes written while a lookup was out are forgotten once none is: until then one may have missed the write.
     private void LookedUp()
     {
-        if (--_lookups > 0) return;
-        foreach (var written in _forgetAfterLookups) Forget(written);
-        _forgetAfterLookups.Clear();
+        _lookups--;
+        ForgetWritten();
+    }
+
+    // Stored outcomes are forgotten only while no lookup is out: one out may have read before the write.
+    private void ForgetWritten()
+    {
+        if (_lookups > 0) return;
+        while (_written.TryDequeue(out var written)) Forget(written);
     }
 
     /// <summary>Starts workers up to the user's concurrency, one per queued alert.</summary>
@@ -312,17 +322,9 @@ public sealed partial class NotificationGrain(
         _retrying.Remove(alert.AlertId);
         Release(alert.AlertId);
         _decided[alert.AlertId] = record;
-        Track(ConfirmOnceWrittenAsync(alert, record));
-    }
-
-    // Written before confirmed: a confirmed alert is never sent again. The next attempt need not wait for the write.
-    private async Task ConfirmOnceWrittenAsync(Alert alert, DeliveryRecord record)
-    {
-        using var busy = drain.Enter(); // until it is confirmed: a draining silo waits for both
-        if (!await WriteUntilStoredAsync(record)) return; // given up at deactivation: the file re-dispatches it
-        if (_lookups == 0) Forget(record);
-        else _forgetAfterLookups.Add(record);
-        confirmations.Enqueue(alert, new Confirmation(alert.Line, record.Delivered, record.HttpStatus, record.LastError, Round: alert.Round));
+        ForgetWritten();
+        // The next attempt need not wait for the write; memory answers for the alert until it is stored.
+        Track(outcomes.WriteThenConfirmAsync(alert, record, WriteFailed, _onWritten ??= _written.Enqueue, _abandon.Token));
     }
 
     private void Hold(string alertId)
@@ -347,14 +349,13 @@ public sealed partial class NotificationGrain(
         if (!work.IsCompleted) _background.Add(work);
     }
 
-    /// <summary>Writes until it succeeds (a Redis restart must not drop outcomes), or deactivation gives up on it.</summary>
-    private Task<bool> WriteUntilStoredAsync(DeliveryRecord record) =>
-        records.WriteUntilStoredAsync(record, _writeFailed ??= error => LogWriteFailed(error, UserId), _abandon.Token);
+    private Action<Exception> WriteFailed => _writeFailed ??= error => LogWriteFailed(error, UserId);
 
+    /// <summary>Writes until it succeeds (a Redis restart must not drop outcomes), or deactivation gives up on it.</summary>
     private async Task WriteBackOffAsync(DeliveryRecord record)
     {
         using var busy = drain.Enter();
-        await WriteUntilStoredAsync(record);
+        await records.WriteUntilStoredAsync(record, WriteFailed, _abandon.Token);
     }
 
     /// <summary>Sets the wake-up timer for the earliest back-off that is not already queued.</summary>
