@@ -26,6 +26,7 @@ public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<
     /// <summary>The items' results, in order, from the commit that takes them all.</summary>
     public Task<TResult[]> AddRangeAsync(IReadOnlyList<TItem> items)
     {
+        if (items.Count == 0) return Task.FromResult(Array.Empty<TResult>()); // nothing would ever end its wait
         var range = new Range(items.Count);
         Add(items, default!, range);
         return range.Done.Task;
@@ -69,7 +70,7 @@ public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<
             lock (_lock)
             {
                 Pending -= group.Count;
-                if (_gathering.Count == 0)
+                if (_gathering.Count == 0 && _waiters.Count == 0)
                 {
                     _running = false;
                     return;

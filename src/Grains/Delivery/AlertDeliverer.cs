@@ -24,9 +24,13 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
     /// <param name="attemptsBefore">Attempts already used on it.</param>
     /// <param name="firstAttemptAt">When it was first tried (now, for a new alert).</param>
     /// <param name="age">When the alert was queued (a timestamp): the oldest waiting alert gets the next permit.</param>
-    /// <param name="sending">Called once, just before the first request goes (after the permit), maybe outside the caller's turn: the caller journals it as in flight.</param>
+    /// <param name="sending">
+    /// Called once with the alert, <paramref name="attemptsBefore"/> and <paramref name="firstAttemptAt"/>, just before
+    /// the first request goes (after the permit), maybe outside the caller's turn: the caller journals it as in flight.
+    /// </param>
     /// <param name="cancellationToken">Stops waiting for a permit or a pause; a request already sent is let finish.</param>
-    public async Task<DeliveryRecord> AttemptAsync(Alert alert, int attemptsBefore, DateTimeOffset firstAttemptAt, long age, Action? sending = null, CancellationToken cancellationToken = default)
+    public async Task<DeliveryRecord> AttemptAsync(Alert alert, int attemptsBefore, DateTimeOffset firstAttemptAt, long age,
+        Action<Alert, int, DateTimeOffset>? sending = null, CancellationToken cancellationToken = default)
     {
         var downtime = TimeSpan.Zero; // waited on a webhook that was down: not held against the alert
         while (true)
@@ -35,7 +39,7 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
             var wasDown = permits.EndpointDown;
             await permits.WaitAsync(age, cancellationToken).ConfigureAwait(false);
             if (wasDown || permits.EndpointDown) downtime += time.GetElapsedTime(waitFrom);
-            sending?.Invoke();
+            sending?.Invoke(alert, attemptsBefore, firstAttemptAt);
             sending = null;
             var sentAt = time.GetUtcNow();
             var result = await sender.SendAsync(alert).ConfigureAwait(false); // never cut off: a request cut short may still have reached the receiver

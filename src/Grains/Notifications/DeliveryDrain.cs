@@ -5,7 +5,7 @@ namespace Alerts.Grains.Notifications;
 
 /// <summary>
 /// Drains this silo's deliveries before it leaves the cluster. At the start of a graceful stop, while the silo
-/// is still active and its grains still registered, users' grains stop starting attempts and refuse new work;
+/// is still active and its grains still registered, users' grains stop starting attempts and hand new work back;
 /// the stop then waits until every attempt in flight has finished, its outcome is saved and every confirmation
 /// (and alert handed back unsent) has reached its file. Only then does
 /// Orleans hand the grains over: a new activation elsewhere reads those outcomes and never sends again what

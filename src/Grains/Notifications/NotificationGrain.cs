@@ -62,6 +62,7 @@ public sealed partial class NotificationGrain(
     private IGrainTimer? _wake;
     private Action<Exception>? _writeFailed;
     private Action<DeliveryRecord>? _onWritten;
+    private Action<Alert, int, DateTimeOffset>? _markInFlight;
 
     private string UserId => this.GetPrimaryKeyString();
 
@@ -98,15 +99,25 @@ public sealed partial class NotificationGrain(
 
     public Task DispatchAsync(IReadOnlyList<Alert> alerts)
     {
-        ForgetWritten();
-        List<Alert>? unknown = null;
-        foreach (var alert in alerts)
+        try
         {
-            if (_stopping.IsCancellationRequested) confirmations.Enqueue(alert, Confirmation.HandBack(alert)); // to the next activation
-            else if (FromMemory(alert) is { } outcome) Confirm(alert, outcome);
-            else (unknown ??= []).Add(alert);
+            ForgetWritten();
+            List<Alert>? unknown = null;
+            foreach (var alert in alerts)
+            {
+                if (_stopping.IsCancellationRequested) confirmations.Enqueue(alert, Confirmation.HandBack(alert)); // to the next activation
+                else if (FromMemory(alert) is { } outcome) Confirm(alert, outcome);
+                else (unknown ??= []).Add(alert);
+            }
+            if (unknown is not null) Track(LookUpAsync(unknown));
+            if (_due.Count > 0) StartDelivering(); // memory may accept one: a dead letter of an earlier round
         }
-        if (unknown is not null) Track(LookUpAsync(unknown));
+        catch (Exception error)
+        {
+            // One-way: thrown, this would reach no one, and the file would wait out its re-dispatch timeout.
+            LogDispatchFailed(error, UserId, alerts.Count);
+            foreach (var alert in alerts) confirmations.Enqueue(alert, Confirmation.HandBack(alert));
+        }
         return Task.CompletedTask;
     }
 
@@ -116,6 +127,7 @@ public sealed partial class NotificationGrain(
     /// </summary>
     private async Task LookUpAsync(List<Alert> alerts)
     {
+        using var busy = drain.Enter(); // a draining silo waits for its hand-backs
         var keys = new RecordKey[alerts.Count];
         for (var i = 0; i < keys.Length; i++) keys[i] = new RecordKey(alerts[i].FileId, UserId, alerts[i].AlertId);
         _lookups++;
@@ -126,23 +138,23 @@ public sealed partial class NotificationGrain(
         }
         catch (Exception error)
         {
+            LookedUp();
             LogLookupFailed(error, UserId, alerts.Count);
             foreach (var alert in alerts) confirmations.Enqueue(alert, Confirmation.HandBack(alert)); // dispatched again on the file's next beat
             return;
         }
+        try
+        {
+            for (var i = 0; i < alerts.Count; i++)
+            {
+                var alert = alerts[i];
+                if (_stopping.IsCancellationRequested) confirmations.Enqueue(alert, Confirmation.HandBack(alert)); // to the user's next activation
+                else Confirm(alert, FromMemory(alert) ?? FromRecord(alert, found[i]), found[i]);
+            }
+        }
         finally
         {
-            LookedUp();
-        }
-        for (var i = 0; i < alerts.Count; i++)
-        {
-            var alert = alerts[i];
-            if (_stopping.IsCancellationRequested)
-            {
-                confirmations.Enqueue(alert, Confirmation.HandBack(alert)); // to the user's next activation
-                continue;
-            }
-            Confirm(alert, FromMemory(alert) ?? FromRecord(alert, found[i]), found[i]);
+            LookedUp(); // only now: what this lookup read may predate a write whose outcome memory still holds
         }
         StartDelivering();
         ScheduleWake();
@@ -272,7 +284,7 @@ public sealed partial class NotificationGrain(
         DeliveryRecord record;
         try
         {
-            record = await deliverer.AttemptAsync(alert, attemptsBefore, firstAttemptAt, queuedAt, () => MarkInFlight(alert, attemptsBefore, firstAttemptAt), _stopping.Token);
+            record = await deliverer.AttemptAsync(alert, attemptsBefore, firstAttemptAt, queuedAt, _markInFlight ??= MarkInFlight, _stopping.Token);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
@@ -389,6 +401,9 @@ public sealed partial class NotificationGrain(
 
     [LoggerMessage(LogLevel.Warning, "Alert {AlertId} for user {UserId} could not be attempted; its file will dispatch it again")]
     private partial void LogDeliveryFailed(Exception error, string alertId, string userId);
+
+    [LoggerMessage(LogLevel.Error, "User {UserId}: taking {Count} dispatched alerts failed; their files will dispatch them again")]
+    private partial void LogDispatchFailed(Exception error, string userId, int count);
 
     [LoggerMessage(LogLevel.Warning, "User {UserId}: looking up {Count} alerts' records failed; their files will dispatch them again")]
     private partial void LogLookupFailed(Exception error, string userId, int count);

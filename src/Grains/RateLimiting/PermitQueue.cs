@@ -32,15 +32,25 @@ public sealed class PermitQueue
     }
 
     /// <summary>Waits for a permit; among waiters, the lowest <paramref name="age"/> (the earliest queued alert) goes first.</summary>
-    public async Task WaitAsync(long age, CancellationToken cancellationToken = default)
+    public Task WaitAsync(long age, CancellationToken cancellationToken = default)
     {
-        var waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        TaskCompletionSource waiter;
         lock (_lock)
         {
+            if (_available > 0 && _waiting.Count == 0)
+            {
+                _available--; // nobody older waits: taken at once, with nothing to wait on
+                return Task.CompletedTask;
+            }
+            waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiting.Enqueue(waiter, (age, _order++));
             HandOut();
         }
-        if (waiter.Task.IsCompleted) return;
+        return waiter.Task.IsCompleted ? waiter.Task : WaitForAsync(waiter, cancellationToken);
+    }
+
+    private async Task WaitForAsync(TaskCompletionSource waiter, CancellationToken cancellationToken)
+    {
         using var cancel = cancellationToken.Register(() => Cancel(waiter, cancellationToken));
         await waiter.Task.ConfigureAwait(false);
     }

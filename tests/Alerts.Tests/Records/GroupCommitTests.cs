@@ -44,4 +44,32 @@ public sealed class GroupCommitTests
         await Assert.ThrowsAsync<IOException>(() => commit.AddAsync("lost"));
         Assert.True(await commit.AddAsync("kept"));
     }
+
+    [Fact]
+    public async Task Ranges_get_their_own_results_and_an_empty_range_is_answered_even_while_a_commit_runs()
+    {
+        var firstRunning = new TaskCompletionSource();
+        var releaseFirst = new TaskCompletionSource();
+        var commits = 0;
+        var commit = new GroupCommit<int, int>(async items =>
+        {
+            if (++commits == 1)
+            {
+                firstRunning.SetResult();
+                await releaseFirst.Task;
+            }
+            return [.. items.Select(i => -i)];
+        }, TimeSpan.Zero, TimeProvider.System);
+
+        var first = commit.AddRangeAsync([1, 2]);
+        await firstRunning.Task;
+        var empty = commit.AddRangeAsync([]); // the version before left this waiting for a commit that never came
+        releaseFirst.SetResult();
+        Assert.Equal(new[] { -1, -2 }, await first);
+        Assert.Empty(await empty.WaitAsync(TimeSpan.FromSeconds(10)));
+
+        commit.Post(99);
+        Assert.Equal(new[] { -3, -4, -5 }, await commit.AddRangeAsync([3, 4, 5]));
+        Assert.Equal(2, commits);
+    }
 }
