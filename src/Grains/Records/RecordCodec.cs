@@ -34,7 +34,8 @@ public static class RecordCodec
             DeliveryStatus.Retrying => 'R',
             _ => 'X',
         };
-        var error = record.LastError is { Length: > MaxError } text ? text[..MaxError].AsSpan() : record.LastError.AsSpan();
+        var error = record.LastError.AsSpan();
+        if (error.Length > MaxError) error = error[..MaxError];
         // Appended piece by piece into one buffer: the value is the only string made.
         var value = new DefaultInterpolatedStringHandler(8, 9, CultureInfo.InvariantCulture, stackalloc char[128]);
         value.AppendFormatted(status);

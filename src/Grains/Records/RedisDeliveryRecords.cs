@@ -46,9 +46,8 @@ public sealed class RedisDeliveryRecords(Task<ConnectionMultiplexer> redis, IOpt
         var fields = new HashEntry[records.Count];
         var i = 0;
         foreach (var (field, record) in records) fields[i++] = new HashEntry(field, RecordCodec.Encode(record));
-        var write = db.HashSetAsync(key, fields);
-        if (ExpiryDue(fileId)) await db.KeyExpireAsync(key, _retention);
-        await write;
+        var write = db.HashSetAsync(key, fields); // sent before the expiry, which a missing key would ignore
+        await (ExpiryDue(fileId) ? Task.WhenAll(write, db.KeyExpireAsync(key, _retention)) : write);
     }
 
     protected override async Task<IReadOnlyList<string?>> ReadAsync(IReadOnlyList<RecordKey> keys)
