@@ -23,8 +23,27 @@ public sealed class WebhookSender(IHttpMessageHandlerFactory handlers, WebhookSi
     // Kept for the silo's life: the handler's own connection lifetime picks up DNS changes.
     private readonly HttpMessageInvoker _webhook = new(handlers.CreateHandler(ClientName), disposeHandler: false);
     private readonly Uri _url = new(options.Value.Url);
+    private readonly SemaphoreSlim _connections = new(options.Value.MaxConnections);
 
+    /// <summary>
+    /// Sends once a connection is free. The request's deadline starts only then: a request queued behind busy
+    /// connections (a slow receiver, a budget above what the connections carry) would otherwise spend its timeout
+    /// waiting, and once sent be cut off while the receiver took it, to be sent again.
+    /// </summary>
     public async Task<WebhookResult> SendAsync(Alert alert, CancellationToken cancellationToken = default)
+    {
+        await _connections.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await SendOnAConnectionAsync(alert, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _connections.Release(); // after the response is disposed: its connection is back in the pool, or closed
+        }
+    }
+
+    private async Task<WebhookResult> SendOnAConnectionAsync(Alert alert, CancellationToken cancellationToken)
     {
         // Serialized up front: the signature covers exactly the bytes sent.
         var body = JsonSerializer.SerializeToUtf8Bytes(new WebhookPayload(alert.UserId, alert.Message), WebhookJsonContext.Default.WebhookPayload);
