@@ -198,15 +198,7 @@ public sealed class ResponseClassTests : IAsyncLifetime
         // last waits about 5 s for a connection. Timed from when they were asked for, the later ones were cut off (and
         // would have been sent again).
         _webhook.Delay = TimeSpan.FromMilliseconds(100);
-        var values = new Dictionary<string, string?>
-        {
-            [$"{WebhookOptions.Section}:Url"] = _webhook.Url,
-            [$"{WebhookOptions.Section}:MaxConnections"] = "2",
-            [$"{WebhookOptions.Section}:RequestTimeout"] = "00:00:03",
-        };
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        await using var services = new ServiceCollection().AddLogging().AddSingleton<IWebhookPermits>(_permits)
-            .AddAlertsGrainServices(configuration).BuildServiceProvider();
+        await using var services = Services(_permits, ("MaxConnections", "2"), ("RequestTimeout", "00:00:03"));
         var sender = services.GetRequiredService<WebhookSender>();
 
         var results = await Task.WhenAll(Enumerable.Range(0, 100).Select(i => sender.SendAsync(Alert with { AlertId = $"{i:x32}" })));
@@ -219,6 +211,13 @@ public sealed class ResponseClassTests : IAsyncLifetime
 
     private async Task<DeliveryRecord> AttemptAsync(int attemptsBefore = 0, DateTimeOffset? firstAttemptAt = null, IWebhookPermits? permits = null, params (string Key, string Value)[] settings)
     {
+        await using var services = Services(permits ?? _permits, settings);
+        return await services.GetRequiredService<AlertDeliverer>().AttemptAsync(Alert, attemptsBefore, firstAttemptAt ?? DateTimeOffset.UtcNow, age: 0);
+    }
+
+    /// <summary>The silo's delivery services against the fake webhook, with these webhook settings on top.</summary>
+    private ServiceProvider Services(IWebhookPermits permits, params (string Key, string Value)[] settings)
+    {
         var values = new Dictionary<string, string?>
         {
             [$"{WebhookOptions.Section}:Url"] = _webhook.Url,
@@ -227,8 +226,6 @@ public sealed class ResponseClassTests : IAsyncLifetime
         };
         foreach (var (key, value) in settings) values[$"{WebhookOptions.Section}:{key}"] = value;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(values).Build();
-        await using var services = new ServiceCollection().AddLogging().AddSingleton(permits ?? _permits)
-            .AddAlertsGrainServices(configuration).BuildServiceProvider();
-        return await services.GetRequiredService<AlertDeliverer>().AttemptAsync(Alert, attemptsBefore, firstAttemptAt ?? DateTimeOffset.UtcNow, age: 0);
+        return new ServiceCollection().AddLogging().AddSingleton(permits).AddAlertsGrainServices(configuration).BuildServiceProvider();
     }
 }
