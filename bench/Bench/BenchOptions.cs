@@ -32,6 +32,9 @@ public sealed record BenchOptions(int Rows, int Users, int Silos, double Rate, d
     /// <summary>How long the outage scenario's receiver refuses connections, in seconds.</summary>
     public double OutageSeconds { get; init; } = 120;
 
+    /// <summary>Whether --outage was given (the silo fault scenarios default to their own length otherwise).</summary>
+    public bool OutageGiven { get; init; }
+
     public const double Unlimited = 10_000_000;
 
     public double SenderBudget => Rate > 0 ? Rate : Unlimited;
@@ -66,6 +69,7 @@ public sealed record BenchOptions(int Rows, int Users, int Silos, double Rate, d
                 var names => names.Split(','),
             },
             OutageSeconds = double.Parse(Value("--outage", "120"), CultureInfo.InvariantCulture),
+            OutageGiven = args.Contains("--outage"),
             Files = int.Parse(Value("--files", "1"), CultureInfo.InvariantCulture),
             Pin = int.Parse(Value("--pin", "0"), CultureInfo.InvariantCulture),
         };

@@ -19,12 +19,14 @@ public static class ReceiverScenarios
         {
             ["one-429"] = OneLight429Async,
             ["retry-after"] = AbsurdRetryAfterAsync,
-            ["outage"] = OutageAsync,
+            ["outage"] = options => OutageAsync(options, "Refuse"),
+            ["outage-503"] = options => OutageAsync(options, "Status"),
             ["redirect"] = RedirectAsync,
             ["lower-limit"] = LowerLimitAsync,
             ["memory"] = MemoryAfterBurstAsync,
             ["heavy-user"] = HeavyUserAsync,
             ["scattered-429"] = Scattered429Async,
+            ["freeze"] = SiloFaultScenarios.FreezeAsync,
         };
 
     /// <summary>
@@ -135,23 +137,26 @@ public static class ReceiverScenarios
     }
 
     /// <summary>
-    /// The receiver refuses connections for OUTAGE seconds (120) a quarter into a file: no dead letters, and once
-    /// it is back the rest goes out at the budget (remaining rows ÷ budget + 15 s at most).
+    /// The receiver refuses connections (<paramref name="mode"/> Refuse) or answers 503 to everything (Status, as a
+    /// load balancer before a dead service does) for OUTAGE seconds (120) a quarter into a file: no dead letters,
+    /// and once it is back the rest goes out at the budget (remaining rows ÷ budget + 15 s at most).
     /// </summary>
-    private static async Task<ScenarioResult[]> OutageAsync(BenchOptions options)
+    private static async Task<ScenarioResult[]> OutageAsync(BenchOptions options, string mode)
     {
         await using var run = await ScenarioCluster.StartAsync(options, Budget(options));
         var rows = Rows(options, run.Budget);
         var fileId = run.Drop(rows, options.Users);
         var before = await run.UntilAsync(fileId, s => s.Delivered() >= rows / 4, Timeout(rows, run.Budget));
-        await run.ChaosAsync(new { outageSeconds = options.OutageSeconds, outageMode = "Refuse" });
+        await run.ChaosAsync(new { outageSeconds = options.OutageSeconds, outageMode = mode });
         var outageEnds = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(options.OutageSeconds);
         var duringOutage = await run.UntilAsync(fileId, _ => DateTimeOffset.UtcNow >= outageEnds, TimeSpan.FromSeconds(options.OutageSeconds + 30));
         var remaining = rows - duringOutage.Delivered();
         var done = await run.CompletedAsync(fileId, Timeout(rows, run.Budget));
         var after = (done.CompletedAt() - outageEnds).TotalSeconds;
         var limit = remaining / run.Budget + Slack;
-        return [new($"outage of {options.OutageSeconds} s (connections refused)", $"no dead letters; the {remaining:N0} rows left go out in ≤ {limit:N0} s after it",
+        var perSecond = await run.PerSecondAsync(fileId, done);
+        Console.WriteLine($"  delivered per second: {string.Join(' ', perSecond)}");
+        return [new($"outage of {options.OutageSeconds} s ({(mode == "Refuse" ? "connections refused" : "503 to everything")})", $"no dead letters; the {remaining:N0} rows left go out in ≤ {limit:N0} s after it",
             $"{done.DeadLettered()} dead, {done.Delivered():N0} of {rows:N0} delivered ({before.Delivered():N0} before it); done {after:N1} s after it ended",
             done.DeadLettered() == 0 && done.Delivered() == rows && after <= limit)];
     }

@@ -9,6 +9,7 @@ namespace Alerts.Bench.Scenarios;
 public sealed class ScenarioCluster(BenchCluster cluster, double budget) : IAsyncDisposable
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(250);
+    private readonly HashSet<BenchProcess> _mayExit = [];
     private int _files;
 
     public double Budget => budget;
@@ -16,6 +17,9 @@ public sealed class ScenarioCluster(BenchCluster cluster, double budget) : IAsyn
 
     public static async Task<ScenarioCluster> StartAsync(BenchOptions options, double budget, double receiverLimit = 0) =>
         new(await BenchCluster.StartAsync(options with { Rate = budget, ReceiverRate = receiverLimit }), budget);
+
+    /// <summary>A process the scenario expects to exit (a silo that thaws after it was declared dead stops itself).</summary>
+    public void MayExit(BenchProcess process) => _mayExit.Add(process);
 
     /// <summary>Replaces the receiver's chaos profile (an empty object clears it).</summary>
     public async Task ChaosAsync(object profile) => (await cluster.Notifier.PostAsJsonAsync("/chaos", profile)).EnsureSuccessStatusCode();
@@ -44,7 +48,7 @@ public sealed class ScenarioCluster(BenchCluster cluster, double budget) : IAsyn
         while (true)
         {
             if (await StatusAsync(fileId) is { } status && done(status)) return status;
-            if (cluster.Processes.FirstOrDefault(p => p.HasExited) is { } dead) throw new InvalidOperationException($"{dead.Name} exited; logs in {cluster.Work}");
+            if (cluster.Processes.FirstOrDefault(p => p.HasExited && !_mayExit.Contains(p)) is { } dead) throw new InvalidOperationException($"{dead.Name} exited; logs in {cluster.Work}");
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"file {fileId}: not reached within {timeout}; logs in {cluster.Work}");
             await Task.Delay(Poll);
         }

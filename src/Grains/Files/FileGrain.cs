@@ -32,6 +32,7 @@ public sealed partial class FileGrain(
     private const string ResumeReminder = "resume";
     private const string ExpireReminder = "expire";
     private static readonly TimeSpan HeartbeatPeriod = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(3); // a segment answers in milliseconds when its silo does
     private static readonly TimeSpan ResumePeriod = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan MinimumReminderPeriod = TimeSpan.FromMinutes(1);
     // Counts are written at most this often: the segments hold the truth, and the next poll brings it back.
@@ -279,7 +280,8 @@ public sealed partial class FileGrain(
 
     /// <summary>
     /// Asks every unsettled segment where it stands (which also starts it again after a crash) and starts retries it
-    /// lags in. A segment that cannot answer (its silo just died) is asked again next time; the others go on.
+    /// lags in. A segment that cannot answer (its silo just died), or not within <see cref="AskTimeout"/> (its silo
+    /// frozen or cut off, which a call learns only at its response timeout), is asked again next time; the others go on.
     /// </summary>
     private async Task PollAsync()
     {
@@ -294,7 +296,8 @@ public sealed partial class FileGrain(
     {
         try
         {
-            return (index, retry ? await Segment(index).RetryDeadLettersAsync(State.Path, State.RetryRound) : await Segment(index).StartAsync(PlanOf(index)));
+            var asked = retry ? Segment(index).RetryDeadLettersAsync(State.Path, State.RetryRound) : Segment(index).StartAsync(PlanOf(index));
+            return (index, await asked.WaitAsync(AskTimeout));
         }
         catch (Exception error)
         {

@@ -21,8 +21,8 @@ public static class SiloClusterExtensions
     {
         var settings = ClusterSettings.From(configuration);
         silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ServiceId));
-        // Failure detection is tunable (Orleans:Membership:ProbeTimeout etc.); the defaults evict a dead silo in ~10 s.
-        silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership"));
+        silo.Services.Configure<ClusterMembershipOptions>(o => FailureDetection.ApplyDefaults(o));
+        silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership")); // any of them, by its Orleans name
 
         if (!settings.IsDurable)
         {
