@@ -9,20 +9,21 @@
 #   (taskset), Redis, the notifier and the gateway on the cores left: separate hosts on one big machine.
 #   SCALE=1: instead of the baseline, the same rows through one silo and through SILOS (2 when
 #   not set), RUNS times (3) back to back; prints each run, the medians and the ratio.
-#   SCENARIO=one-429|retry-after|outage|redirect|lower-limit|memory|heavy-user|scattered-429|all (comma-separated): instead, the sender
-#   against a misbehaving receiver, each checked against its target; RATE defaults to 200 there, SILOS
-#   to 2, OUTAGE to 120 (seconds). Any Notifier__Chaos__* variable (LatencyMs, JitterMs, …) also reaches
-#   the bench's notifiers, e.g. Notifier__Chaos__LatencyMs=50 make bench.
+#   SCENARIO=one-429|retry-after|outage|outage-503|redirect|lower-limit|memory|heavy-user|scattered-429|freeze|partition|all
+#   (comma-separated): instead, the sender against a misbehaving receiver or silo, each checked against its target;
+#   RATE defaults to 200 there (1,000 for freeze and partition), SILOS to 2 (3 for freeze and partition), OUTAGE to
+#   120 seconds (45 for freeze, 60 for partition). SCALE and SCENARIO default SILOS to 2, anything else to 1.
+#   Any Notifier__Chaos__* variable (LatencyMs, JitterMs, …) also reaches the bench's notifiers, e.g.
+#   Notifier__Chaos__LatencyMs=50 make bench.
 source "$(dirname "$0")/lib.sh"
 install_redis
-[ -n "${SCALE:-}" ] && SILOS=${SILOS:-2}
-[ -n "${SCENARIO:-}" ] && SILOS=${SILOS:-2}
+case "${SCENARIO:-}" in *partition*|all) install_iptables ;; esac
 # The runtime moves a hot method to optimized code only after 100 ms without new first compiles, which a
 # process starting to deliver keeps putting off: after the warm-up file, the measured run still spent about
 # 5 % of the silo's CPU compiling. Without the delay every process it starts is warm when measured, as a
 # silo that has run a minute is (8-9 µs less silo CPU per alert at 100,000 rows, the steady figure unchanged).
 export DOTNET_TC_CallCountingDelayMs=${DOTNET_TC_CallCountingDelayMs:-0}
 exec dotnet "$ROOT/bench/Bench/bin/$CONFIG/net10.0/Alerts.Bench.dll" \
-  ${ROWS:+--rows "$ROWS"} --users "${USERS:-20000}" --silos "${SILOS:-1}" \
+  ${ROWS:+--rows "$ROWS"} --users "${USERS:-20000}" ${SILOS:+--silos "$SILOS"} \
   --rate "${RATE:-0}" --receiver-rate "${RECEIVER_RATE:-0}" --concurrency "${CONCURRENCY:-64}" \
   --runs "${RUNS:-3}" --files "${FILES:-1}" --pin "${PIN:-0}" ${SCALE:+--scale} ${SCENARIO:+--scenario "$SCENARIO"} ${OUTAGE:+--outage "$OUTAGE"}

@@ -62,3 +62,13 @@ install_redis() {
     exit 1
   fi
 }
+
+# install_iptables: installs iptables with apt-get when it is missing and we are root (the partition tests and
+# SCENARIO=partition cut a silo off with it); without root the partition tests say why they cannot run
+install_iptables() {
+  command -v iptables >/dev/null && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing iptables with apt-get"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq iptables >/dev/null
+  fi
+}

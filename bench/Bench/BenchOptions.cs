@@ -14,6 +14,9 @@ namespace Alerts.Bench;
 /// </summary>
 public sealed record BenchOptions(int Rows, int Users, int Silos, double Rate, double ReceiverRate, int Concurrency, string Out, bool Scale = false, int Runs = 3)
 {
+    /// <summary>Whether --silos was given (the silo fault scenarios run three otherwise).</summary>
+    public bool SilosGiven { get; init; }
+
     /// <summary>Whether --rows was given (scenarios size their files by the budget otherwise).</summary>
     public bool RowsGiven { get; init; }
 
@@ -53,7 +56,7 @@ public sealed record BenchOptions(int Rows, int Users, int Silos, double Rate, d
         var options = new BenchOptions(
             int.Parse(Value("--rows", $"{DefaultRows(rate, receiverRate)}"), CultureInfo.InvariantCulture),
             int.Parse(Value("--users", "20000"), CultureInfo.InvariantCulture),
-            int.Parse(Value("--silos", "1"), CultureInfo.InvariantCulture),
+            int.Parse(Value("--silos", args.Contains("--scale") || args.Contains("--scenario") ? "2" : "1"), CultureInfo.InvariantCulture),
             rate,
             receiverRate,
             int.Parse(Value("--concurrency", "64"), CultureInfo.InvariantCulture),
@@ -62,6 +65,7 @@ public sealed record BenchOptions(int Rows, int Users, int Silos, double Rate, d
             int.Parse(Value("--runs", "3"), CultureInfo.InvariantCulture))
         {
             RowsGiven = args.Contains("--rows"),
+            SilosGiven = args.Contains("--silos"),
             Scenarios = Value("--scenario", "") switch
             {
                 "" => [],

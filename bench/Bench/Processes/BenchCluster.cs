@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
+using Alerts.Faults;
 
 namespace Alerts.Bench.Processes;
 
@@ -8,6 +9,7 @@ namespace Alerts.Bench.Processes;
 public sealed class BenchCluster : IAsyncDisposable
 {
     private readonly List<BenchProcess> _processes = [];
+    private readonly List<ProcessCgroup?> _cgroups = [];
 
     private BenchCluster(string work) => Work = work;
 
@@ -21,6 +23,12 @@ public sealed class BenchCluster : IAsyncDisposable
     public IReadOnlyList<BenchProcess> Processes => _processes;
     /// <summary>Each silo's Prometheus port.</summary>
     public List<int> SiloMetricsPorts { get; } = [];
+    /// <summary>Each silo's own ports: silo-to-silo and the gateway's.</summary>
+    public List<(int Silo, int Gateway)> SiloPorts { get; } = [];
+    public int NotifierPort { get; private set; }
+
+    /// <summary>Silo <paramref name="index"/>'s cgroup (from 0), where one could be made (root, cgroup v2).</summary>
+    public ProcessCgroup? SiloCgroup(int index) => _cgroups[index];
 
     /// <summary>Set when the run went well: only then is the scratch folder, logs included, deleted.</summary>
     public bool Succeeded { get; set; }
@@ -51,7 +59,7 @@ public sealed class BenchCluster : IAsyncDisposable
         RedisPort = FreePort();
         _processes.Add(BenchProcess.Start("redis", Path.Combine(Work, "redis.log"), "redis-server",
             ["--port", $"{RedisPort}", "--bind", "127.0.0.1", "--dir", Work, "--appendonly", "yes", "--save", ""], cores: options.Cores?.Rest));
-        var notifierPort = FreePort();
+        var notifierPort = NotifierPort = FreePort();
         _processes.Add(StartNotifier(Work, notifierPort, options.ReceiverLimit, options.Cores?.Rest));
         Notifier = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{notifierPort}") };
         var cluster = new Dictionary<string, string>
@@ -64,14 +72,16 @@ public sealed class BenchCluster : IAsyncDisposable
         for (var n = 1; n <= options.Silos; n++)
         {
             SiloMetricsPorts.Add(FreePort());
+            SiloPorts.Add((FreePort(), FreePort()));
+            _cgroups.Add(ProcessCgroup.TryCreate($"bench-silo{n}"));
             _processes.Add(BenchProcess.StartHost("Silo", $"silo-{n}", Path.Combine(Work, $"silo-{n}.log"), [], new Dictionary<string, string>(cluster)
             {
-                ["Orleans__SiloPort"] = $"{FreePort()}",
+                ["Orleans__SiloPort"] = $"{SiloPorts[^1].Silo}",
                 ["Alerts__MetricsPort"] = $"{SiloMetricsPorts[^1]}",
-                ["Orleans__GatewayPort"] = $"{FreePort()}",
+                ["Orleans__GatewayPort"] = $"{SiloPorts[^1].Gateway}",
                 ["Alerts__Webhook__Url"] = $"http://127.0.0.1:{notifierPort}/webhook",
                 ["Alerts__Webhook__PermitsPerSecond"] = $"{options.SenderBudget}",
-            }, options.Cores?.Silo(n)));
+            }, options.Cores?.Silo(n), _cgroups[^1]));
         }
         var gatewayPort = FreePort();
         _processes.Add(BenchProcess.StartHost("Gateway", "gateway", Path.Combine(Work, "gateway.log"), ["--urls", $"http://127.0.0.1:{gatewayPort}"], cluster, options.Cores?.Rest));
@@ -101,12 +111,19 @@ public sealed class BenchCluster : IAsyncDisposable
     /// <summary>A counter summed over every silo's <c>/metrics</c>, 0 where a silo has none yet.</summary>
     public async Task<long> SiloCounterAsync(string series)
     {
-        using var http = new HttpClient();
         long sum = 0;
-        foreach (var port in SiloMetricsPorts)
-            foreach (var line in (await http.GetStringAsync($"http://localhost:{port}/metrics")).Split('\n'))
-                if (line.StartsWith(series, StringComparison.Ordinal) && line.Length > series.Length && line[series.Length] is '{' or ' ')
-                    sum += (long)double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        for (var silo = 0; silo < SiloMetricsPorts.Count; silo++) sum += (long)await SiloValueAsync(silo, series);
+        return sum;
+    }
+
+    /// <summary>A series summed over its labels on one silo's <c>/metrics</c> (its index from 0), 0 where it has none yet.</summary>
+    public async Task<double> SiloValueAsync(int silo, string series)
+    {
+        using var http = new HttpClient();
+        double sum = 0;
+        foreach (var line in (await http.GetStringAsync($"http://localhost:{SiloMetricsPorts[silo]}/metrics")).Split('\n'))
+            if (line.StartsWith(series, StringComparison.Ordinal) && line.Length > series.Length && line[series.Length] is '{' or ' ')
+                sum += double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
         return sum;
     }
 
@@ -122,6 +139,7 @@ public sealed class BenchCluster : IAsyncDisposable
         Gateway?.Dispose();
         Notifier?.Dispose();
         foreach (var process in Enumerable.Reverse(_processes)) await process.DisposeAsync();
+        foreach (var cgroup in _cgroups) cgroup?.Dispose();
         if (!Succeeded) return;
         try { Directory.Delete(Work, recursive: true); } catch (IOException) { }
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Alerts.Faults;
 
 namespace Alerts.Bench.Processes;
 
@@ -18,8 +19,15 @@ public sealed class BenchProcess : IAsyncDisposable
     public string Name { get; }
 
     /// <summary>Starts <paramref name="fileName"/>; with <paramref name="cores"/>, held to them by taskset (which execs: the process id stays).</summary>
-    public static BenchProcess Start(string name, string logPath, string fileName, IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? cores = null)
+    public static BenchProcess Start(string name, string logPath, string fileName, IEnumerable<string> arguments, IDictionary<string, string>? environment = null,
+        string? cores = null, ProcessCgroup? cgroup = null)
     {
+        if (cgroup is not null)
+        {
+            // Joined before the program starts, so that every socket it opens can be cut off (SCENARIO=partition).
+            var (wrapper, wrapped) = cgroup.Wrap(cores is null ? fileName : "taskset", cores is null ? arguments : ["-c", cores, fileName, .. arguments]);
+            return Start(name, logPath, wrapper, wrapped, environment);
+        }
         var start = new ProcessStartInfo(cores is null ? fileName : "taskset") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (cores is not null)
         {
@@ -38,10 +46,13 @@ public sealed class BenchProcess : IAsyncDisposable
         return new BenchProcess(name, process, log);
     }
 
-    public static BenchProcess StartHost(string project, string name, string logPath, IEnumerable<string> arguments, IDictionary<string, string>? environment = null, string? cores = null) =>
-        Start(name, logPath, "dotnet", [RepoPaths.HostDll(project), .. arguments], environment, cores);
+    public static BenchProcess StartHost(string project, string name, string logPath, IEnumerable<string> arguments, IDictionary<string, string>? environment = null,
+        string? cores = null, ProcessCgroup? cgroup = null) =>
+        Start(name, logPath, "dotnet", [RepoPaths.HostDll(project), .. arguments], environment, cores, cgroup);
 
     public bool HasExited => _process.HasExited;
+
+    public int Id => _process.Id;
 
     /// <summary>Sends a signal by name (STOP, CONT): a frozen process, as in a long GC pause or a stalled VM.</summary>
     public void Signal(string signal)

@@ -7,7 +7,7 @@ namespace Alerts.Bench.Reporting;
 public sealed record ScenarioReport(DateTimeOffset At, int Cores, BenchOptions Options, IReadOnlyList<ScenarioResult> Results)
 {
     public string Table() => string.Join('\n', [
-        $"receiver scenarios, {Options.Silos} silo(s), budget {ReceiverScenarios.Budget(Options):N0}/s, {Cores} cores",
+        $"scenarios (each names its silos and budget where they differ), {Options.Silos} silo(s), budget {ReceiverScenarios.Budget(Options):N0}/s, {Cores} cores",
         "| scenario | target | measured | |",
         "|---|---|---|---|",
         .. Results.Select(r => $"| {r.Name} | {r.Target} | {r.Measured} | {(r.Met ? "met" : "MISSED")} |")]);

@@ -27,6 +27,7 @@ public static class ReceiverScenarios
             ["heavy-user"] = HeavyUserAsync,
             ["scattered-429"] = Scattered429Async,
             ["freeze"] = SiloFaultScenarios.FreezeAsync,
+            ["partition"] = SiloFaultScenarios.PartitionAsync,
         };
 
     /// <summary>
@@ -139,11 +140,12 @@ public static class ReceiverScenarios
     /// <summary>
     /// The receiver refuses connections (<paramref name="mode"/> Refuse) or answers 503 to everything (Status, as a
     /// load balancer before a dead service does) for OUTAGE seconds (120) a quarter into a file: no dead letters,
-    /// and once it is back the rest goes out at the budget (remaining rows ÷ budget + 15 s at most).
+    /// and once it is back the rest goes out at the budget (remaining rows ÷ budget + 15 s at most). With RECEIVER_RATE
+    /// the receiver also has that limit, as the bundled notifier of <c>make up</c> does (100/s).
     /// </summary>
     private static async Task<ScenarioResult[]> OutageAsync(BenchOptions options, string mode)
     {
-        await using var run = await ScenarioCluster.StartAsync(options, Budget(options));
+        await using var run = await ScenarioCluster.StartAsync(options, Budget(options), options.ReceiverRate); // a receiver limit too, if RECEIVER_RATE is set
         var rows = Rows(options, run.Budget);
         var fileId = run.Drop(rows, options.Users);
         var before = await run.UntilAsync(fileId, s => s.Delivered() >= rows / 4, Timeout(rows, run.Budget));

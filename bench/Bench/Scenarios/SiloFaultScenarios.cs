@@ -1,11 +1,15 @@
 using Alerts.Bench.Processes;
+using Alerts.Faults;
 
 namespace Alerts.Bench.Scenarios;
 
 /// <summary>
-/// <c>make bench SCENARIO=freeze</c>: a silo that stops answering without dying, mid-file, in a cluster of at least
-/// three. The budget is RATE (default 1,000/s); the file is ROWS rows (80,000) over USERS users; the fault lasts
-/// OUTAGE seconds (45 here unless given).
+/// <c>make bench SCENARIO=freeze|partition</c>: a silo that stops answering without dying, mid-file, in a cluster of
+/// three (SILOS when given). The silo chosen is the one holding the rate limiter, the worst to lose: every silo's
+/// leases wait on it. The budget is RATE (default 1,000/s); the file is ROWS rows (80,000) over USERS users; the fault
+/// lasts OUTAGE seconds (45 for a freeze, 60 for a partition, unless given). Targets: from 15 s after the fault began
+/// until it ends, the others deliver ≥ 0.8 of the budget; afterwards every alert is delivered, ≤ 50 of them twice (the
+/// same Idempotency-Key, as the receiver counts repeats), and the faulty silo, declared dead meanwhile, stops itself.
 /// </summary>
 public static class SiloFaultScenarios
 {
@@ -15,45 +19,72 @@ public static class SiloFaultScenarios
     private const double Held = 0.8; // of the budget, delivered by the others from Detection after the fault until it ends
     private const int MaxResent = 50;
 
+    /// <summary>The limiter's silo frozen (SIGSTOP), then thawed (SIGCONT).</summary>
+    public static Task<ScenarioResult[]> FreezeAsync(BenchOptions options) =>
+        RunAsync(options, "frozen", TimeSpan.FromSeconds(45), (_, victim) =>
+        {
+            victim.Signal("STOP");
+            return new Fault(() => victim.Signal("CONT"));
+        });
+
     /// <summary>
-    /// One of three silos frozen (SIGSTOP) for 45 s a sixth into the file, then thawed (SIGCONT). From 15 s after
-    /// the freeze the others deliver ≥ 0.8 of the budget; afterwards every alert is delivered, ≤ 50 of them twice
-    /// (the same Idempotency-Key), and the thawed silo, declared dead meanwhile, stops itself.
+    /// The limiter's silo cut off (no Redis, no other silo, no gateway reaching it; the webhook still reachable from it)
+    /// by a cgroup of its own and iptables rules, then healed.
     /// </summary>
-    public static async Task<ScenarioResult[]> FreezeAsync(BenchOptions options)
+    public static Task<ScenarioResult[]> PartitionAsync(BenchOptions options)
+    {
+        if (NetworkPartition.WhyUnavailable() is { } why) throw new InvalidOperationException($"SCENARIO=partition cannot run here: {why}");
+        return RunAsync(options, "cut off", TimeSpan.FromSeconds(60), (cluster, victim) =>
+        {
+            var index = int.Parse(victim.Name["silo-".Length..]) - 1;
+            var cgroup = cluster.SiloCgroup(index) ?? throw new InvalidOperationException("the silo did not start in a cgroup of its own");
+            var partition = NetworkPartition.CutOff(cgroup, stillReaches: [cluster.NotifierPort], listensOn: [cluster.SiloPorts[index].Silo, cluster.SiloPorts[index].Gateway]);
+            return new Fault(partition.Dispose);
+        });
+    }
+
+    private sealed class Fault(Action end) : IDisposable
+    {
+        public void Dispose() => end();
+    }
+
+    private static async Task<ScenarioResult[]> RunAsync(BenchOptions options, string fault, TimeSpan defaultLength, Func<BenchCluster, BenchProcess, IDisposable> begin)
     {
         var budget = options.Rate > 0 ? options.Rate : DefaultBudget;
-        var seconds = options.OutageGiven ? options.OutageSeconds : 45;
-        await using var run = await ScenarioCluster.StartAsync(options with { Silos = Math.Max(3, options.Silos) }, budget);
+        var length = options.OutageGiven ? TimeSpan.FromSeconds(options.OutageSeconds) : defaultLength;
+        var silos = options.SilosGiven ? options.Silos : 3;
+        await using var run = await ScenarioCluster.StartAsync(options with { Silos = silos }, budget);
         var rows = options.RowsGiven ? options.Rows : DefaultRows;
         var fileId = run.Drop(rows, options.Users);
         await run.UntilAsync(fileId, s => s.Delivered() >= rows / 6, Timeout(rows, budget));
-        var victim = run.Cluster.Processes.First(p => p.Name == "silo-1");
+        var victim = await LimiterSiloAsync(run);
         run.MayExit(victim);
-        var frozenAt = DateTimeOffset.UtcNow;
-        victim.Signal("STOP");
-        try
-        {
-            await Task.Delay(TimeSpan.FromSeconds(seconds));
-        }
-        finally
-        {
-            victim.Signal("CONT");
-        }
-        var thawedAt = DateTimeOffset.UtcNow;
+        var startedAt = DateTimeOffset.UtcNow;
+        using (begin(run.Cluster, victim)) await Task.Delay(length);
+        var endedAt = DateTimeOffset.UtcNow;
         var done = await run.CompletedAsync(fileId, Timeout(rows, budget));
         var perSecond = await run.PerSecondAsync(fileId, done);
         Console.WriteLine($"  delivered per second: {string.Join(' ', perSecond)}");
-        var from = (int)Math.Ceiling((frozenAt + Detection - done.DiscoveredAt()).TotalSeconds);
-        var to = (int)Math.Floor((thawedAt - done.DiscoveredAt()).TotalSeconds);
-        var held = to > from ? perSecond[from..Math.Min(to, perSecond.Length)].Average() : double.NaN;
-        var firstBack = Array.FindIndex(perSecond, Math.Max(0, from - (int)Detection.TotalSeconds), n => n >= Held * budget) - (from - (int)Detection.TotalSeconds);
+        var faultSecond = (int)Math.Floor((startedAt - done.DiscoveredAt()).TotalSeconds);
+        var from = faultSecond + (int)Detection.TotalSeconds;
+        var to = Math.Min((int)Math.Floor((endedAt - done.DiscoveredAt()).TotalSeconds), perSecond.Length);
+        var held = to > from ? perSecond[from..to].Average() : double.NaN;
+        var back = Array.FindIndex(perSecond, faultSecond + 3, n => n >= Held * budget) - faultSecond;
         var resent = await run.NotifierStatAsync("duplicates");
-        var exited = await ExitedAsync(victim, TimeSpan.FromSeconds(30));
-        return [new($"one of {Math.Max(3, options.Silos)} silos frozen {seconds:N0} s, {budget:N0}/s budget, {rows:N0} rows",
-            $"≥ {Held:P0} of the budget from {Detection.TotalSeconds:N0} s after the freeze; all delivered, ≤ {MaxResent} re-sent; the thawed silo stops",
-            $"{held / budget:P0} of the budget from {Detection.TotalSeconds:N0} s to the thaw (first second at ≥ {Held:P0}: {firstBack} s after the freeze); {done.Delivered():N0} of {rows:N0} delivered, {resent} re-sent; thawed silo {(exited ? "stopped" : "still running")}",
-            held >= Held * budget && done.Delivered() == rows && resent <= MaxResent && exited)];
+        var stopped = await ExitedAsync(victim, TimeSpan.FromSeconds(30));
+        return [new($"the limiter's silo, one of {silos}, {fault} {length.TotalSeconds:N0} s, {budget:N0}/s budget, {rows:N0} rows",
+            $"≥ {Held:P0} of the budget from {Detection.TotalSeconds:N0} s into the fault; all delivered, ≤ {MaxResent} re-sent; the faulty silo stops",
+            $"{held / budget:P0} of the budget from {Detection.TotalSeconds:N0} s to the end (back at ≥ {Held:P0} {back} s in); {done.Delivered():N0} of {rows:N0} delivered, {resent} re-sent; the faulty silo {(stopped ? "stopped" : "still runs")}",
+            held >= Held * budget && done.Delivered() == rows && resent <= MaxResent && stopped)];
+    }
+
+    /// <summary>The silo that holds the rate limiter: the worst one to lose, since every silo's leases wait on it.</summary>
+    private static async Task<BenchProcess> LimiterSiloAsync(ScenarioCluster run)
+    {
+        for (var silo = 0; silo < run.Cluster.SiloMetricsPorts.Count; silo++)
+            if (await run.Cluster.SiloValueAsync(silo, "alerts_ratelimit_limiters_here") > 0)
+                return run.Cluster.Processes.First(p => p.Name == $"silo-{silo + 1}");
+        throw new InvalidOperationException("no silo reports the rate limiter");
     }
 
     private static async Task<bool> ExitedAsync(BenchProcess process, TimeSpan within)

@@ -29,6 +29,8 @@ public static class ClientClusterExtensions
             });
             // A request caught by a silo's death is otherwise awaited for 30 s; status reads should fail fast and be retried.
             client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = configuration.GetValue("Orleans:ResponseTimeout", TimeSpan.FromSeconds(10)));
+            // A silo declared dead (frozen, cut off) leaves the list of gateways at the next refresh: every 5 s, not every minute.
+            client.Configure<Orleans.Configuration.GatewayOptions>(o => o.GatewayListRefreshPeriod = configuration.GetValue("Orleans:GatewayListRefreshPeriod", TimeSpan.FromSeconds(5)));
             client.AddDashboard(); // served at /dashboard; the silos add theirs (Alerts:Dashboard)
             if (GatewayTracing.Enabled(configuration)) client.AddActivityPropagation();
             // No silo yet is no reason to stop: the gateway keeps trying, answering "not ready" meanwhile.

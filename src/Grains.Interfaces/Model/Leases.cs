@@ -21,6 +21,8 @@ public sealed record LeaseRequest
     [Id(7)] public int Failed { get; init; }
     /// <summary>When the latest request answered 429 since the last lease was sent: 429s to requests sent before a pause began are old news.</summary>
     [Id(8)] public DateTimeOffset? LastThrottledSentAt { get; init; }
+    /// <summary>The asking silo: the limiter grants nothing to a silo the cluster has declared dead.</summary>
+    [Id(9)] public SiloAddress? Silo { get; init; }
 }
 
 /// <summary>

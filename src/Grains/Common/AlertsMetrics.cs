@@ -53,4 +53,27 @@ public static class AlertsMetrics
     /// <summary>1 while this silo last heard that the webhook's circuit is open (the endpoint failing as a whole), else 0.</summary>
     public static ObservableGauge<int> ObserveCircuit(Func<bool> open) =>
         Meter.CreateObservableGauge("alerts.webhook.circuit_open", () => open() ? 1 : 0);
+
+    private static int _limiters;
+
+    /// <summary>Rate limiter grains active on this silo (one per webhook URL in the cluster): which silo holds the limiter.</summary>
+    public static readonly ObservableGauge<int> Limiters = Meter.CreateObservableGauge("alerts.ratelimit.limiters_here", () => Volatile.Read(ref _limiters));
+
+    public static void LimiterActivated() => Interlocked.Increment(ref _limiters);
+
+    public static void LimiterDeactivated() => Interlocked.Decrement(ref _limiters);
+
+    /// <summary>Silos active in the membership table, as this silo last read it (twice a second).</summary>
+    public static ObservableGauge<int> ObserveActiveSilos(Func<int> count) => Meter.CreateObservableGauge("alerts.cluster.active_silos", count);
+
+    /// <summary>Active silos that other silos have voted dead lately: suspected, not yet declared dead (from the membership table).</summary>
+    public static ObservableGauge<int> ObserveSuspectedSilos(Func<int> count) => Meter.CreateObservableGauge("alerts.cluster.suspected_silos", count);
+
+    /// <summary>1 while this silo sends nothing because it cannot confirm it is still a member (cut off, or declared dead), else 0.</summary>
+    public static ObservableGauge<int> ObserveFenced(Func<bool> fenced) =>
+        Meter.CreateObservableGauge("alerts.cluster.fenced", () => fenced() ? 1 : 0);
+
+    /// <summary>1 while this silo sends on its last granted share because the rate limiter does not answer, else 0.</summary>
+    public static ObservableGauge<int> ObserveLimiterFallback(Func<bool> on) =>
+        Meter.CreateObservableGauge("alerts.ratelimit.fallback", () => on() ? 1 : 0);
 }

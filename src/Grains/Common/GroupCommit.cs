@@ -12,9 +12,13 @@ public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<
     private List<TItem> _gathering = [];
     private List<Waiter> _waiters = [];
     private bool _running;
+    private long _commitStartedAt; // a timestamp while a commit is under way, else 0
 
     /// <summary>Items added and not yet answered.</summary>
     public int Pending { get; private set; }
+
+    /// <summary>How long the commit under way has been waiting for its store; zero when none is.</summary>
+    public TimeSpan RunningFor => Interlocked.Read(ref _commitStartedAt) is var started and not 0 ? time.GetElapsedTime(started) : TimeSpan.Zero;
 
     public Task<TResult> AddAsync(TItem item)
     {
@@ -66,7 +70,9 @@ public sealed class GroupCommit<TItem, TResult>(Func<IReadOnlyList<TItem>, Task<
                 (group, waiters) = (_gathering, _waiters);
                 (_gathering, _waiters) = ([], []);
             }
+            Interlocked.Exchange(ref _commitStartedAt, time.GetTimestamp());
             await CommitAsync(group, waiters);
+            Interlocked.Exchange(ref _commitStartedAt, 0);
             lock (_lock)
             {
                 Pending -= group.Count;

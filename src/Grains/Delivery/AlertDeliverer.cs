@@ -39,6 +39,7 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
             var wasDown = permits.EndpointDown;
             await permits.WaitAsync(age, cancellationToken).ConfigureAwait(false);
             if (wasDown || permits.EndpointDown) downtime += time.GetElapsedTime(waitFrom);
+            if (!permits.MaySend) continue; // the permit was handed out before this silo was fenced: it is void
             sending?.Invoke(alert, attemptsBefore, firstAttemptAt);
             sending = null;
             var sentAt = time.GetUtcNow();

@@ -47,6 +47,8 @@ public static class SiloServicesExtensions
             });
         services.AddSingleton<WebhookSigner>();
         services.AddSingleton<WebhookSender>();
+        services.AddSingleton<SiloLiveness>();
+        services.AddHostedService(sp => sp.GetRequiredService<SiloLiveness>());
         services.AddSingleton<PermitLeases>();
         services.AddHostedService(sp => sp.GetRequiredService<PermitLeases>());
         services.TryAddSingleton<IWebhookPermits>(sp => sp.GetRequiredService<PermitLeases>());

@@ -13,4 +13,10 @@ public interface IWebhookPermits
 
     /// <summary>The webhook is failing as a whole (its circuit is open): a failure now costs an alert no attempt.</summary>
     bool EndpointDown { get; }
+
+    /// <summary>
+    /// Whether a request may go now, checked after the permit wait: not while this silo cannot confirm it is still a
+    /// member of the cluster, nor while its records store does not answer (what it sent could be sent again elsewhere).
+    /// </summary>
+    bool MaySend { get; }
 }

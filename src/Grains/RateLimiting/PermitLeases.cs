@@ -3,6 +3,7 @@ using Alerts.Grains.Delivery;
 using Alerts.Grains.Hosting;
 using Alerts.Grains.Interfaces;
 using Alerts.Grains.Interfaces.Model;
+using Alerts.Grains.Records;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -14,11 +15,17 @@ namespace Alerts.Grains.RateLimiting;
 /// <see cref="IRateLimiterGrain"/> a few times a second (never per alert), hands them out evenly
 /// over the lease period, and reports back how the requests fared. Permits left unspent at the end
 /// of a lease expire: letting them pile up would let the silo burst past the budget later.
+/// While the limiter does not answer (its silo frozen or cut off, until the cluster evicts it and it comes back on
+/// another), the silo goes on at the share it was last granted, for at most <see cref="FallbackFor"/>: each silo's
+/// share, so never above the budget in sum. Nothing is released while the silo cannot confirm it is still a member
+/// (<see cref="SiloLiveness"/>) or its records store hangs: what it sent then could be sent again by another silo.
 /// </summary>
 public sealed partial class PermitLeases(
     IGrainFactory grains,
     ILocalSiloDetails silo,
     IOptions<WebhookOptions> webhook,
+    SiloLiveness liveness,
+    DeliveryRecords records,
     TimeProvider time,
     ILogger<PermitLeases> log) : BackgroundService, IWebhookPermits
 {
@@ -26,6 +33,11 @@ public sealed partial class PermitLeases(
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan EarlyAskSpacing = TimeSpan.FromMilliseconds(50); // 429s that keep coming: a report at most this often
     private const double AskAhead = 0.25; // of a lease period: far more than a lease call takes, even on busy cores
+    private static readonly TimeSpan LeaseTimeout = TimeSpan.FromSeconds(1); // a lease answers in milliseconds while the limiter's silo does
+    /// <summary>How long a silo goes on at its last share without an answer from the limiter: eviction and reactivation take about 15 s.</summary>
+    public static readonly TimeSpan FallbackFor = TimeSpan.FromSeconds(30);
+    /// <summary>A records commit waiting this long means Redis is out of reach (normally a few milliseconds).</summary>
+    public static readonly TimeSpan RecordsHangLimit = TimeSpan.FromMilliseconds(200);
     private readonly PermitQueue _permits = new();
     private readonly SemaphoreSlim _hurry = new(0);
     private readonly SlidingCount _sent = new(time), _passed = new(time);
@@ -33,8 +45,33 @@ public sealed partial class PermitLeases(
     private long _retryAfterTicks, _lastThrottledSentAtTicks;
     private volatile bool _endpointDown;
     private double _clusterRate;
+    private LeaseGrant? _lastShare; // the last lease the limiter granted that was not a pause
+    private long _lastShareAt;
+    private volatile bool _fallingBack;
 
     public bool EndpointDown => _endpointDown;
+
+    /// <summary>Whether a request may go now: this silo is confirmed a member and its records store keeps up.</summary>
+    public bool MaySend => FenceReason() is null;
+
+    private string? FenceReason() =>
+        !liveness.Confirmed ? "this silo cannot confirm it is still a member of the cluster (cut off, or declared dead)"
+        : records.Hanging(RecordsHangLimit) ? $"its delivery records store has not answered for over {RecordsHangLimit.TotalMilliseconds:N0} ms"
+        : null;
+
+    private bool _fenced;
+
+    // Logged once each way: an operator sees when and why a silo stopped sending, and when it went on.
+    private bool Fenced()
+    {
+        var reason = FenceReason();
+        if ((reason is not null) != _fenced)
+        {
+            if (reason is not null) LogFenced(reason, _sent.LastSecond());
+            else LogUnfenced();
+        }
+        return _fenced = reason is not null;
+    }
 
     public async ValueTask WaitAsync(long age, CancellationToken cancellationToken = default)
     {
@@ -79,6 +116,7 @@ public sealed partial class PermitLeases(
     {
         AlertsMetrics.ObserveCircuit(() => _endpointDown);
         AlertsMetrics.ObserveClusterRate(() => Volatile.Read(ref _clusterRate));
+        AlertsMetrics.ObserveLimiterFallback(() => _fallingBack);
         var limiter = grains.GetGrain<IRateLimiterGrain>(webhook.Value.Url);
         Task<LeaseGrant>? next = null; // asked for before the current lease ends, so that no gap opens between leases
         while (!stoppingToken.IsCancellationRequested)
@@ -90,15 +128,22 @@ public sealed partial class PermitLeases(
             }
             try
             {
-                var grant = await LeaseAsync(limiter, next);
+                var asked = next ?? limiter.LeaseAsync(TakeReport());
                 next = null;
-                if (grant.EndpointDown != _endpointDown)
+                var grant = await AnswerAsync(asked);
+                if (grant is null)
                 {
-                    if (grant.EndpointDown) LogEndpointDown(webhook.Value.Url);
-                    else LogEndpointBack(webhook.Value.Url);
+                    // The limiter does not answer: the same call stays out (no pile of calls to a silo that is not there).
+                    next = asked;
+                    if (Fallback() is not { } share)
+                    {
+                        await Task.Delay(webhook.Value.RequestTimeout / 10, time, stoppingToken);
+                        continue;
+                    }
+                    next = await SpendAsync(share, () => asked, stoppingToken);
+                    continue;
                 }
-                _endpointDown = grant.EndpointDown;
-                Volatile.Write(ref _clusterRate, grant.EndpointDown ? 0 : grant.ClusterRate);
+                Heard(grant);
                 if (grant.Pause > TimeSpan.Zero)
                 {
                     AlertsMetrics.Pauses.Add(1);
@@ -115,18 +160,52 @@ public sealed partial class PermitLeases(
         }
     }
 
-    /// <summary>The lease asked for ahead, or a new one. A 429 since it was asked for is reported at once by the spending.</summary>
-    private async Task<LeaseGrant> LeaseAsync(IRateLimiterGrain limiter, Task<LeaseGrant>? askedAhead)
+    /// <summary>The limiter's answer, waited for up to <see cref="LeaseTimeout"/> (not at all while falling back); null if none came.</summary>
+    private async Task<LeaseGrant?> AnswerAsync(Task<LeaseGrant> asked)
     {
-        if (askedAhead is not null)
+        if (!asked.IsCompleted)
         {
-            var grant = await askedAhead;
-            AlertsMetrics.PermitsLeased.Add(grant.Permits);
-            return grant;
+            if (_fallingBack) return null;
+            try
+            {
+                await asked.WaitAsync(LeaseTimeout, time);
+            }
+            catch (TimeoutException)
+            {
+                return null;
+            }
         }
-        var fresh = await limiter.LeaseAsync(TakeReport());
-        AlertsMetrics.PermitsLeased.Add(fresh.Permits);
-        return fresh;
+        var grant = await asked;
+        AlertsMetrics.PermitsLeased.Add(grant.Permits);
+        return grant;
+    }
+
+    private void Heard(LeaseGrant grant)
+    {
+        if (_fallingBack) LogLimiterBack();
+        _fallingBack = false;
+        if (grant.EndpointDown != _endpointDown)
+        {
+            if (grant.EndpointDown) LogEndpointDown(webhook.Value.Url);
+            else LogEndpointBack(webhook.Value.Url);
+        }
+        _endpointDown = grant.EndpointDown;
+        Volatile.Write(ref _clusterRate, grant.EndpointDown ? 0 : grant.ClusterRate);
+        (_lastShare, _lastShareAt) = grant.Pause > TimeSpan.Zero || grant.EndpointDown ? (null, 0) : (grant, time.GetTimestamp());
+    }
+
+    /// <summary>The share last granted, to spend while the limiter does not answer; null when there is none to go on with.</summary>
+    private LeaseGrant? Fallback()
+    {
+        if (_lastShare is not { } share || time.GetElapsedTime(_lastShareAt) > FallbackFor || Volatile.Read(ref _throttled) > 0)
+        {
+            if (_fallingBack) LogFallbackOver(FallbackFor);
+            _fallingBack = false;
+            return null;
+        }
+        if (!_fallingBack) LogFallingBack(share.Permits / share.Period.TotalSeconds);
+        _fallingBack = true;
+        return share;
     }
 
     private LeaseRequest TakeReport()
@@ -137,6 +216,7 @@ public sealed partial class PermitLeases(
         return new LeaseRequest
         {
             SiloId = silo.SiloAddress.ToString(),
+            Silo = silo.SiloAddress,
             Wanted = 2 * (used + Volatile.Read(ref _waiting)) + 1,
             Answered = Interlocked.Exchange(ref _answered, 0),
             Throttled = Interlocked.Exchange(ref _throttled, 0),
@@ -183,11 +263,11 @@ public sealed partial class PermitLeases(
             dueExactly = elapsed >= grant.Period ? permits : dueExactly + (permits - dueExactly) * ((elapsed - dueAt) / (grant.Period - dueAt));
             dueAt = elapsed;
             var due = (int)dueExactly;
-            var room = Math.Max(0, Math.Min(due - released, _permits.Waiting + Math.Max(1, permits / 8) - _permits.Available));
+            var room = !Fenced() ? Math.Max(0, Math.Min(due - released, _permits.Waiting + Math.Max(1, permits / 8) - _permits.Available)) : 0;
             if (room > 0) _permits.Release(room);
             if (room < due - released) AlertsMetrics.PermitsUnused.Add(due - released - room);
             released = due;
-            if (next is null && Volatile.Read(ref _throttled) > 0 && elapsed - askedEarlyAt >= EarlyAskSpacing)
+            if (next is null && !_fallingBack && Volatile.Read(ref _throttled) > 0 && elapsed - askedEarlyAt >= EarlyAskSpacing)
                 (next, early, askedEarlyAt) = (askNext(), true, elapsed);
             if (next is null && grant.Period - elapsed <= AskAhead * grant.Period && Volatile.Read(ref _waiting) > 0) next = askNext();
             if (elapsed >= grant.Period && !early) break;
@@ -209,6 +289,21 @@ public sealed partial class PermitLeases(
 
     [LoggerMessage(LogLevel.Information, "The webhook {Url} answers again (its circuit is closed): delivery resumes")]
     private partial void LogEndpointBack(string url);
+
+    [LoggerMessage(LogLevel.Warning, "The rate limiter does not answer (its silo may be frozen or cut off): this silo goes on at its last share, {Rate:F0}/s, until it answers or the cluster moves it")]
+    private partial void LogFallingBack(double rate);
+
+    [LoggerMessage(LogLevel.Warning, "The rate limiter has not answered for {Limit}: this silo sends nothing until it does")]
+    private partial void LogFallbackOver(TimeSpan limit);
+
+    [LoggerMessage(LogLevel.Warning, "Sending paused: {Reason} ({Sent} requests in the last second)")]
+    private partial void LogFenced(string reason, int sent);
+
+    [LoggerMessage(LogLevel.Warning, "Sending resumed")]
+    private partial void LogUnfenced();
+
+    [LoggerMessage(LogLevel.Information, "The rate limiter answers again")]
+    private partial void LogLimiterBack();
 
     [LoggerMessage(LogLevel.Warning, "Leasing webhook permits failed; trying again")]
     private partial void LogLeaseFailed(Exception error);

@@ -1,3 +1,4 @@
+using Alerts.Grains.Common;
 using Alerts.Grains.Hosting;
 using Alerts.Grains.Interfaces;
 using Alerts.Grains.Interfaces.Model;
@@ -8,15 +9,33 @@ namespace Alerts.Grains.RateLimiting;
 /// <summary>
 /// Owns one endpoint's budget and circuit in memory: soft state, relearned within seconds if the grain
 /// moves, so it is not worth a storage write per lease. While the circuit is open it decides the leases.
+/// A silo the cluster has declared dead (it was frozen or cut off, and its work went to others) gets nothing.
 /// </summary>
-public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOptions<CircuitOptions> circuit, TimeProvider time) : Grain, IRateLimiterGrain
+public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOptions<CircuitOptions> circuit, IClusterMembershipService membership,
+    TimeProvider time) : Grain, IRateLimiterGrain
 {
+    private static readonly TimeSpan DeadSiloPause = TimeSpan.FromSeconds(1);
+
     private readonly RateBudget _budget = new(options.Value, time.GetUtcNow());
     private readonly WebhookCircuit _circuit = new(circuit.Value);
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        AlertsMetrics.LimiterActivated();
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        AlertsMetrics.LimiterDeactivated();
+        return Task.CompletedTask;
+    }
 
     public Task<LeaseGrant> LeaseAsync(LeaseRequest request)
     {
         var now = time.GetUtcNow();
+        if (request.Silo is { } silo && membership.CurrentSnapshot.GetSiloStatus(silo) == SiloStatus.Dead)
+            return Task.FromResult(new LeaseGrant(0, options.Value.LeasePeriod, DeadSiloPause));
         _circuit.Observe(request, now);
         return Task.FromResult(_circuit.Lease(request, options.Value.LeasePeriod, now) ?? _budget.Lease(request, now));
     }

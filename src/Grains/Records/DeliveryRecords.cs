@@ -67,6 +67,12 @@ public abstract class DeliveryRecords
         }
     }
 
+    /// <summary>
+    /// Whether a write or lookup has waited longer than <paramref name="limit"/> for the store: cut off from Redis, a
+    /// silo must stop sending at once, since what it sends now could not be recorded and would be sent again elsewhere.
+    /// </summary>
+    public bool Hanging(TimeSpan limit) => _writes.RunningFor > limit || _reads.RunningFor > limit;
+
     /// <summary>The records kept for these alerts, in the same order; null where there is none.</summary>
     public async Task<DeliveryRecord?[]> FindAsync(IReadOnlyList<RecordKey> keys)
     {

@@ -22,7 +22,11 @@ public sealed class MemoryDeliveryRecords(IOptions<RecordOptions> options, TimeP
         lock (_lock)
         {
             var fields = Live(fileId)?.Fields ?? [];
-            foreach (var (field, record) in records) fields[field] = RecordCodec.Encode(record);
+            foreach (var (field, record) in records)
+            {
+                var value = RecordCodec.Encode(record);
+                if (RecordCodec.MayReplace(fields.GetValueOrDefault(field), value)) fields[field] = value;
+            }
             _files[fileId] = (fields, Time.GetUtcNow() + _retention);
         }
         return Task.CompletedTask;

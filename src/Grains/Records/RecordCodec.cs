@@ -58,6 +58,61 @@ public static class RecordCodec
         return value.ToStringAndClear();
     }
 
+    /// <summary>
+    /// Whether <paramref name="incoming"/> may replace the stored value. A record only moves forward, whoever writes
+    /// it: an activation that went on after its silo was frozen or cut off (and its alerts went to another) must not
+    /// write over a newer outcome. Delivered is final; a delivery replaces anything else; otherwise a newer retry
+    /// round replaces an older one, and within a round a dead letter is final. <see cref="ReplaceScript"/> is the
+    /// same rule in Redis.
+    /// </summary>
+    public static bool MayReplace(string? stored, string incoming)
+    {
+        if (stored is null || Head(stored) is not var (old, oldRound) || Head(incoming) is not var (@new, newRound)) return true;
+        if (old == 'D') return false;
+        if (@new == 'D') return true;
+        if (newRound != oldRound) return newRound > oldRound;
+        return old != 'X';
+    }
+
+    /// <summary>
+    /// HSET of field/value pairs (ARGV) into one hash (KEYS[1]), each only where <see cref="MayReplace"/> allows;
+    /// answers how many were written.
+    /// </summary>
+    public const string ReplaceScript = """
+        local written = 0
+        for i = 1, #ARGV, 2 do
+          local incoming = ARGV[i + 1]
+          local stored = redis.call('HGET', KEYS[1], ARGV[i])
+          local replace = true
+          if stored then
+            local old, oldRound = string.match(stored, '^(%a)|[^|]*|(%d+)|')
+            local new, newRound = string.match(incoming, '^(%a)|[^|]*|(%d+)|')
+            if old and new then
+              if old == 'D' then replace = false
+              elseif new == 'D' then replace = true
+              elseif tonumber(newRound) ~= tonumber(oldRound) then replace = tonumber(newRound) > tonumber(oldRound)
+              else replace = old ~= 'X' end
+            end
+          end
+          if replace then
+            redis.call('HSET', KEYS[1], ARGV[i], incoming)
+            written = written + 1
+          end
+        end
+        return written
+        """;
+
+    // The status and retry round at the head of a stored value.
+    private static (char Status, int Round)? Head(string value)
+    {
+        var first = value.IndexOf('|');
+        var second = first < 0 ? -1 : value.IndexOf('|', first + 1);
+        var third = second < 0 ? -1 : value.IndexOf('|', second + 1);
+        if (first != 1 || third < 0 || !int.TryParse(value.AsSpan(second + 1, third - second - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var round))
+            return null;
+        return (value[0], round);
+    }
+
     /// <summary>The record a stored value describes, or null for a value this version cannot read.</summary>
     public static DeliveryRecord? Decode(string fileId, string field, string value)
     {

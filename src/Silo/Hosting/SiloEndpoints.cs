@@ -16,8 +16,9 @@ namespace Alerts.Silo.Hosting;
 /// <summary>
 /// A small web endpoint on <c>Alerts:MetricsPort</c>: Prometheus text at <c>/metrics</c> (the silo's own meters,
 /// Orleans' and the webhook client's), <c>/health/live</c> (200 while the process answers) and
-/// <c>/health/ready</c> (200 once this silo is an active member of the cluster and its Redis answers; 503 while it
-/// joins, after it starts leaving, or when Redis does not answer: what a load balancer or an orchestrator asks).
+/// <c>/health/ready</c> (200 once this silo is an active member of the cluster, confirmed by the membership table, and
+/// its Redis answers; 503 while it joins, after it starts leaving, when Redis does not answer, or while it cannot
+/// confirm its membership: what a load balancer or an orchestrator asks; it also counts the silos others suspect).
 /// Off when no port is set, so several silos on one host never fight over one. It listens on
 /// <c>Alerts:MetricsHost</c> (localhost unless set; an address, or <c>*</c> for every interface: a container scraped from another).
 /// </summary>
@@ -61,8 +62,16 @@ public static class SiloEndpoints
             using var probe = CancellationTokenSource.CreateLinkedTokenSource(aborted);
             probe.CancelAfter(ProbeTimeout);
             var redis = await silo.GetRequiredService<DeliveryRecords>().AnswersAsync(probe.Token);
-            var ready = status == SiloStatus.Active && redis;
-            return Results.Json(new { status = ready ? "ready" : "unavailable", silo = status.ToString(), redis = redis ? "ok" : "not answering" },
+            var liveness = silo.GetRequiredService<SiloLiveness>();
+            var ready = status == SiloStatus.Active && redis && liveness.Confirmed;
+            return Results.Json(new
+            {
+                status = ready ? "ready" : "unavailable",
+                silo = status.ToString(),
+                redis = redis ? "ok" : "not answering",
+                member = liveness.Confirmed ? "confirmed" : "unconfirmed: sending nothing",
+                suspectedSilos = liveness.Suspected,
+            },
                 statusCode: ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable);
         }
 

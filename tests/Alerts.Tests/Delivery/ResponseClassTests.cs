@@ -181,6 +181,8 @@ public sealed class ResponseClassTests : IAsyncLifetime
 
         public bool EndpointDown { get; private set; } = true;
 
+        public bool MaySend => true;
+
         public async ValueTask WaitAsync(long age, CancellationToken cancellationToken = default)
         {
             if (++_waits < 2) return;

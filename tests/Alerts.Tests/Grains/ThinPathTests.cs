@@ -130,7 +130,8 @@ public sealed class ThinPathTests(ClusterFixture fixture)
             s => s?.Status == FileStatus.Failed, "the empty file failed");
 
         Assert.Equal("file is empty", summary!.Error);
-        Assert.True(File.Exists(Path.Combine(fixture.Inbox, "failed", $"{_prefix}-empty.csv")));
+        // Failed is saved (and may be read, the grain being reentrant) before the file is moved.
+        await Eventually.Until(() => File.Exists(Path.Combine(fixture.Inbox, "failed", $"{_prefix}-empty.csv")), "the empty file moved to failed/");
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Alerts.Faults;
 using Alerts.Tests.Support;
 using CsvHelper;
 
@@ -14,6 +15,7 @@ public class RedisClusterFixture : IAsyncLifetime
 {
     private readonly TempFolder _folder = new();
     private readonly List<HostProcess> _processes = [];
+    private readonly List<ProcessCgroup> _cgroups = [];
     private readonly string _clusterId = "it-" + Guid.NewGuid().ToString("n")[..8];
     private RedisServer _redis = null!;
 
@@ -23,8 +25,20 @@ public class RedisClusterFixture : IAsyncLifetime
     private readonly int _notifierPort = FreePort.Next();
 
     public NotifierHost Notifier { get; private set; } = null!;
+    public int NotifierPort => _notifierPort;
     /// <summary>Each silo's Prometheus port, silo 1 first.</summary>
     public List<int> SiloMetricsPorts { get; } = [];
+    /// <summary>Each silo's own ports (silo-to-silo and gateway), silo 1 first.</summary>
+    public List<(int Silo, int Gateway)> SiloPorts { get; } = [];
+
+    /// <summary>Silo processes the fixture starts (two unless a subclass says otherwise).</summary>
+    protected virtual int Silos => 2;
+
+    /// <summary>Whether each silo starts in a cgroup of its own (where one can be made), so that a test can cut it off.</summary>
+    protected virtual bool SilosInCgroups => false;
+
+    /// <summary>Silo <paramref name="n"/>'s cgroup (from 1), when it started in one.</summary>
+    public ProcessCgroup? Cgroup(int n) => _cgroups.FirstOrDefault(c => c.Name.StartsWith($"alerts-silo{n}-", StringComparison.Ordinal));
     public HttpClient Gateway { get; private set; } = null!;
     public string DataRoot => _folder.Combine("data");
     public string RedisConnectionString => _redis.ConnectionString;
@@ -34,13 +48,12 @@ public class RedisClusterFixture : IAsyncLifetime
     {
         _redis = await RedisServer.StartAsync(_folder.Combine("redis"));
         await RestartNotifierAsync();
-        StartSilo(1);
-        StartSilo(2);
+        for (var n = 1; n <= Silos; n++) StartSilo(n);
         var gatewayPort = FreePort.Next();
         StartGateway("gateway", $"http://127.0.0.1:{gatewayPort}", ApiKeys);
         Gateway = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}") };
         Gateway.DefaultRequestHeaders.Add("X-Api-Key", ApiKeys.Split(',')[0]);
-        await Eventually.Until(ActiveSilosAsync, n => n == 2, $"two silos active behind the gateway\n{Logs()}", TimeSpan.FromSeconds(90));
+        await Eventually.Until(() => ActiveSilosAsync(), n => n == Silos, $"{Silos} silos active behind the gateway\n{Logs()}", TimeSpan.FromSeconds(90));
     }
 
     /// <summary>The gateway's API keys; <see cref="Gateway"/> sends the first.</summary>
@@ -101,7 +114,10 @@ public class RedisClusterFixture : IAsyncLifetime
             .TerminateAsync(TimeSpan.FromSeconds(60));
 
     /// <summary>Kills silo <paramref name="n"/> (1 or 2) at once, like <c>kill -9</c>.</summary>
-    public void KillSilo(int n) => _processes.Single(p => Path.GetFileName(p.LogPath) == $"silo-{n}.log").Kill();
+    public void KillSilo(int n) => Silo(n).Kill();
+
+    /// <summary>Silo <paramref name="n"/>'s process (from 1).</summary>
+    public HostProcess Silo(int n) => _processes.Single(p => Path.GetFileName(p.LogPath) == $"silo-{n}.log");
 
     /// <summary>
     /// A counter from each silo still answering: the value of the first sample named <paramref name="name"/> whose
@@ -129,6 +145,26 @@ public class RedisClusterFixture : IAsyncLifetime
         return counts;
     }
 
+    /// <summary>A gauge from each of <paramref name="silos"/> (numbered from 1); -1 where a silo does not answer within 2 s.</summary>
+    public async Task<List<long>> SiloGaugesAsync(string name, IEnumerable<int> silos)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var values = new List<long>();
+        foreach (var n in silos)
+        {
+            try
+            {
+                var line = (await http.GetStringAsync($"http://localhost:{SiloMetricsPorts[n - 1]}/metrics")).Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal) || l.StartsWith(name + "{", StringComparison.Ordinal));
+                values.Add(line is null ? -1 : (long)double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+            }
+            catch (Exception error) when (error is HttpRequestException or TaskCanceledException)
+            {
+                values.Add(-1);
+            }
+        }
+        return values;
+    }
+
     public string Logs() => string.Join("\n", _processes.Select(p => $"--- {Path.GetFileName(p.LogPath)}\n{p.Tail()}"));
 
     /// <summary>Settings a subclass adds to every silo's environment.</summary>
@@ -137,11 +173,12 @@ public class RedisClusterFixture : IAsyncLifetime
     private void StartSilo(int n)
     {
         SiloMetricsPorts.Add(FreePort.Next());
+        SiloPorts.Add((FreePort.Next(), FreePort.Next()));
         var environment = new Dictionary<string, string>(ClusterEnvironment())
         {
             ["Alerts__MetricsPort"] = $"{SiloMetricsPorts[^1]}",
-            ["Orleans__SiloPort"] = $"{FreePort.Next()}",
-            ["Orleans__GatewayPort"] = $"{FreePort.Next()}",
+            ["Orleans__SiloPort"] = $"{SiloPorts[^1].Silo}",
+            ["Orleans__GatewayPort"] = $"{SiloPorts[^1].Gateway}",
             ["Alerts__DataRoot"] = DataRoot,
             ["Alerts__Webhook__Url"] = Notifier.WebhookUrl,
             ["Alerts__Webhook__PermitsPerSecond"] = "3000",
@@ -157,7 +194,9 @@ public class RedisClusterFixture : IAsyncLifetime
             ["Alerts__Files__ParallelSegments"] = "3",
         };
         foreach (var (key, value) in SiloSettings) environment[key] = value;
-        _processes.Add(HostProcess.Start("Silo", _folder.Combine($"silo-{n}.log"), environment));
+        var cgroup = SilosInCgroups ? ProcessCgroup.TryCreate($"silo{n}") : null;
+        if (cgroup is not null) _cgroups.Add(cgroup);
+        _processes.Add(HostProcess.Start("Silo", _folder.Combine($"silo-{n}.log"), environment, cgroup));
     }
 
     private Dictionary<string, string> ClusterEnvironment() => new()
@@ -175,9 +214,10 @@ public class RedisClusterFixture : IAsyncLifetime
         ["Orleans__Membership__IAmAliveTablePublishTimeout"] = "00:00:05",
     };
 
-    private async Task<int> ActiveSilosAsync()
+    /// <summary>Silos the gateway sees active; throws once a host has exited, unless <paramref name="mayHaveExited"/> is it.</summary>
+    public async Task<int> ActiveSilosAsync(HostProcess? mayHaveExited = null)
     {
-        if (_processes.Any(p => p.HasExited)) throw new InvalidOperationException($"a host exited\n{Logs()}");
+        if (_processes.Any(p => p.HasExited && p != mayHaveExited)) throw new InvalidOperationException($"a host exited\n{Logs()}");
         try
         {
             var health = await Gateway.GetFromJsonAsync<JsonElement>("/health");
@@ -193,6 +233,7 @@ public class RedisClusterFixture : IAsyncLifetime
     {
         Gateway?.Dispose();
         foreach (var process in _processes) await process.DisposeAsync();
+        foreach (var cgroup in _cgroups) cgroup.Dispose();
         await Notifier.DisposeAsync();
         await _redis.DisposeAsync();
         _folder.Dispose();

@@ -38,5 +38,36 @@ public sealed class RecordCodecTests
     public void A_value_this_version_cannot_read_is_no_record() =>
         Assert.Null(RecordCodec.Decode("f", RecordCodec.Field("u", "a"), "{\"json\":true}"));
 
+    public static TheoryData<string, string, bool> Replacements() => new()
+    {
+        // stored, incoming, may replace: a record only moves forward
+        { "A", "D", true }, { "A", "R", true }, { "R", "A", true }, { "R", "X", true }, { "A", "X", true },
+        { "D", "A", false }, { "D", "R", false }, { "D", "X", false }, { "X", "A", false }, { "X", "R", false },
+        { "X", "D", true }, // a delivery the stale writer saw is the truth: the receiver took it
+        { "X1", "A2", true }, { "X2", "A1", false }, { "R2", "R1", false }, { "D1", "A2", false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Replacements))]
+    public void A_record_is_replaced_only_by_one_that_moves_it_forward(string stored, string incoming, bool replaces)
+    {
+        string Value(string code) => RecordCodec.Encode(Record() with
+        {
+            Delivered = code[0] == 'D',
+            InFlight = code[0] == 'A',
+            NextAttemptAt = code[0] == 'R' ? At.AddSeconds(2) : null,
+            Round = code.Length > 1 ? code[1] - '0' : 0,
+        });
+        Assert.Equal(replaces, RecordCodec.MayReplace(Value(stored), Value(incoming)));
+    }
+
+    [Fact]
+    public void Any_value_replaces_none_or_one_this_version_cannot_read()
+    {
+        var value = RecordCodec.Encode(Record() with { InFlight = true });
+        Assert.True(RecordCodec.MayReplace(null, value));
+        Assert.True(RecordCodec.MayReplace("{\"json\":true}", value));
+    }
+
     private static DeliveryRecord Record() => new() { AlertId = "0123456789abcdef0123456789abcdef", FileId = "file-1", UserId = "user|one", Line = 12_345, At = At };
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Alerts.Faults;
 
 namespace Alerts.Tests.Support;
 
@@ -20,12 +21,17 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>Exited, and all it wrote is in the log: the output handlers run after the exit is seen, and a test reads the log next.</summary>
     public bool HasExited => _process.HasExited && _streamsOpen.IsSet;
     public int ExitCode => _process.ExitCode;
+    public int Id => _process.Id;
 
-    public static HostProcess Start(string project, string logPath, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public static HostProcess Start(string project, string logPath, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        Start(project, logPath, environment, cgroup: null, args);
+
+    /// <summary>Starts the host inside <paramref name="cgroup"/> (when given), so that a <see cref="NetworkPartition"/> can cut it off.</summary>
+    public static HostProcess Start(string project, string logPath, IReadOnlyDictionary<string, string> environment, ProcessCgroup? cgroup, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(logPath)! };
-        start.ArgumentList.Add(RepoPaths.HostDll(project));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
+        var (fileName, arguments) = cgroup?.Wrap("dotnet", [RepoPaths.HostDll(project), .. args]) ?? ("dotnet", [RepoPaths.HostDll(project), .. args]);
+        var start = new ProcessStartInfo(fileName) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = Path.GetDirectoryName(logPath)! };
+        foreach (var arg in arguments) start.ArgumentList.Add(arg);
         foreach (var (key, value) in environment) start.Environment[key] = value;
         var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {project}");
         var log = new StreamWriter(logPath) { AutoFlush = true };
@@ -55,18 +61,33 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>Asks the process to stop, like <c>kill -TERM</c>, and waits until it has.</summary>
     public async Task TerminateAsync(TimeSpan timeout)
     {
-        if (SendSignal(_process.Id, SigTerm) != 0) throw new InvalidOperationException($"kill -TERM {_process.Id} failed");
+        Signal(SigTerm, "TERM");
         await _process.WaitForExitAsync().WaitAsync(timeout);
     }
 
-    private const int SigTerm = 15;
+    /// <summary>Freezes the process (SIGSTOP), as a long GC pause or a stalled VM would: alive, answering nothing.</summary>
+    public void Freeze() => Signal(SigStop, "STOP");
+
+    /// <summary>Lets a frozen process go on (SIGCONT).</summary>
+    public void Thaw() => Signal(SigCont, "CONT");
+
+    private void Signal(int signal, string name)
+    {
+        if (SendSignal(_process.Id, signal) != 0) throw new InvalidOperationException($"kill -{name} {_process.Id} failed");
+    }
+
+    private const int SigTerm = 15, SigStop = 19, SigCont = 18;
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SendSignal(int pid, int signal);
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited) Kill();
+        if (!_process.HasExited)
+        {
+            SendSignal(_process.Id, SigCont); // a process a failed test left frozen
+            Kill();
+        }
         await _process.WaitForExitAsync();
         _process.Dispose();
     }

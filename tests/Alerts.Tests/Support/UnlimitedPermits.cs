@@ -14,4 +14,6 @@ public sealed class UnlimitedPermits : IWebhookPermits
     public void Report(WebhookResult result, DateTimeOffset sentAt) => Reports.Enqueue(result);
 
     public bool EndpointDown => false;
+
+    public bool MaySend => true;
 }

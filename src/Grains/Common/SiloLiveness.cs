@@ -1,0 +1,89 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
+
+namespace Alerts.Grains.Common;
+
+/// <summary>
+/// Confirms from the membership table itself, twice a second, that this silo has not been declared dead, and counts
+/// the silos others suspect. It is the fence against a zombie: a silo that was frozen or cut off for longer than
+/// failure detection may have had its users' alerts handed to others, and must send none of them when it comes back.
+/// Such a silo's last confirmation is older than <see cref="Freshness"/> (a frozen process confirms nothing; a silo
+/// cut off from Redis cannot read the table), so it sends nothing until a fresh read says it is alive, and the read
+/// that follows a thaw says it is dead. Orleans' own view would tell it too, but only at its next table refresh.
+/// </summary>
+public sealed partial class SiloLiveness(IServiceProvider services, ILocalSiloDetails silo, IOptions<ClusterMembershipOptions> membership,
+    TimeProvider time, ILogger<SiloLiveness> log) : BackgroundService
+{
+    /// <summary>How old the last confirmation may be: a read every 0.5 s, each given 1 s to answer.</summary>
+    public static readonly TimeSpan Freshness = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Every = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(1);
+    private readonly IMembershipTable? _table = services.GetService<IMembershipTable>();
+    private long _confirmedAt = time.GetTimestamp(); // a new silo was just admitted by the table
+    private volatile bool _declaredDead;
+    private bool _readFailing, _readOnce;
+    private int _suspected, _active;
+
+    /// <summary>Whether this silo may act as a member now: confirmed alive within <see cref="Freshness"/>, never declared dead.</summary>
+    public bool Confirmed => _table is null || (!_declaredDead && time.GetElapsedTime(Interlocked.Read(ref _confirmedAt)) <= Freshness);
+
+    /// <summary>Active silos that others have voted dead lately (suspected, not yet declared dead).</summary>
+    public int Suspected => Volatile.Read(ref _suspected);
+
+    /// <summary>Silos active in the membership table as last read.</summary>
+    public int Active => Volatile.Read(ref _active);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (_table is null) return;
+        AlertsMetrics.ObserveSuspectedSilos(() => Suspected);
+        AlertsMetrics.ObserveActiveSilos(() => Active);
+        AlertsMetrics.ObserveFenced(() => !Confirmed);
+        while (!stoppingToken.IsCancellationRequested && !_declaredDead)
+        {
+            var startedAt = time.GetTimestamp(); // a read that began before a freeze confirms nothing after it
+            try
+            {
+                Observe(await _table.ReadAllAsync(stoppingToken).WaitAsync(ReadTimeout, time, stoppingToken), startedAt);
+                if (_readFailing) LogReadAgain();
+                (_readFailing, _readOnce) = (false, true);
+            }
+            catch (Exception error) when (!stoppingToken.IsCancellationRequested)
+            {
+                if (!_readFailing && _readOnce) LogReadFailed(error); // before the first read the silo may still be joining: the table is not ready
+                _readFailing = true;
+            }
+            await Task.Delay(Every, time, stoppingToken);
+        }
+    }
+
+    private void Observe(MembershipTableData table, long startedAt)
+    {
+        var now = time.GetUtcNow().UtcDateTime;
+        var recent = membership.Value.DeathVoteExpirationTimeout;
+        Volatile.Write(ref _active, table.Members.Count(m => m.Item1.Status == SiloStatus.Active));
+        Volatile.Write(ref _suspected, table.Members.Count(m => m.Item1.Status == SiloStatus.Active
+            && m.Item1.SuspectTimes?.Any(vote => now - vote.Item2 <= recent) == true));
+        var mine = table.Members.Select(m => m.Item1).Where(m => m.SiloAddress.Equals(silo.SiloAddress)).FirstOrDefault();
+        if (mine is null) return; // not in the table yet (joining): nothing to confirm
+        if (mine.Status == SiloStatus.Dead)
+        {
+            _declaredDead = true;
+            LogDeclaredDead(silo.SiloAddress);
+            return;
+        }
+        Interlocked.Exchange(ref _confirmedAt, startedAt);
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Reading the membership table failed: this silo sends nothing while its membership is unconfirmed")]
+    private partial void LogReadFailed(Exception error);
+
+    [LoggerMessage(LogLevel.Information, "The membership table answers again")]
+    private partial void LogReadAgain();
+
+    [LoggerMessage(LogLevel.Error, "The cluster declared this silo ({Silo}) dead (it was frozen or cut off): it sends nothing more, and Orleans stops it")]
+    private partial void LogDeclaredDead(SiloAddress silo);
+}
