@@ -13,6 +13,7 @@
 #   (comma-separated): instead, the sender against a misbehaving receiver or silo, each checked against its target;
 #   RATE defaults to 200 there (1,000 for freeze and partition), SILOS to 2 (3 for freeze and partition), OUTAGE to
 #   120 seconds (45 for freeze, 60 for partition). SCALE and SCENARIO default SILOS to 2, anything else to 1.
+#   BENCH_KEEP=1 keeps each cluster's scratch folder, logs included (a failed run always keeps it).
 #   Any Notifier__Chaos__* variable (LatencyMs, JitterMs, …) also reaches the bench's notifiers, e.g.
 #   Notifier__Chaos__LatencyMs=50 make bench.
 source "$(dirname "$0")/lib.sh"

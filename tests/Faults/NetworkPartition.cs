@@ -35,27 +35,61 @@ public sealed class NetworkPartition : IDisposable
         }
     }
 
-    /// <summary>Null when a partition can be made here; otherwise what is missing.</summary>
+    /// <summary>Null when a partition can be made here (tried: a cgroup made, a rule added and removed); otherwise what is missing.</summary>
     public static string? WhyUnavailable()
     {
         if (!OperatingSystem.IsLinux()) return "not Linux";
         if (Environment.UserName != "root") return "not root";
-        if (ProcessCgroup.MountPoint() is null) return "no cgroup v2 mount";
+        using var probe = ProcessCgroup.TryCreate("probe");
+        if (probe is null) return "no writable cgroup v2 mount";
         try
         {
-            var (code, output) = Run("iptables", ["-w", "-m", "cgroup", "--help"]);
-            return code == 0 && output.Contains("--path", StringComparison.Ordinal) ? null : "iptables has no cgroup match";
+            using var own = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0); // a port of our own for the trial rules
+            own.Start();
+            var port = ((System.Net.IPEndPoint)own.LocalEndpoint).Port;
+            using var partition = CutOff(probe, stillReaches: [port], listensOn: [port]);
+            return null;
         }
         catch (System.ComponentModel.Win32Exception)
         {
             return "iptables is not installed";
         }
+        catch (InvalidOperationException error)
+        {
+            return $"iptables cannot drop by cgroup here: {error.Message.Trim()}";
+        }
+    }
+
+    /// <summary>
+    /// Removes the rules and cgroups that runs killed before their cleanup left behind: rules named after a cgroup
+    /// (alerts-…) that holds no process any more. A rule left in place would keep dropping traffic to ports a later
+    /// run may be given; a live run's rules are left alone.
+    /// </summary>
+    public static void RemoveLeftovers()
+    {
+        if (!OperatingSystem.IsLinux() || Environment.UserName != "root" || ProcessCgroup.MountPoint() is not { } root) return;
+        try
+        {
+            var (_, rules) = Run("iptables", ["-w", "-S", "OUTPUT"]);
+            foreach (var line in rules.Split('\n').Where(l => l.StartsWith("-A OUTPUT", StringComparison.Ordinal)))
+            {
+                var name = line.Split(' ').SkipWhile(word => word != "--comment").Skip(1).FirstOrDefault();
+                if (name is null || !name.StartsWith("alerts-", StringComparison.Ordinal) || ProcessCgroup.Holds(root, name)) continue;
+                Run("/bin/sh", ["-c", $"iptables -w -D {line[3..]}"]);
+            }
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return; // no iptables: no rules
+        }
+        ProcessCgroup.RemoveLeftovers();
     }
 
     private void Add(string[] rule)
     {
-        var (code, output) = Run("iptables", ["-w", "-A", .. rule]);
-        if (code != 0) throw new InvalidOperationException($"iptables -A failed: {output}");
+        // Inserted first: an ACCEPT for loopback that a firewall put earlier in the chain would otherwise pass everything.
+        var (code, output) = Run("iptables", ["-w", "-I", rule[0], "1", .. rule[1..]]);
+        if (code != 0) throw new InvalidOperationException($"iptables -I failed: {output}");
         _rules.Add(rule);
     }
 

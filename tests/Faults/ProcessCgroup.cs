@@ -43,8 +43,31 @@ public sealed class ProcessCgroup : IDisposable
         {
             Directory.Delete(Folder); // only empty: a process still in it keeps it (the test's own leftovers, never another's)
         }
-        catch (IOException)
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
         {
+        }
+    }
+
+    /// <summary>Whether cgroup <paramref name="name"/> under <paramref name="root"/> exists and holds a process.</summary>
+    public static bool Holds(string root, string name)
+    {
+        var procs = Path.Combine(root, name, "cgroup.procs");
+        return File.Exists(procs) && File.ReadAllText(procs).Trim().Length > 0;
+    }
+
+    /// <summary>Removes empty cgroups that runs killed before their cleanup left behind (named alerts-…).</summary>
+    public static void RemoveLeftovers()
+    {
+        if (MountPoint() is not { } root) return;
+        foreach (var folder in Directory.EnumerateDirectories(root, "alerts-*"))
+        {
+            try
+            {
+                Directory.Delete(folder);
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+            }
         }
     }
 

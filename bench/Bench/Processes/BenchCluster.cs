@@ -140,7 +140,11 @@ public sealed class BenchCluster : IAsyncDisposable
         Notifier?.Dispose();
         foreach (var process in Enumerable.Reverse(_processes)) await process.DisposeAsync();
         foreach (var cgroup in _cgroups) cgroup?.Dispose();
-        if (!Succeeded) return;
+        if (!Succeeded || Environment.GetEnvironmentVariable("BENCH_KEEP") == "1")
+        {
+            Console.WriteLine($"  logs kept in {Work}");
+            return;
+        }
         try { Directory.Delete(Work, recursive: true); } catch (IOException) { }
     }
 }

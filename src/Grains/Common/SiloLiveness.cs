@@ -15,10 +15,10 @@ namespace Alerts.Grains.Common;
 /// that follows a thaw says it is dead. Orleans' own view would tell it too, but only at its next table refresh.
 /// </summary>
 public sealed partial class SiloLiveness(IServiceProvider services, ILocalSiloDetails silo, IOptions<ClusterMembershipOptions> membership,
-    TimeProvider time, ILogger<SiloLiveness> log) : BackgroundService
+    IHostApplicationLifetime lifetime, TimeProvider time, ILogger<SiloLiveness> log) : BackgroundService
 {
-    /// <summary>How old the last confirmation may be: a read every 0.5 s, each given 1 s to answer.</summary>
-    public static readonly TimeSpan Freshness = TimeSpan.FromSeconds(2);
+    /// <summary>How old the last confirmation may be: a read every 0.5 s, each given 1 s to answer, so one slow or lost read fences nobody.</summary>
+    public static readonly TimeSpan Freshness = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan Every = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(1);
     private readonly IMembershipTable? _table = services.GetService<IMembershipTable>();
@@ -42,7 +42,8 @@ public sealed partial class SiloLiveness(IServiceProvider services, ILocalSiloDe
         AlertsMetrics.ObserveSuspectedSilos(() => Suspected);
         AlertsMetrics.ObserveActiveSilos(() => Active);
         AlertsMetrics.ObserveFenced(() => !Confirmed);
-        while (!stoppingToken.IsCancellationRequested && !_declaredDead)
+        using var ticks = new PeriodicTimer(Every, time); // reads start every 0.5 s, or at once after a slow one
+        while (!_declaredDead && await ticks.WaitForNextTickAsync(stoppingToken))
         {
             var startedAt = time.GetTimestamp(); // a read that began before a freeze confirms nothing after it
             try
@@ -56,7 +57,6 @@ public sealed partial class SiloLiveness(IServiceProvider services, ILocalSiloDe
                 if (!_readFailing && _readOnce) LogReadFailed(error); // before the first read the silo may still be joining: the table is not ready
                 _readFailing = true;
             }
-            await Task.Delay(Every, time, stoppingToken);
         }
     }
 
@@ -72,7 +72,7 @@ public sealed partial class SiloLiveness(IServiceProvider services, ILocalSiloDe
         if (mine.Status == SiloStatus.Dead)
         {
             _declaredDead = true;
-            LogDeclaredDead(silo.SiloAddress);
+            if (!lifetime.ApplicationStopping.IsCancellationRequested) LogDeclaredDead(silo.SiloAddress); // a graceful stop ends as Dead too
             return;
         }
         Interlocked.Exchange(ref _confirmedAt, startedAt);

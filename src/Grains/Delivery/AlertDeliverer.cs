@@ -19,6 +19,7 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
         [.. Enum.GetValues<RetryAction>().Select(action => new KeyValuePair<string, object?>("outcome", action.ToString().ToLowerInvariant()))];
     private static readonly KeyValuePair<string, object?> EndpointDownTag = new("outcome", "endpoint_down");
     private readonly RetryPolicy _policy = new(options.Value);
+    private readonly Func<bool> _maySend = () => permits.MaySend;
 
     /// <param name="alert">The alert.</param>
     /// <param name="attemptsBefore">Attempts already used on it.</param>
@@ -43,7 +44,8 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
             sending?.Invoke(alert, attemptsBefore, firstAttemptAt);
             sending = null;
             var sentAt = time.GetUtcNow();
-            var result = await sender.SendAsync(alert).ConfigureAwait(false); // never cut off: a request cut short may still have reached the receiver
+            // Never cut off once sent: a request cut short may still have reached the receiver.
+            if (await sender.SendAsync(alert, _maySend, CancellationToken.None).ConfigureAwait(false) is not { } result) continue; // fenced while it waited for a connection
             permits.Report(result, sentAt);
             if (RetryPolicy.IsTransient(result.Status) && permits.EndpointDown)
             {

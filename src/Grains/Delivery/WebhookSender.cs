@@ -30,11 +30,20 @@ public sealed class WebhookSender(IHttpMessageHandlerFactory handlers, WebhookSi
     /// connections (a slow receiver, a budget above what the connections carry) would otherwise spend its timeout
     /// waiting, and once sent be cut off while the receiver took it, to be sent again.
     /// </summary>
-    public async Task<WebhookResult> SendAsync(Alert alert, CancellationToken cancellationToken = default)
+    public async Task<WebhookResult> SendAsync(Alert alert, CancellationToken cancellationToken = default) =>
+        (await SendAsync(alert, mayStillSend: null, cancellationToken).ConfigureAwait(false))!.Value;
+
+    /// <summary>
+    /// As <see cref="SendAsync(Alert, CancellationToken)"/>, but asks <paramref name="mayStillSend"/> once it has a
+    /// connection, and sends nothing (null) when it says no: a silo frozen or cut off while its requests queued for a
+    /// connection must not send them once it runs again, since the cluster may have given their alerts to another.
+    /// </summary>
+    public async Task<WebhookResult?> SendAsync(Alert alert, Func<bool>? mayStillSend, CancellationToken cancellationToken = default)
     {
         await _connections.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (mayStillSend is not null && !mayStillSend()) return null;
             return await SendOnAConnectionAsync(alert, cancellationToken).ConfigureAwait(false);
         }
         finally

@@ -326,7 +326,8 @@ public sealed partial class FileGrain(
             var index = State.Segments.Count;
             State.Segments.Add(new SegmentEntry(start, end.Offset, lines, end.Lines, new SegmentProgress { Status = FileStatus.Reading, NextOffset = start }));
             // Planning is deterministic: if this start is lost with an unsaved plan, the same segment is planned again.
-            State.Apply(index, await Segment(index).StartAsync(PlanOf(index)), _options.InvalidRowSample);
+            // A start that does not answer in time (the silo it landed on froze) is made again by the next poll.
+            if ((await AskAsync(index, retry: false)).Progress is { } progress) State.Apply(index, progress, _options.InvalidRowSample);
         }
     }
 

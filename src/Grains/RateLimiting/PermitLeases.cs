@@ -37,7 +37,7 @@ public sealed partial class PermitLeases(
     /// <summary>How long a silo goes on at its last share without an answer from the limiter: eviction and reactivation take about 15 s.</summary>
     public static readonly TimeSpan FallbackFor = TimeSpan.FromSeconds(30);
     /// <summary>A records commit waiting this long means Redis is out of reach (normally a few milliseconds).</summary>
-    public static readonly TimeSpan RecordsHangLimit = TimeSpan.FromMilliseconds(200);
+    public static readonly TimeSpan RecordsHangLimit = TimeSpan.FromMilliseconds(100);
     private readonly PermitQueue _permits = new();
     private readonly SemaphoreSlim _hurry = new(0);
     private readonly SlidingCount _sent = new(time), _passed = new(time);
@@ -59,7 +59,7 @@ public sealed partial class PermitLeases(
         : records.Hanging(RecordsHangLimit) ? $"its delivery records store has not answered for over {RecordsHangLimit.TotalMilliseconds:N0} ms"
         : null;
 
-    private bool _fenced;
+    private volatile bool _fenced;
 
     // Logged once each way: an operator sees when and why a silo stopped sending, and when it went on.
     private bool Fenced()
@@ -140,7 +140,7 @@ public sealed partial class PermitLeases(
                         await Task.Delay(webhook.Value.RequestTimeout / 10, time, stoppingToken);
                         continue;
                     }
-                    next = await SpendAsync(share, () => asked, stoppingToken);
+                    next = await SpendAsync(share, () => asked, stoppingToken) ?? asked;
                     continue;
                 }
                 Heard(grant);
@@ -217,7 +217,7 @@ public sealed partial class PermitLeases(
         {
             SiloId = silo.SiloAddress.ToString(),
             Silo = silo.SiloAddress,
-            Wanted = 2 * (used + Volatile.Read(ref _waiting)) + 1,
+            Wanted = _fenced ? 0 : 2 * (used + Volatile.Read(ref _waiting)) + 1, // fenced, it takes no share from the others
             Answered = Interlocked.Exchange(ref _answered, 0),
             Throttled = Interlocked.Exchange(ref _throttled, 0),
             Failed = Interlocked.Exchange(ref _failed, 0),
@@ -254,7 +254,8 @@ public sealed partial class PermitLeases(
             if (early && next!.IsCompleted)
             {
                 // Paused everyone: not one more request. Failed: the lease loop takes it from here, as with any lease.
-                if (!next.IsCompletedSuccessfully || next.Result.Pause > TimeSpan.Zero) break;
+                // Answered after this lease's period: it is the next lease, spent over a period of its own, not all at once.
+                if (!next.IsCompletedSuccessfully || next.Result.Pause > TimeSpan.Zero || elapsed >= grant.Period) break;
                 AlertsMetrics.PermitsLeased.Add(next.Result.Permits);
                 permits += next.Result.Permits;
                 (next, early) = (null, false);
@@ -270,7 +271,8 @@ public sealed partial class PermitLeases(
             if (next is null && !_fallingBack && Volatile.Read(ref _throttled) > 0 && elapsed - askedEarlyAt >= EarlyAskSpacing)
                 (next, early, askedEarlyAt) = (askNext(), true, elapsed);
             if (next is null && grant.Period - elapsed <= AskAhead * grant.Period && Volatile.Read(ref _waiting) > 0) next = askNext();
-            if (elapsed >= grant.Period && !early) break;
+            // An early ask that the limiter does not answer holds this lease no longer than any other ask would.
+            if (elapsed >= grant.Period && (!early || elapsed >= grant.Period + LeaseTimeout)) break;
             await Task.Delay(Tick, time, stoppingToken);
         }
         var expired = permits - released; // a pause ended the lease early

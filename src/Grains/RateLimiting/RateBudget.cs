@@ -79,6 +79,13 @@ public sealed class RateBudget
     public LeaseGrant Lease(LeaseRequest request, DateTimeOffset now)
     {
         Observe(request, now);
+        if (request.Wanted <= 0)
+        {
+            // A silo that wants nothing (it cannot send now) leaves the split at once: its share goes to the others.
+            _lastLease.Remove(request.SiloId);
+            _carried.Remove(request.SiloId);
+            return new LeaseGrant(0, _options.LeasePeriod, TimeSpan.Zero, ClusterRate: Rate);
+        }
         var sinceLast = _lastLease.TryGetValue(request.SiloId, out var last) ? now - last : _options.LeasePeriod;
         _lastLease[request.SiloId] = now;
         if (now < _pausedUntil) return new LeaseGrant(0, _options.LeasePeriod, _pausedUntil - now, ClusterRate: 0);

@@ -37,6 +37,7 @@ public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOption
         if (request.Silo is { } silo && membership.CurrentSnapshot.GetSiloStatus(silo) == SiloStatus.Dead)
             return Task.FromResult(new LeaseGrant(0, options.Value.LeasePeriod, DeadSiloPause));
         _circuit.Observe(request, now);
+        if (request.Wanted <= 0) return Task.FromResult(_budget.Lease(request, now) with { EndpointDown = _circuit.IsOpen }); // fenced: no probe either
         return Task.FromResult(_circuit.Lease(request, options.Value.LeasePeriod, now) ?? _budget.Lease(request, now));
     }
 

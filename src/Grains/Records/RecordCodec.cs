@@ -61,45 +61,53 @@ public static class RecordCodec
     /// <summary>
     /// Whether <paramref name="incoming"/> may replace the stored value. A record only moves forward, whoever writes
     /// it: an activation that went on after its silo was frozen or cut off (and its alerts went to another) must not
-    /// write over a newer outcome. Delivered is final; a delivery replaces anything else; otherwise a newer retry
-    /// round replaces an older one, and within a round a dead letter is final. <see cref="ReplaceScript"/> is the
-    /// same rule in Redis.
+    /// write over a newer outcome. A delivery replaces anything (the receiver took it); otherwise delivered is final,
+    /// a newer retry round replaces an older one, and within a round a dead letter is final. <see cref="ReplaceScript"/>
+    /// is the same rule in Redis.
     /// </summary>
     public static bool MayReplace(string? stored, string incoming)
     {
         if (stored is null || Head(stored) is not var (old, oldRound) || Head(incoming) is not var (@new, newRound)) return true;
-        if (old == 'D') return false;
         if (@new == 'D') return true;
+        if (old == 'D') return false;
         if (newRound != oldRound) return newRound > oldRound;
         return old != 'X';
     }
 
     /// <summary>
-    /// HSET of field/value pairs (ARGV) into one hash (KEYS[1]), each only where <see cref="MayReplace"/> allows;
-    /// answers how many were written.
+    /// Writes field/value pairs (ARGV[2..]) into one hash (KEYS[1]) where <see cref="MayReplace"/> allows, then pushes
+    /// its expiry to ARGV[1] milliseconds (0: leaves it). Deliveries, most of what is written, need no look at what is
+    /// stored and go in one HSET per 1,000; the rest are looked at one by one. The expiry is inside the script so that
+    /// a script sent again after a Redis restart (NOSCRIPT) cannot land after it on a key it would then create.
     /// </summary>
     public const string ReplaceScript = """
-        local written = 0
-        for i = 1, #ARGV, 2 do
+        local key = KEYS[1]
+        local delivered = {}
+        for i = 2, #ARGV, 2 do
           local incoming = ARGV[i + 1]
-          local stored = redis.call('HGET', KEYS[1], ARGV[i])
-          local replace = true
-          if stored then
-            local old, oldRound = string.match(stored, '^(%a)|[^|]*|(%d+)|')
-            local new, newRound = string.match(incoming, '^(%a)|[^|]*|(%d+)|')
-            if old and new then
-              if old == 'D' then replace = false
-              elseif new == 'D' then replace = true
-              elseif tonumber(newRound) ~= tonumber(oldRound) then replace = tonumber(newRound) > tonumber(oldRound)
-              else replace = old ~= 'X' end
+          if string.sub(incoming, 1, 1) == 'D' then
+            delivered[#delivered + 1] = ARGV[i]
+            delivered[#delivered + 1] = incoming
+          else
+            local stored = redis.call('HGET', key, ARGV[i])
+            local replace = true
+            if stored then
+              local old, oldRound = string.match(stored, '^(%a)|[^|]*|(%d+)|')
+              local new, newRound = string.match(incoming, '^(%a)|[^|]*|(%d+)|')
+              if old and new then
+                if old == 'D' then replace = false
+                elseif tonumber(newRound) ~= tonumber(oldRound) then replace = tonumber(newRound) > tonumber(oldRound)
+                else replace = old ~= 'X' end
+              end
             end
-          end
-          if replace then
-            redis.call('HSET', KEYS[1], ARGV[i], incoming)
-            written = written + 1
+            if replace then redis.call('HSET', key, ARGV[i], incoming) end
           end
         end
-        return written
+        for s = 1, #delivered, 2000 do
+          redis.call('HSET', key, unpack(delivered, s, math.min(s + 1999, #delivered)))
+        end
+        if ARGV[1] ~= '0' then redis.call('PEXPIRE', key, ARGV[1]) end
+        return 0
         """;
 
     // The status and retry round at the head of a stored value.

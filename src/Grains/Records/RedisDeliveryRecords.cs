@@ -9,7 +9,7 @@ namespace Alerts.Grains.Records;
 
 /// <summary>
 /// Records in Redis: one hash per file (<c>{serviceId}/records/{fileId}</c>), one field per alert. A group
-/// costs one script call (a conditional HSET per field, run in Redis) or HMGET per file in it, whatever the number of users; the hash's expiry is pushed a
+/// costs one script call (conditional writes and the expiry, run in Redis) or HMGET per file in it, whatever the number of users; the hash's expiry is pushed a
 /// retention period ahead at most once a minute per silo, so a file's records go a retention period after
 /// its last write. The connection is awaited, never waited on: a synchronous connect in a grain's turn starves
 /// a busy silo's thread pool for seconds.
@@ -43,16 +43,16 @@ public sealed class RedisDeliveryRecords(Task<ConnectionMultiplexer> redis, IOpt
     {
         var db = await DatabaseAsync();
         var key = Key(fileId);
-        var fieldsAndValues = new RedisValue[2 * records.Count];
-        var i = 0;
+        var arguments = new RedisValue[1 + 2 * records.Count];
+        arguments[0] = ExpiryDue(fileId) ? (long)_retention.TotalMilliseconds : 0;
+        var i = 1;
         foreach (var (field, record) in records)
         {
-            fieldsAndValues[i++] = field;
-            fieldsAndValues[i++] = RecordCodec.Encode(record);
+            arguments[i++] = field;
+            arguments[i++] = RecordCodec.Encode(record);
         }
         // Only where the stored record may be replaced: a stale activation never writes over a newer outcome.
-        var write = db.ScriptEvaluateAsync(RecordCodec.ReplaceScript, [key], fieldsAndValues); // sent before the expiry, which a missing key would ignore
-        await (ExpiryDue(fileId) ? Task.WhenAll(write, db.KeyExpireAsync(key, _retention)) : write);
+        await db.ScriptEvaluateAsync(RecordCodec.ReplaceScript, [key], arguments);
     }
 
     protected override async Task<IReadOnlyList<string?>> ReadAsync(IReadOnlyList<RecordKey> keys)

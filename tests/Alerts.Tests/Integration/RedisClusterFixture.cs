@@ -46,6 +46,7 @@ public class RedisClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        if (SilosInCgroups) NetworkPartition.RemoveLeftovers();
         _redis = await RedisServer.StartAsync(_folder.Combine("redis"));
         await RestartNotifierAsync();
         for (var n = 1; n <= Silos; n++) StartSilo(n);

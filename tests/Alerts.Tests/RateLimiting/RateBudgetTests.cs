@@ -95,6 +95,30 @@ public sealed class RateBudgetTests
     }
 
     [Fact]
+    public void A_silo_that_wants_nothing_leaves_the_split_at_once()
+    {
+        // A fenced silo (cut off from Redis, say) asks for nothing: the others need not wait a second for its share.
+        var budget = Budget(1_000);
+        for (var i = 0; i < 10; i++)
+        {
+            _clock.Advance(Period);
+            Lease(budget, "a");
+            Lease(budget, "b");
+        }
+        _clock.Advance(Period);
+        var fenced = budget.Lease(new LeaseRequest { SiloId = "b", Wanted = 0 }, _clock.GetUtcNow());
+        long alone = 0;
+        for (var i = 0; i < 10; i++)
+        {
+            _clock.Advance(Period);
+            alone += Lease(budget, "a").Permits;
+        }
+
+        Assert.Equal(0, fenced.Permits);
+        Assert.InRange(alone, 1_900, 2_100); // the whole budget for 2 s, not half of it for the first second
+    }
+
+    [Fact]
     public void A_429_while_sending_near_our_rate_learns_the_limit_from_what_passed_and_pauses_for_Retry_After()
     {
         var budget = Budget(2_000);

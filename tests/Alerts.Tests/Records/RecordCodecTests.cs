@@ -43,7 +43,7 @@ public sealed class RecordCodecTests
         // stored, incoming, may replace: a record only moves forward
         { "A", "D", true }, { "A", "R", true }, { "R", "A", true }, { "R", "X", true }, { "A", "X", true },
         { "D", "A", false }, { "D", "R", false }, { "D", "X", false }, { "X", "A", false }, { "X", "R", false },
-        { "X", "D", true }, // a delivery the stale writer saw is the truth: the receiver took it
+        { "X", "D", true }, { "D", "D", true }, // a delivery the stale writer saw is the truth: the receiver took it
         { "X1", "A2", true }, { "X2", "A1", false }, { "R2", "R1", false }, { "D1", "A2", false },
     };
 
