@@ -22,19 +22,17 @@ public sealed partial class SiloLiveness(IServiceProvider services, ILocalSiloDe
     private static readonly TimeSpan Every = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(1);
     private readonly IMembershipTable? _table = services.GetService<IMembershipTable>();
-    private long _confirmedAt = time.GetTimestamp(); // a new silo was just admitted by the table
-    private volatile bool _declaredDead;
+    private readonly MembershipConfirmation _membership = new(silo.SiloAddress, Freshness, membership.Value.DeathVoteExpirationTimeout, time);
     private bool _readFailing, _readOnce;
-    private int _suspected, _active;
 
     /// <summary>Whether this silo may act as a member now: confirmed alive within <see cref="Freshness"/>, never declared dead.</summary>
-    public bool Confirmed => _table is null || (!_declaredDead && time.GetElapsedTime(Interlocked.Read(ref _confirmedAt)) <= Freshness);
+    public bool Confirmed => _table is null || _membership.Confirmed;
 
     /// <summary>Active silos that others have voted dead lately (suspected, not yet declared dead).</summary>
-    public int Suspected => Volatile.Read(ref _suspected);
+    public int Suspected => _membership.Suspected;
 
     /// <summary>Silos active in the membership table as last read.</summary>
-    public int Active => Volatile.Read(ref _active);
+    public int Active => _membership.Active;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -43,12 +41,14 @@ public sealed partial class SiloLiveness(IServiceProvider services, ILocalSiloDe
         AlertsMetrics.ObserveActiveSilos(() => Active);
         AlertsMetrics.ObserveFenced(() => !Confirmed);
         using var ticks = new PeriodicTimer(Every, time); // reads start every 0.5 s, or at once after a slow one
-        while (!_declaredDead && await ticks.WaitForNextTickAsync(stoppingToken))
+        while (!_membership.DeclaredDead && await ticks.WaitForNextTickAsync(stoppingToken))
         {
             var startedAt = time.GetTimestamp(); // a read that began before a freeze confirms nothing after it
             try
             {
-                Observe(await _table.ReadAllAsync(stoppingToken).WaitAsync(ReadTimeout, time, stoppingToken), startedAt);
+                var table = await _table.ReadAllAsync(stoppingToken).WaitAsync(ReadTimeout, time, stoppingToken);
+                if (_membership.Observe([.. table.Members.Select(m => m.Item1)], startedAt) && !lifetime.ApplicationStopping.IsCancellationRequested)
+                    LogDeclaredDead(silo.SiloAddress); // a graceful stop ends as Dead too
                 if (_readFailing) LogReadAgain();
                 (_readFailing, _readOnce) = (false, true);
             }
@@ -58,24 +58,6 @@ public sealed partial class SiloLiveness(IServiceProvider services, ILocalSiloDe
                 _readFailing = true;
             }
         }
-    }
-
-    private void Observe(MembershipTableData table, long startedAt)
-    {
-        var now = time.GetUtcNow().UtcDateTime;
-        var recent = membership.Value.DeathVoteExpirationTimeout;
-        Volatile.Write(ref _active, table.Members.Count(m => m.Item1.Status == SiloStatus.Active));
-        Volatile.Write(ref _suspected, table.Members.Count(m => m.Item1.Status == SiloStatus.Active
-            && m.Item1.SuspectTimes?.Any(vote => now - vote.Item2 <= recent) == true));
-        var mine = table.Members.Select(m => m.Item1).Where(m => m.SiloAddress.Equals(silo.SiloAddress)).FirstOrDefault();
-        if (mine is null) return; // not in the table yet (joining): nothing to confirm
-        if (mine.Status == SiloStatus.Dead)
-        {
-            _declaredDead = true;
-            if (!lifetime.ApplicationStopping.IsCancellationRequested) LogDeclaredDead(silo.SiloAddress); // a graceful stop ends as Dead too
-            return;
-        }
-        Interlocked.Exchange(ref _confirmedAt, startedAt);
     }
 
     [LoggerMessage(LogLevel.Warning, "Reading the membership table failed: this silo sends nothing while its membership is unconfirmed")]

@@ -48,6 +48,7 @@ public sealed partial class PermitLeases(
     private LeaseGrant? _lastShare; // the last lease the limiter granted that was not a pause
     private long _lastShareAt;
     private volatile bool _fallingBack;
+    private volatile bool _inSplit; // asked for permits since it last said it wants none
 
     public bool EndpointDown => _endpointDown;
 
@@ -123,7 +124,8 @@ public sealed partial class PermitLeases(
         {
             if (next is null && Volatile.Read(ref _waiting) == 0 && Volatile.Read(ref _throttled) == 0)
             {
-                await _hurry.WaitAsync(Idle, stoppingToken); // nothing to send: no lease, so busy silos get the whole budget
+                if (_inSplit) SayGoodbye(limiter); // nothing to send: its part of the budget goes to the busy silos at once
+                await _hurry.WaitAsync(Idle, stoppingToken);
                 continue;
             }
             try
@@ -158,6 +160,16 @@ public sealed partial class PermitLeases(
                 await Task.Delay(webhook.Value.RequestTimeout / 10, time, stoppingToken);
             }
         }
+    }
+
+    // A request for nothing takes this silo out of the split (the limiter keeps a silent silo's part for a while, as
+    // it may be spending it on its own); it reports the last results too.
+    private void SayGoodbye(IRateLimiterGrain limiter)
+    {
+        var goodbye = TakeReport() with { Wanted = 0 };
+        _inSplit = false;
+        _ = limiter.LeaseAsync(goodbye).ContinueWith(
+            goodbye => LogLeaseFailed(goodbye.Exception!), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
     /// <summary>The limiter's answer, waited for up to <see cref="LeaseTimeout"/> (not at all while falling back); null if none came.</summary>
@@ -210,6 +222,7 @@ public sealed partial class PermitLeases(
 
     private LeaseRequest TakeReport()
     {
+        _inSplit = !_fenced;
         var used = Interlocked.Exchange(ref _used, 0);
         var retryAfter = Interlocked.Exchange(ref _retryAfterTicks, 0);
         var throttledSentAt = Interlocked.Exchange(ref _lastThrottledSentAtTicks, 0);

@@ -5,7 +5,8 @@ namespace Alerts.Grains.RateLimiting;
 
 /// <summary>
 /// The arithmetic of a cluster-wide send budget, apart from any grain so that it can be tested on a
-/// fake clock: a token bucket at an adaptive rate, split evenly among the silos asking for it.
+/// fake clock: a token bucket at an adaptive rate, split evenly among the silos asking for it (a silo leaves the split
+/// when it says it wants nothing, when it is declared dead, or after <see cref="KeepSilentSilo"/> of silence).
 /// A 429 pauses everyone for its Retry-After. It teaches the receiver's limit only when we were sending
 /// near our rate in the second before it: then the limit is what the receiver let through in that second,
 /// and the rate is held just under it until a probe past it (rarer while the limit stays put). A 429 at light traffic (another client, a
@@ -21,6 +22,13 @@ namespace Alerts.Grains.RateLimiting;
 public sealed class RateBudget
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a silo that stopped asking without a word keeps its part of the split: as long as a silo whose calls to
+    /// the limiter go unanswered spends its last share (<c>PermitLeases.FallbackFor</c>), so the sum never passes the
+    /// rate. A silo going idle says so (a request for nothing); a dead one is forgotten when the cluster declares it dead.
+    /// </summary>
+    public static readonly TimeSpan KeepSilentSilo = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan DefaultPause = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan ShortestEvidence = TimeSpan.FromMilliseconds(100);
     private const double NearRate = 0.5; // of the rate: a second sent slower than this says nothing of the receiver's limit
@@ -81,9 +89,8 @@ public sealed class RateBudget
         Observe(request, now);
         if (request.Wanted <= 0)
         {
-            // A silo that wants nothing (it cannot send now) leaves the split at once: its share goes to the others.
-            _lastLease.Remove(request.SiloId);
-            _carried.Remove(request.SiloId);
+            // A silo that wants nothing (gone idle, or unable to send now) leaves the split at once: its share goes to the others.
+            Forget(request.SiloId);
             return new LeaseGrant(0, _options.LeasePeriod, TimeSpan.Zero, ClusterRate: Rate);
         }
         var sinceLast = _lastLease.TryGetValue(request.SiloId, out var last) ? now - last : _options.LeasePeriod;
@@ -102,16 +109,26 @@ public sealed class RateBudget
 
     public RateLimiterStats Stats() => new() { Rate = Rate, Ceiling = Ceiling, Granted = new Dictionary<string, long>(_granted), Cuts = Cuts };
 
+    /// <summary>
+    /// Takes a silo out of the split: it said it wants nothing, or the cluster declared it dead. Until then a silo that
+    /// stopped asking keeps its part for <see cref="KeepSilentSilo"/>.
+    /// </summary>
+    public void Forget(string siloId)
+    {
+        _lastLease.Remove(siloId);
+        _carried.Remove(siloId);
+    }
+
+    /// <summary>Silos in the split now.</summary>
+    public IReadOnlyCollection<string> Silos => _lastLease.Keys;
+
     // A silo's fair part of what the rate yields over the time since its last lease. A silo that asked
     // late gets a little more for the time it lost, but little: what it makes up lands in the receiver's
-    // next second on top of that second's share (holders ask ahead, so this is rare).
+    // next second on top of that second's share (holders ask ahead, so this is rare). A silo that went quiet without
+    // saying so keeps its part: it may be spending its last share on its own while its calls do not get through.
     private double Share(TimeSpan sinceLast, DateTimeOffset now)
     {
-        foreach (var silo in _lastLease.Where(s => now - s.Value > Window).Select(s => s.Key).ToList())
-        {
-            _lastLease.Remove(silo);
-            _carried.Remove(silo);
-        }
+        foreach (var silo in _lastLease.Where(s => now - s.Value > KeepSilentSilo).Select(s => s.Key).ToList()) Forget(silo);
         var period = Math.Min(sinceLast.TotalSeconds, MakeUpAtMost * _options.LeasePeriod.TotalSeconds);
         return Rate * period / _lastLease.Count;
     }

@@ -15,6 +15,8 @@ public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOption
     TimeProvider time) : Grain, IRateLimiterGrain
 {
     private static readonly TimeSpan DeadSiloPause = TimeSpan.FromSeconds(1);
+    private readonly Dictionary<string, SiloAddress> _silos = [];
+    private MembershipVersion _seenVersion = MembershipVersion.MinValue;
 
     private readonly RateBudget _budget = new(options.Value, time.GetUtcNow());
     private readonly WebhookCircuit _circuit = new(circuit.Value);
@@ -34,11 +36,27 @@ public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOption
     public Task<LeaseGrant> LeaseAsync(LeaseRequest request)
     {
         var now = time.GetUtcNow();
+        ForgetDeadSilos(request);
         if (request.Silo is { } silo && membership.CurrentSnapshot.GetSiloStatus(silo) == SiloStatus.Dead)
             return Task.FromResult(new LeaseGrant(0, options.Value.LeasePeriod, DeadSiloPause));
         _circuit.Observe(request, now);
         if (request.Wanted <= 0) return Task.FromResult(_budget.Lease(request, now) with { EndpointDown = _circuit.IsOpen }); // fenced: no probe either
         return Task.FromResult(_circuit.Lease(request, options.Value.LeasePeriod, now) ?? _budget.Lease(request, now));
+    }
+
+    // A silo keeps its part of the split while it is silent (it may be spending its last share on its own), but not once
+    // the cluster has declared it dead: then its part goes to the others.
+    private void ForgetDeadSilos(LeaseRequest request)
+    {
+        if (request.Silo is { } asking) _silos[request.SiloId] = asking;
+        var snapshot = membership.CurrentSnapshot;
+        if (snapshot.Version == _seenVersion) return;
+        _seenVersion = snapshot.Version;
+        foreach (var (id, address) in _silos.Where(s => snapshot.GetSiloStatus(s.Value) == SiloStatus.Dead).ToList())
+        {
+            _budget.Forget(id);
+            _silos.Remove(id);
+        }
     }
 
     public Task<RateLimiterStats> GetStatsAsync() => Task.FromResult(_budget.Stats() with { EndpointDown = _circuit.IsOpen });

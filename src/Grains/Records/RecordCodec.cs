@@ -61,13 +61,16 @@ public static class RecordCodec
     /// <summary>
     /// Whether <paramref name="incoming"/> may replace the stored value. A record only moves forward, whoever writes
     /// it: an activation that went on after its silo was frozen or cut off (and its alerts went to another) must not
-    /// write over a newer outcome. A delivery replaces anything (the receiver took it); otherwise delivered is final,
-    /// a newer retry round replaces an older one, and within a round a dead letter is final. <see cref="ReplaceScript"/>
-    /// is the same rule in Redis.
+    /// write over a newer outcome. A delivery replaces anything (the receiver took it); an in-flight mark goes only where
+    /// there is no record (any record already says as much: an alert with one is sent again if its silo dies); otherwise
+    /// delivered is final, a newer retry round replaces an older one, and within a round a dead letter is final.
+    /// <see cref="ReplaceScript"/> is the same rule in Redis.
     /// </summary>
     public static bool MayReplace(string? stored, string incoming)
     {
-        if (stored is null || Head(stored) is not var (old, oldRound) || Head(incoming) is not var (@new, newRound)) return true;
+        if (stored is null) return true;
+        if (incoming.StartsWith('A')) return false; // an in-flight mark goes only where there is no record yet (HSETNX): a first attempt's
+        if (Head(stored) is not var (old, oldRound) || Head(incoming) is not var (@new, newRound)) return true;
         if (@new == 'D') return true;
         if (old == 'D') return false;
         if (newRound != oldRound) return newRound > oldRound;
@@ -76,35 +79,49 @@ public static class RecordCodec
 
     /// <summary>
     /// Writes field/value pairs (ARGV[2..]) into one hash (KEYS[1]) where <see cref="MayReplace"/> allows, then pushes
-    /// its expiry to ARGV[1] milliseconds (0: leaves it). Deliveries, most of what is written, need no look at what is
-    /// stored and go in one HSET per 1,000; the rest are looked at one by one. The expiry is inside the script so that
-    /// a script sent again after a Redis restart (NOSCRIPT) cannot land after it on a key it would then create.
+    /// its expiry to ARGV[1] milliseconds (0: leaves it). Deliveries need no look at what is stored; the rest are read
+    /// in one HMGET and judged in the script, and everything allowed goes in one HSET (per 1,000 fields): a group costs
+    /// Redis a few commands, not a few per record. The expiry is inside the script so that a script sent again after a
+    /// Redis restart (NOSCRIPT) cannot land after it on a key it would then create.
     /// </summary>
     public const string ReplaceScript = """
         local key = KEYS[1]
-        local delivered = {}
+        local writes, judged, fields = {}, {}, {}
         for i = 2, #ARGV, 2 do
-          local incoming = ARGV[i + 1]
-          if string.sub(incoming, 1, 1) == 'D' then
-            delivered[#delivered + 1] = ARGV[i]
-            delivered[#delivered + 1] = incoming
+          if string.sub(ARGV[i + 1], 1, 1) == 'D' then
+            writes[#writes + 1] = ARGV[i]
+            writes[#writes + 1] = ARGV[i + 1]
           else
-            local stored = redis.call('HGET', key, ARGV[i])
-            local replace = true
-            if stored then
-              local old, oldRound = string.match(stored, '^(%a)|[^|]*|(%d+)|')
-              local new, newRound = string.match(incoming, '^(%a)|[^|]*|(%d+)|')
-              if old and new then
-                if old == 'D' then replace = false
-                elseif tonumber(newRound) ~= tonumber(oldRound) then replace = tonumber(newRound) > tonumber(oldRound)
-                else replace = old ~= 'X' end
-              end
-            end
-            if replace then redis.call('HSET', key, ARGV[i], incoming) end
+            judged[#judged + 1] = i
+            fields[#fields + 1] = ARGV[i]
           end
         end
-        for s = 1, #delivered, 2000 do
-          redis.call('HSET', key, unpack(delivered, s, math.min(s + 1999, #delivered)))
+        for s = 1, #fields, 1000 do
+          local stored = redis.call('HMGET', key, unpack(fields, s, math.min(s + 999, #fields)))
+          for k = 1, #stored do
+            local i = judged[s + k - 1]
+            local incoming = ARGV[i + 1]
+            local replace = true
+            if stored[k] then
+              if string.sub(incoming, 1, 1) == 'A' then replace = false
+              else
+                local old, oldRound = string.match(stored[k], '^(%a)|[^|]*|(%d+)|')
+                local new, newRound = string.match(incoming, '^(%a)|[^|]*|(%d+)|')
+                if old and new then
+                  if old == 'D' then replace = false
+                  elseif tonumber(newRound) ~= tonumber(oldRound) then replace = tonumber(newRound) > tonumber(oldRound)
+                  else replace = old ~= 'X' end
+                end
+              end
+            end
+            if replace then
+              writes[#writes + 1] = ARGV[i]
+              writes[#writes + 1] = incoming
+            end
+          end
+        end
+        for s = 1, #writes, 2000 do
+          redis.call('HSET', key, unpack(writes, s, math.min(s + 1999, #writes)))
         end
         if ARGV[1] ~= '0' then redis.call('PEXPIRE', key, ARGV[1]) end
         return 0

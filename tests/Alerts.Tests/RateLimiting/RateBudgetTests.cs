@@ -82,7 +82,7 @@ public sealed class RateBudgetTests
             a += Lease(budget, "a").Permits;
             b += Lease(budget, "b").Permits;
         }
-        _clock.Advance(TimeSpan.FromSeconds(2)); // b goes quiet
+        Lease(budget, "b", wanted: 0); // b goes idle, and says so
         for (var i = 0; i < 50; i++)
         {
             _clock.Advance(Period);
@@ -92,6 +92,44 @@ public sealed class RateBudgetTests
         Assert.InRange(a, 4_900, 5_100);
         Assert.InRange(b, 4_900, 5_100);
         Assert.InRange(alone, 9_800, 10_200);
+    }
+
+    [Fact]
+    public void A_silo_that_falls_silent_keeps_its_part_until_it_may_no_longer_be_spending_it_or_is_forgotten()
+    {
+        // b's calls stop getting through (its link to the limiter's silo is cut): it goes on at its last share for a while
+        // on its own, so a must not be given b's part too, or the two together would pass the budget.
+        var budget = Budget(1_000);
+        for (var i = 0; i < 10; i++)
+        {
+            _clock.Advance(Period);
+            Lease(budget, "a");
+            Lease(budget, "b");
+        }
+        long whileSilent = 0, afterward = 0, forgotten = 0;
+        for (var i = 0; i < 50; i++)
+        {
+            _clock.Advance(Period);
+            whileSilent += Lease(budget, "a").Permits;
+        }
+        _clock.Advance(RateBudget.KeepSilentSilo);
+        for (var i = 0; i < 10; i++)
+        {
+            _clock.Advance(Period);
+            afterward += Lease(budget, "a").Permits;
+        }
+        Lease(budget, "b");
+        budget.Forget("b"); // declared dead
+        for (var i = 0; i < 10; i++)
+        {
+            _clock.Advance(Period);
+            forgotten += Lease(budget, "a").Permits;
+        }
+
+        Assert.InRange(whileSilent, 4_900, 5_100); // half the budget for 10 s
+        Assert.InRange(afterward, 1_900, 2_100); // the whole budget for 2 s
+        Assert.InRange(forgotten, 1_900, 2_100);
+        Assert.Equal(["a"], budget.Silos);
     }
 
     [Fact]

@@ -41,10 +41,11 @@ public sealed class RecordCodecTests
     public static TheoryData<string, string, bool> Replacements() => new()
     {
         // stored, incoming, may replace: a record only moves forward
-        { "A", "D", true }, { "A", "R", true }, { "R", "A", true }, { "R", "X", true }, { "A", "X", true },
+        { "A", "D", true }, { "A", "R", true }, { "R", "X", true }, { "A", "X", true }, { "R1", "R2", true }, { "X1", "R2", true },
         { "D", "A", false }, { "D", "R", false }, { "D", "X", false }, { "X", "A", false }, { "X", "R", false },
         { "X", "D", true }, { "D", "D", true }, // a delivery the stale writer saw is the truth: the receiver took it
-        { "X1", "A2", true }, { "X2", "A1", false }, { "R2", "R1", false }, { "D1", "A2", false },
+        { "R", "A", false }, { "A", "A", false }, { "X1", "A2", false }, // an in-flight mark only where there is no record
+        { "X2", "R1", false }, { "R2", "R1", false }, { "D1", "R2", false },
     };
 
     [Theory]
@@ -64,8 +65,9 @@ public sealed class RecordCodecTests
     [Fact]
     public void Any_value_replaces_none_or_one_this_version_cannot_read()
     {
-        var value = RecordCodec.Encode(Record() with { InFlight = true });
+        var value = RecordCodec.Encode(Record() with { NextAttemptAt = At.AddSeconds(1) });
         Assert.True(RecordCodec.MayReplace(null, value));
+        Assert.True(RecordCodec.MayReplace(null, RecordCodec.Encode(Record() with { InFlight = true })));
         Assert.True(RecordCodec.MayReplace("{\"json\":true}", value));
     }
 

@@ -81,10 +81,13 @@ public sealed class RedisDeliveryRecordsTests : IAsyncLifetime
         Assert.Equal(delivered, found[0]);
         Assert.Equal(dead, found[1]);
 
-        // What moves a record forward still lands: a newer round's attempt, then its delivery.
-        var retried = Record("f1", "u1", "a2") with { Round = 2, InFlight = true, HttpStatus = null, LastError = null };
+        // What moves a record forward still lands: a newer round's back-off, then its delivery; an in-flight mark only on no record.
+        var retried = Record("f1", "u1", "a2") with { Round = 2, NextAttemptAt = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddMinutes(1).ToUnixTimeMilliseconds()) };
         await stale.WriteAsync(retried);
         Assert.Equal(retried, (await current.FindAsync([new("f1", "u1", "a2")]))[0]);
+        var first = Record("f1", "u2", "a3") with { InFlight = true, HttpStatus = null, LastError = null };
+        await stale.WriteAsync(first);
+        Assert.Equal(first, (await current.FindAsync([new("f1", "u2", "a3")]))[0]);
         var redelivered = Record("f1", "u1", "a2") with { Round = 2, Delivered = true, HttpStatus = 200, LastError = null };
         await current.WriteAsync(redelivered);
         Assert.Equal(redelivered, (await current.FindAsync([new("f1", "u1", "a2")]))[0]);
