@@ -54,14 +54,6 @@ public sealed class BenchProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    /// <summary>Sends a signal by name (STOP, CONT): a frozen process, as in a long GC pause or a stalled VM.</summary>
-    public void Signal(string signal)
-    {
-        using var kill = Process.Start("kill", [$"-{signal}", $"{_process.Id}"]) ?? throw new InvalidOperationException("kill did not start");
-        kill.WaitForExit();
-        if (kill.ExitCode != 0) throw new InvalidOperationException($"kill -{signal} {Name} failed");
-    }
-
     /// <summary>Peak resident set size in MiB, read while the process lives.</summary>
     public double PeakMemoryMiB() => StatusMiB("VmHWM:");
 

@@ -21,11 +21,7 @@ public static class SiloFaultScenarios
 
     /// <summary>The limiter's silo frozen (SIGSTOP), then thawed (SIGCONT).</summary>
     public static Task<ScenarioResult[]> FreezeAsync(BenchOptions options) =>
-        RunAsync(options, "frozen", TimeSpan.FromSeconds(45), (_, victim) =>
-        {
-            victim.Signal("STOP");
-            return new Fault(() => victim.Signal("CONT"));
-        });
+        RunAsync(options, "frozen", TimeSpan.FromSeconds(45), (_, victim) => ProcessFreeze.Of(victim.Id));
 
     /// <summary>
     /// The limiter's silo cut off (no Redis, no other silo, no gateway reaching it; the webhook still reachable from it)
@@ -38,14 +34,8 @@ public static class SiloFaultScenarios
         {
             var index = int.Parse(victim.Name["silo-".Length..]) - 1;
             var cgroup = cluster.SiloCgroup(index) ?? throw new InvalidOperationException("the silo did not start in a cgroup of its own");
-            var partition = NetworkPartition.CutOff(cgroup, stillReaches: [cluster.NotifierPort], listensOn: [cluster.SiloPorts[index].Silo, cluster.SiloPorts[index].Gateway]);
-            return new Fault(partition.Dispose);
+            return NetworkPartition.CutOff(cgroup, stillReaches: [cluster.NotifierPort], listensOn: [cluster.SiloPorts[index].Silo, cluster.SiloPorts[index].Gateway]);
         });
-    }
-
-    private sealed class Fault(Action end) : IDisposable
-    {
-        public void Dispose() => end();
     }
 
     private static async Task<ScenarioResult[]> RunAsync(BenchOptions options, string fault, TimeSpan defaultLength, Func<BenchCluster, BenchProcess, IDisposable> begin)

@@ -49,6 +49,7 @@ public sealed partial class PermitLeases(
     private long _lastShareAt;
     private volatile bool _fallingBack;
     private volatile bool _inSplit; // asked for permits since it last said it wants none
+    private volatile bool _fenced; // as the lease loop last saw: it then asks for nothing
 
     public bool EndpointDown => _endpointDown;
 
@@ -59,8 +60,6 @@ public sealed partial class PermitLeases(
         !liveness.Confirmed ? "this silo cannot confirm it is still a member of the cluster (cut off, or declared dead)"
         : records.Hanging(RecordsHangLimit) ? $"its delivery records store has not answered for over {RecordsHangLimit.TotalMilliseconds:N0} ms"
         : null;
-
-    private volatile bool _fenced;
 
     // Logged once each way: an operator sees when and why a silo stopped sending, and when it went on.
     private bool Fenced()

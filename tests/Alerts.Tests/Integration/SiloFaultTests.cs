@@ -78,16 +78,7 @@ public sealed class FrozenSiloTests(SiloFaultTests.ThreeSilos cluster, ITestOutp
     [Fact]
     public Task A_frozen_silo_is_evicted_the_others_go_on_and_once_thawed_it_sends_nothing_twice() => OneSiloStopsAnsweringMidFileAsync();
 
-    protected override IDisposable Begin(HostProcess silo, int index)
-    {
-        silo.Freeze();
-        return new Ending(silo.Thaw);
-    }
-
-    private sealed class Ending(Action end) : IDisposable
-    {
-        public void Dispose() => end();
-    }
+    protected override IDisposable Begin(HostProcess silo, int index) => ProcessFreeze.Of(silo.Id);
 }
 
 public sealed class CutOffSiloTests(SiloFaultTests.ThreeSilos cluster, ITestOutputHelper output)

@@ -61,22 +61,11 @@ public sealed class HostProcess : IAsyncDisposable
     /// <summary>Asks the process to stop, like <c>kill -TERM</c>, and waits until it has.</summary>
     public async Task TerminateAsync(TimeSpan timeout)
     {
-        Signal(SigTerm, "TERM");
+        if (SendSignal(_process.Id, SigTerm) != 0) throw new InvalidOperationException($"kill -TERM {_process.Id} failed");
         await _process.WaitForExitAsync().WaitAsync(timeout);
     }
 
-    /// <summary>Freezes the process (SIGSTOP), as a long GC pause or a stalled VM would: alive, answering nothing.</summary>
-    public void Freeze() => Signal(SigStop, "STOP");
-
-    /// <summary>Lets a frozen process go on (SIGCONT).</summary>
-    public void Thaw() => Signal(SigCont, "CONT");
-
-    private void Signal(int signal, string name)
-    {
-        if (SendSignal(_process.Id, signal) != 0) throw new InvalidOperationException($"kill -{name} {_process.Id} failed");
-    }
-
-    private const int SigTerm = 15, SigStop = 19, SigCont = 18;
+    private const int SigTerm = 15;
 
     [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int SendSignal(int pid, int signal);
@@ -85,7 +74,7 @@ public sealed class HostProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
-            SendSignal(_process.Id, SigCont); // a process a failed test left frozen
+            ProcessFreeze.Thaw(_process.Id); // a process a failed test left frozen
             Kill();
         }
         await _process.WaitForExitAsync();
