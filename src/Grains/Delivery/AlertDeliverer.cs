@@ -40,12 +40,20 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
             var wasDown = permits.EndpointDown;
             await permits.WaitAsync(age, cancellationToken).ConfigureAwait(false);
             if (wasDown || permits.EndpointDown) downtime += time.GetElapsedTime(waitFrom);
-            if (!permits.MaySend) continue; // the permit was handed out before this silo was fenced: it is void
+            if (!permits.MaySend)
+            {
+                permits.NotSent(); // the permit was handed out before this silo was fenced: it is void
+                continue;
+            }
             sending?.Invoke(alert, attemptsBefore, firstAttemptAt);
             sending = null;
             var sentAt = time.GetUtcNow();
             // Never cut off once sent: a request cut short may still have reached the receiver.
-            if (await sender.SendAsync(alert, _maySend, CancellationToken.None).ConfigureAwait(false) is not { } result) continue; // fenced while it waited for a connection
+            if (await sender.SendAsync(alert, _maySend, CancellationToken.None).ConfigureAwait(false) is not { } result)
+            {
+                permits.NotSent(); // fenced while it waited for a connection
+                continue;
+            }
             permits.Report(result, sentAt);
             if (RetryPolicy.IsTransient(result.Status) && permits.EndpointDown)
             {

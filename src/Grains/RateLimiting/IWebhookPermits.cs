@@ -11,6 +11,9 @@ public interface IWebhookPermits
     /// <summary>Reports a request's result and when it was sent; a 429 slows everyone down.</summary>
     void Report(WebhookResult result, DateTimeOffset sentAt);
 
+    /// <summary>A permit was taken but no request went on it (this silo was fenced meanwhile).</summary>
+    void NotSent();
+
     /// <summary>The webhook is failing as a whole (its circuit is open): a failure now costs an alert no attempt.</summary>
     bool EndpointDown { get; }
 

@@ -39,6 +39,7 @@ public sealed partial class PermitLeases(
     /// <summary>A records commit waiting this long means Redis is out of reach (normally a few milliseconds).</summary>
     public static readonly TimeSpan RecordsHangLimit = TimeSpan.FromMilliseconds(100);
     private readonly PermitQueue _permits = new();
+    private readonly InFlightLimit _inFlight = new();
     private readonly SemaphoreSlim _hurry = new(0);
     private readonly SlidingCount _sent = new(time), _passed = new(time);
     private int _waiting, _used, _answered, _throttled, _failed;
@@ -80,6 +81,7 @@ public sealed partial class PermitLeases(
         {
             await _permits.WaitAsync(age, cancellationToken).ConfigureAwait(false);
             Interlocked.Increment(ref _used);
+            _inFlight.Sent();
         }
         finally
         {
@@ -91,6 +93,7 @@ public sealed partial class PermitLeases(
     // other results with the next lease.
     public void Report(WebhookResult result, DateTimeOffset sentAt)
     {
+        _inFlight.Answered(time.GetUtcNow() - sentAt);
         _sent.Add();
         if (result.Status != 429)
         {
@@ -105,6 +108,8 @@ public sealed partial class PermitLeases(
         Interlocked.Increment(ref _throttled);
         Hurry();
     }
+
+    public void NotSent() => _inFlight.NotSent();
 
     private static void RaiseTo(ref long field, long value)
     {
@@ -247,9 +252,9 @@ public sealed partial class PermitLeases(
     /// if not (429s it takes as scattered), the early grant is spent with this one, so frequent 429s cost no
     /// permits. Permits are released to the attempts waiting for them; beyond those, at most a slack of an eighth
     /// of the lease may lie untaken, and the rest are dropped: piled up without bound they would go out later
-    /// as a burst, while the slack lets the silo catch up after a stall (a GC pause, a late timer). At 5,000/s a
-    /// twentieth left 3 % of the leased permits unused, an eighth 0.9 %; it adds at most 2.5 % to any second
-    /// the receiver sees.
+    /// as a burst, while the slack lets the silo catch up after a stall (a GC pause, a late timer); it adds at most
+    /// 2.5 % to any second the receiver sees. Nor are more released than <see cref="InFlightLimit"/> lets be out: a
+    /// receiver that stops answering for a while is not sent what it would then take all at once.
     /// </summary>
     /// <returns>The next lease, if it was asked for.</returns>
     private async Task<Task<LeaseGrant>?> SpendAsync(LeaseGrant grant, Func<Task<LeaseGrant>> askNext, CancellationToken stoppingToken)
@@ -276,7 +281,8 @@ public sealed partial class PermitLeases(
             dueExactly = elapsed >= grant.Period ? permits : dueExactly + (permits - dueExactly) * ((elapsed - dueAt) / (grant.Period - dueAt));
             dueAt = elapsed;
             var due = (int)dueExactly;
-            var room = !Fenced() ? Math.Max(0, Math.Min(due - released, _permits.Waiting + Math.Max(1, permits / 8) - _permits.Available)) : 0;
+            var takers = Math.Min(_permits.Waiting + Math.Max(1, permits / 8), _inFlight.Room(permits / grant.Period.TotalSeconds));
+            var room = !Fenced() ? Math.Max(0, Math.Min(due - released, takers - _permits.Available)) : 0;
             if (room > 0) _permits.Release(room);
             if (room < due - released) AlertsMetrics.PermitsUnused.Add(due - released - room);
             released = due;

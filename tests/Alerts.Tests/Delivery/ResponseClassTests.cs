@@ -191,6 +191,8 @@ public sealed class ResponseClassTests : IAsyncLifetime
         }
 
         public void Report(WebhookResult result, DateTimeOffset sentAt) { }
+
+        public void NotSent() { }
     }
 
     [Fact]

@@ -13,6 +13,8 @@ public sealed class UnlimitedPermits : IWebhookPermits
 
     public void Report(WebhookResult result, DateTimeOffset sentAt) => Reports.Enqueue(result);
 
+    public void NotSent() { }
+
     public bool EndpointDown => false;
 
     public bool MaySend => true;
