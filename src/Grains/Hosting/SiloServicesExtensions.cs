@@ -49,6 +49,7 @@ public static class SiloServicesExtensions
         services.AddSingleton<WebhookSender>();
         services.AddSingleton<SiloLiveness>();
         services.AddHostedService(sp => sp.GetRequiredService<SiloLiveness>());
+        services.AddSingleton<WebhookRecovery>();
         services.AddSingleton<PermitLeases>();
         services.AddHostedService(sp => sp.GetRequiredService<PermitLeases>());
         services.TryAddSingleton<IWebhookPermits>(sp => sp.GetRequiredService<PermitLeases>());

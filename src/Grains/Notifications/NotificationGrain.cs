@@ -5,6 +5,7 @@ using Alerts.Grains.Interfaces;
 using Alerts.Grains.Interfaces.Model;
 using Alerts.Grains.Records;
 using Alerts.Grains.Hosting;
+using Alerts.Grains.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
@@ -18,7 +19,8 @@ namespace Alerts.Grains.Notifications;
 /// workers beside the grain's turns, at most <see cref="WebhookOptions.PerUserConcurrency"/> of them, each make
 /// one attempt at a time (with one worker a user's alerts arrive in file order). Every
 /// attempt is journaled in the silo's <see cref="DeliveryRecords"/> as in flight just before it is sent, and
-/// its outcome (delivered, dead, or backing off until a set time) replaces that mark; an outcome is written
+/// its outcome (delivered, dead, or backing off until a set time, or until the webhook comes back from an outage if
+/// that is sooner) replaces that mark; an outcome is written
 /// before it is confirmed to the file through the batcher, never by awaiting the file itself. The grain holds
 /// no state of its own: a back-off lives in its record, and the file's re-dispatch brings it back to a new
 /// activation. On deactivation the workers stop taking work, lets an attempt in flight finish, waits for its
@@ -33,6 +35,7 @@ public sealed partial class NotificationGrain(
     ConfirmationBatcher confirmations,
     DeliveryDrain drain,
     ActiveUsers active,
+    WebhookRecovery recovery,
     IOptions<WebhookOptions> webhook,
     TimeProvider time,
     ILogger<NotificationGrain> log) : Grain, INotificationGrain
@@ -60,6 +63,7 @@ public sealed partial class NotificationGrain(
     private readonly List<Task> _workers = [];
     private int _working;
     private IGrainTimer? _wake;
+    private Task? _recoveryWait;
     private Action<Exception>? _writeFailed;
     private Action<DeliveryRecord>? _onWritten;
     private Action<Alert, int, DateTimeOffset>? _markInFlight;
@@ -370,23 +374,47 @@ public sealed partial class NotificationGrain(
         await records.WriteUntilStoredAsync(record, WriteFailed, _abandon.Token);
     }
 
-    /// <summary>Sets the wake-up timer for the earliest back-off that is not already queued.</summary>
+    /// <summary>
+    /// Sets the wake-up timer for the earliest back-off that is not already queued, and waits for the webhook to come
+    /// back from an outage, which makes every back-off due.
+    /// </summary>
     private void ScheduleWake()
     {
         if (_retrying.Count == 0) return;
-        var next = _retrying.Values.Where(b => !_accepted.ContainsKey(b.Alert.AlertId)).Select(b => b.Record.NextAttemptAt ?? default).DefaultIfEmpty().Min();
-        if (next == default || _stopping.IsCancellationRequested) return;
-        var dueIn = TimeSpan.FromTicks(Math.Max(0, (next - time.GetUtcNow()).Ticks));
+        var next = _retrying.Values.Where(b => !_accepted.ContainsKey(b.Alert.AlertId)).Select(DueAt).Min();
+        if (next is null || _stopping.IsCancellationRequested) return;
+        var dueIn = TimeSpan.FromTicks(Math.Max(0, (next.Value - time.GetUtcNow()).Ticks));
         if (_wake is null)
             _wake = this.RegisterGrainTimer(WakeAsync, new GrainTimerCreationOptions(dueIn, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = true });
         else
             _wake.Change(dueIn, Timeout.InfiniteTimeSpan);
+        _recoveryWait ??= WakeWhenWebhookBackAsync();
+    }
+
+    private DateTimeOffset? DueAt(Backoff backoff) => backoff.Record.NextAttemptAt is { } until ? recovery.DueAt(backoff.Record.At, until) : null;
+
+    // One wait per user with back-offs, on the silo's one signal; it resumes on the grain's turns.
+    private async Task WakeWhenWebhookBackAsync()
+    {
+        try
+        {
+            await recovery.NextBack.WaitAsync(_stopping.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return; // deactivating
+        }
+        finally
+        {
+            _recoveryWait = null;
+        }
+        await WakeAsync(CancellationToken.None);
     }
 
     private Task WakeAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        foreach (var backoff in _retrying.Values.Where(b => b.Record.NextAttemptAt <= now && !_accepted.ContainsKey(b.Alert.AlertId)).ToList())
+        foreach (var backoff in _retrying.Values.Where(b => DueAt(b) <= now && !_accepted.ContainsKey(b.Alert.AlertId)).ToList())
         {
             _accepted[backoff.Alert.AlertId] = backoff.Alert.Line;
             _due.Enqueue((backoff.Alert, time.GetTimestamp()));

@@ -26,6 +26,7 @@ public sealed partial class PermitLeases(
     IOptions<WebhookOptions> webhook,
     SiloLiveness liveness,
     DeliveryRecords records,
+    WebhookRecovery recovery,
     TimeProvider time,
     ILogger<PermitLeases> log) : BackgroundService, IWebhookPermits
 {
@@ -203,7 +204,11 @@ public sealed partial class PermitLeases(
         if (grant.EndpointDown != _endpointDown)
         {
             if (grant.EndpointDown) LogEndpointDown(webhook.Value.Url);
-            else LogEndpointBack(webhook.Value.Url);
+            else
+            {
+                LogEndpointBack(webhook.Value.Url);
+                recovery.Back(time.GetUtcNow());
+            }
         }
         _endpointDown = grant.EndpointDown;
         Volatile.Write(ref _clusterRate, grant.EndpointDown ? 0 : grant.ClusterRate);
