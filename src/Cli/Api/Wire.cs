@@ -7,7 +7,7 @@ public sealed record FileSummary
 {
     public required string FileId { get; init; }
     public required string Name { get; init; }
-    /// <summary><c>Discovered</c>, <c>Reading</c>, <c>Delivering</c>, <c>Completed</c> or <c>Failed</c>.</summary>
+    /// <summary><c>Reading</c>, <c>Delivering</c>, <c>Completed</c> or <c>Failed</c>.</summary>
     public required string Status { get; init; }
     public long Rows { get; init; }
     public long Valid { get; init; }

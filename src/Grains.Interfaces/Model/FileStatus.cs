@@ -4,7 +4,7 @@ namespace Alerts.Grains.Interfaces.Model;
 [GenerateSerializer, Alias("alerts.FileStatus")]
 public enum FileStatus
 {
-    /// <summary>Seen, not yet read.</summary>
+    /// <summary>Never set now (a file starts <see cref="Reading"/>); kept so that stored states keep their numbers.</summary>
     Discovered,
     /// <summary>Rows are being read and dispatched.</summary>
     Reading,

@@ -88,6 +88,22 @@ public sealed class DeadLetterTests(RedisClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_report_opened_in_a_spreadsheet_runs_no_formula_from_a_user_id()
+    {
+        string[] hostile = [$"=HYPERLINK(\"http://x\",\"{_prefix}\")", $"+{_prefix}", $"@{_prefix}", $"-{_prefix}"];
+        var content = "userId,alertMessage\n" + string.Concat(hostile.Select(id => $"\"{id.Replace("\"", "\"\"")}\",hello\n")) + $"{_prefix}-plain,hello\n";
+        var fileId = InboxFiles.Drop(cluster.Inbox, $"{_prefix}-formulas.csv", content);
+
+        await cluster.CompletedAsync(fileId);
+        var userIds = (await ReportAsync(fileId)).Skip(1).Select(r => r[1]).ToList();
+
+        // Escaped as CsvHelper's InjectionOptions.Escape does: a leading apostrophe makes the cell text.
+        Assert.Equal([.. hostile.Select(id => "'" + id), $"{_prefix}-plain"], userIds);
+        Assert.Equal(hostile.Length + 1, cluster.Notifier.ReadRows().Count(r => r.UserId.Contains(_prefix))); // the receiver gets them verbatim
+        Assert.Contains(cluster.Notifier.ReadRows(), r => r.UserId == hostile[0]);
+    }
+
+    [Fact]
     public async Task Retry_and_report_answer_400_and_404_for_bad_and_unknown_files()
     {
         var unknown = new string('a', 64);
