@@ -425,7 +425,7 @@ public sealed partial class FileGrain(
     {
         try
         {
-            var target = FileMover.TargetIn(State.Path, folder, FileId);
+            var target = FileMover.TargetIn(State.Path, folder, FileId, time.GetUtcNow());
             if (target != State.Path) (State.MovingFrom, State.Path) = (State.Path, target);
         }
         catch (IOException error)
@@ -440,7 +440,7 @@ public sealed partial class FileGrain(
         if (State.MovingFrom is not { } from) return;
         try
         {
-            FileMover.Move(from, State.Path, FileId);
+            FileMover.Move(from, State.Path, FileId, time.GetUtcNow());
         }
         catch (IOException error)
         {

@@ -35,6 +35,12 @@ public sealed class FileProcessingOptions
     /// <summary>A file is taken once its size and time have not changed for this long (default 2 s).</summary>
     public TimeSpan QuietPeriod { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// A folder in <c>processing</c> this old that no grain has started was left by a crash between taking its file and
+    /// starting it (a start takes moments; ten quiet periods leave a loaded machine room).
+    /// </summary>
+    public TimeSpan OrphanedAfter => 10 * QuietPeriod;
+
     /// <summary>How often the inbox is scanned (default 1 s).</summary>
     public TimeSpan ScanInterval { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -192,7 +192,7 @@ public sealed partial class InboxWatcher(
             var fileId = folder.Name;
             present.Add(fileId);
             // A folder this old whose grain does not know it was orphaned by a crash or a failed start.
-            if (_started.Contains(fileId) || time.GetUtcNow() - folder.LastWriteTimeUtc < 10 * processing.Value.QuietPeriod) continue;
+            if (_started.Contains(fileId) || time.GetUtcNow() - folder.LastWriteTimeUtc < processing.Value.OrphanedAfter) continue;
             var file = folder.EnumerateFiles().FirstOrDefault();
             if (file is null)
             {
@@ -215,7 +215,7 @@ public sealed partial class InboxWatcher(
     // The same bytes were processed before (or are in progress under another name): not sent again.
     private void SetAsideRepeat(FileSource source, string fileId)
     {
-        var movedTo = FileMover.MoveInto(source.Path, folders.Value.Archive, fileId);
+        var movedTo = FileMover.MoveInto(source.Path, folders.Value.Archive, fileId, time.GetUtcNow());
         LogRepeat(source.Name, fileId, movedTo);
     }
 

@@ -1,5 +1,7 @@
 using Alerts.Grains.Delivery;
+using Alerts.Grains.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Alerts.Grains.Notifications;
 
@@ -12,9 +14,10 @@ namespace Alerts.Grains.Notifications;
 /// this silo sent. (Left to Orleans' own deactivation, a new activation could start, on the surviving silo,
 /// before the old one had saved.)
 /// </summary>
-public sealed partial class DeliveryDrain(ConfirmationBatcher confirmations, TimeProvider time, ILogger<DeliveryDrain> log) : ILifecycleParticipant<ISiloLifecycle>
+public sealed partial class DeliveryDrain(ConfirmationBatcher confirmations, IOptions<WebhookOptions> webhook, TimeProvider time, ILogger<DeliveryDrain> log)
+    : ILifecycleParticipant<ISiloLifecycle>
 {
-    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30); // beyond the webhook's request timeout
+    private static readonly TimeSpan SavingTime = TimeSpan.FromSeconds(20); // for the last outcomes and confirmations, once the last answer is in
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
     private readonly CancellationTokenSource _stopping = new();
     private int _busy;
@@ -36,7 +39,8 @@ public sealed partial class DeliveryDrain(ConfirmationBatcher confirmations, Tim
     {
         await _stopping.CancelAsync();
         var started = time.GetTimestamp();
-        while ((Volatile.Read(ref _busy) > 0 || confirmations.Pending > 0) && time.GetElapsedTime(started) < Deadline && !cancellationToken.IsCancellationRequested)
+        var deadline = webhook.Value.RequestTimeout + SavingTime; // a request sent just before the stop may take its whole timeout
+        while ((Volatile.Read(ref _busy) > 0 || confirmations.Pending > 0) && time.GetElapsedTime(started) < deadline && !cancellationToken.IsCancellationRequested)
             await Task.Delay(Poll, time, CancellationToken.None);
         LogDrained(time.GetElapsedTime(started).TotalMilliseconds, Volatile.Read(ref _busy), confirmations.Pending);
     }

@@ -12,11 +12,14 @@ namespace Alerts.Grains.Records;
 /// costs one script call (conditional writes and the expiry, run in Redis) or HMGET per file in it, whatever the number of users; the hash's expiry is pushed a
 /// retention period ahead at most once a minute per silo, so a file's records go a retention period after
 /// its last write. The connection is awaited, never waited on: a synchronous connect in a grain's turn starves
-/// a busy silo's thread pool for seconds.
+/// a busy silo's thread pool for seconds. The connection is its own, not shared with Orleans' providers: a large state
+/// write on a shared one would delay the records commands the silo's fence times. It closes with the silo's services.
 /// </summary>
 public sealed class RedisDeliveryRecords(Task<ConnectionMultiplexer> redis, IOptions<RecordOptions> options, IOptions<ClusterOptions> cluster, TimeProvider time)
-    : DeliveryRecords(options.Value, time)
+    : DeliveryRecords(options.Value, time), IAsyncDisposable
 {
+    private static readonly TimeSpan ConnectingAtMost = TimeSpan.FromSeconds(5);
+
     private const int ScanPage = 1_000;
     private readonly string _prefix = $"{cluster.Value.ServiceId}/records/";
     private readonly TimeSpan _retention = options.Value.Retention;
@@ -34,6 +37,18 @@ public sealed class RedisDeliveryRecords(Task<ConnectionMultiplexer> redis, IOpt
         catch (Exception error) when (error is RedisException or OperationCanceledException or TimeoutException)
         {
             return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await (await redis.WaitAsync(ConnectingAtMost)).DisposeAsync();
+        }
+        catch (Exception error) when (error is TimeoutException or RedisException)
+        {
+            // never connected: nothing to close
         }
     }
 

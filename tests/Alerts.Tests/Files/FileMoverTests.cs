@@ -7,6 +7,7 @@ namespace Alerts.Tests.Files;
 public sealed class FileMoverTests
 {
     private const string FileId = "0123456789abcdef0123456789abcdef";
+    private static readonly DateTimeOffset MovedAt = DateTimeOffset.Parse("2026-12-01T08:00:00Z");
 
     [Fact]
     public void The_target_is_named_without_moving_and_a_taken_name_gets_the_files_id()
@@ -15,10 +16,10 @@ public sealed class FileMoverTests
         var source = Taken(data, "alerts.csv");
         var archive = data.Combine("archive");
 
-        var first = FileMover.TargetIn(source, archive, FileId);
+        var first = FileMover.TargetIn(source, archive, FileId, MovedAt);
         Directory.CreateDirectory(archive);
         File.WriteAllText(Path.Combine(archive, "alerts.csv"), "an earlier file");
-        var second = FileMover.TargetIn(source, archive, FileId);
+        var second = FileMover.TargetIn(source, archive, FileId, MovedAt);
 
         Assert.True(File.Exists(source));
         Assert.Equal(Path.Combine(archive, "alerts.csv"), first);
@@ -30,12 +31,13 @@ public sealed class FileMoverTests
     {
         using var data = new TempFolder();
         var source = Taken(data, "alerts.csv");
-        var target = FileMover.TargetIn(source, data.Combine("archive"), FileId);
+        var target = FileMover.TargetIn(source, data.Combine("archive"), FileId, MovedAt);
 
-        FileMover.Move(source, target, FileId);
-        FileMover.Move(source, target, FileId);
+        FileMover.Move(source, target, FileId, MovedAt);
+        FileMover.Move(source, target, FileId, MovedAt);
 
         Assert.Equal("userId,alertMessage\nu1,hi\n", File.ReadAllText(target));
+        Assert.Equal(MovedAt.UtcDateTime, File.GetLastWriteTimeUtc(target)); // stamped by the caller's clock: kept a retention from then
         Assert.False(File.Exists(source));
         Assert.False(Directory.Exists(Path.GetDirectoryName(source))); // the file's own folder went with it
     }
@@ -47,7 +49,7 @@ public sealed class FileMoverTests
         var source = Taken(data, "alerts.csv");
         File.Delete(source);
 
-        Assert.Equal(source, FileMover.TargetIn(source, data.Combine("archive"), FileId));
+        Assert.Equal(source, FileMover.TargetIn(source, data.Combine("archive"), FileId, MovedAt));
     }
 
     // As the inbox watcher takes a file: into a folder of its own, named by its id.

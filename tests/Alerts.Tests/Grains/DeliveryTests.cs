@@ -21,10 +21,10 @@ public sealed class DeliveryTests(ClusterFixture fixture)
         var summary = await fixture.CompletedAsync(fileId, TimeSpan.FromMinutes(3));
 
         Assert.Equal((20_000L, 0L, 0L), (summary.Delivered, summary.DeadLettered, summary.Pending));
-        var accepted = fixture.Webhook.Accepted.Where(c => c.UserId.StartsWith(_prefix)).ToList();
+        var accepted = fixture.Webhook.AcceptedFor(_prefix).ToList();
         Assert.Equal(20_000, accepted.Count);
         Assert.Equal(20_000, accepted.Select(c => c.IdempotencyKey).Distinct().Count());
-        Assert.InRange(fixture.Webhook.Calls.Count(c => c.Status == 503), 1_000, 4_000);
+        Assert.InRange(fixture.Webhook.CallsFor(_prefix).Count(c => c.Status == 503), 1_000, 4_000);
         var report = new List<ReportLine>();
         await foreach (var line in fixture.Grains.GetGrain<IFileReportGrain>(fileId).GetLinesAsync().WithBatchSize(100)) report.Add(line);
         Assert.Equal(Enumerable.Range(2, 20_000).Select(n => (long)n), report.Select(l => l.Line));
@@ -49,7 +49,7 @@ public sealed class DeliveryTests(ClusterFixture fixture)
         var summary = await fixture.CompletedAsync(fileId);
 
         Assert.Equal(120, summary.Delivered);
-        Assert.Equal(120, fixture.Webhook.Accepted.Count(c => c.UserId == heavy));
+        Assert.Equal(120, fixture.Webhook.AcceptedFor(_prefix).Count(c => c.UserId == heavy));
         Assert.InRange(fixture.Webhook.MostAtOnceByUser[heavy], 4, 8); // the default PerUserConcurrency
     }
 
@@ -73,7 +73,7 @@ public sealed class DeliveryTests(ClusterFixture fixture)
         Assert.Equal(Enumerable.Range(2, 100).Select(n => (long)n), dead.DeadLetters.Select(d => d.Line));
         Assert.Equal(2_000, requeued);
         Assert.Equal((2_000L, 0L, 0L), (retried.Delivered, retried.DeadLettered, retried.Pending));
-        var accepted = fixture.Webhook.Accepted.Where(c => c.UserId.StartsWith(_prefix)).ToList();
+        var accepted = fixture.Webhook.AcceptedFor(_prefix).ToList();
         Assert.Equal(2_000, accepted.Count);
         Assert.Equal(2_000, accepted.Select(c => c.IdempotencyKey).Distinct().Count());
     }
@@ -118,7 +118,7 @@ public sealed class DeliveryTests(ClusterFixture fixture)
         Assert.Equal(2, requeued);
         Assert.Equal((10L, 0L, 0L), (retried.Delivered, retried.DeadLettered, retried.Pending));
         Assert.Empty(retried.DeadLetters);
-        Assert.Equal(10, fixture.Webhook.Accepted.Count());
+        Assert.Equal(10, fixture.Webhook.AcceptedFor(_prefix).Count());
         var records = await fixture.Grains.GetGrain<INotificationGrain>($"{_prefix}-1").GetDeliveriesAsync();
         Assert.All(records, r => Assert.Equal((DeliveryStatus.Delivered, 1, 1), (r.Status, r.Attempts, r.Round)));
         Assert.Equal(0, await fixture.Grains.GetGrain<IFileGrain>(fileId).RetryDeadLettersAsync());

@@ -28,7 +28,7 @@ public sealed class ThinPathTests(ClusterFixture fixture)
         Assert.Equal([new InvalidRow(5, "empty user id")], summary.InvalidRows);
         Assert.Equal(
             [($"{_prefix}-a", "hello"), ($"{_prefix}-b", "hi, there"), ($"{_prefix}-c", "bye")],
-            fixture.Webhook.Accepted.Select(c => (c.UserId, c.AlertMessage)).Order());
+            fixture.Webhook.AcceptedFor(_prefix).Select(c => (c.UserId, c.AlertMessage)).Order());
         Assert.True(File.Exists(Path.Combine(fixture.Inbox, "archive", $"{_prefix}.csv")));
     }
 
@@ -66,8 +66,8 @@ public sealed class ThinPathTests(ClusterFixture fixture)
         InboxFiles.Drop(fixture.Inbox, $"{_prefix}-2.csv", content);
         await Eventually.Until(() => !File.Exists(Path.Combine(fixture.Inbox, $"{_prefix}-2.csv")), "the repeat set aside");
 
-        Assert.Equal(50, fixture.Webhook.Accepted.Count());
-        Assert.Equal(50, fixture.Webhook.Accepted.Select(c => c.IdempotencyKey).Distinct().Count());
+        Assert.Equal(50, fixture.Webhook.AcceptedFor(_prefix).Count());
+        Assert.Equal(50, fixture.Webhook.AcceptedFor(_prefix).Select(c => c.IdempotencyKey).Distinct().Count());
     }
 
     [Fact]
@@ -83,8 +83,8 @@ public sealed class ThinPathTests(ClusterFixture fixture)
         var summary = await CompletedAsync(fileId);
 
         Assert.Equal(40, summary.Delivered);
-        Assert.Equal(40, fixture.Webhook.Accepted.Select(c => c.IdempotencyKey).Distinct().Count());
-        Assert.Equal(40, fixture.Webhook.Accepted.Count());
+        Assert.Equal(40, fixture.Webhook.AcceptedFor(_prefix).Select(c => c.IdempotencyKey).Distinct().Count());
+        Assert.Equal(40, fixture.Webhook.AcceptedFor(_prefix).Count());
         var records = await fixture.Grains.GetGrain<INotificationGrain>($"{_prefix}-0").GetDeliveriesAsync();
         Assert.Equal(4, records.Count);
         Assert.All(records, r => Assert.Equal((true, 2, 200), (r.Delivered, r.Attempts, r.HttpStatus)));
@@ -117,8 +117,8 @@ public sealed class ThinPathTests(ClusterFixture fixture)
         var summary = await CompletedAsync(fileId, TimeSpan.FromSeconds(120));
 
         Assert.Equal(5_000, summary.Delivered);
-        Assert.Equal(5_000, fixture.Webhook.Accepted.Select(c => c.IdempotencyKey).Distinct().Count());
-        Assert.Equal(5_000, fixture.Webhook.Accepted.Count());
+        Assert.Equal(5_000, fixture.Webhook.AcceptedFor(_prefix).Select(c => c.IdempotencyKey).Distinct().Count());
+        Assert.Equal(5_000, fixture.Webhook.AcceptedFor(_prefix).Count());
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed class ThinPathTests(ClusterFixture fixture)
         var summary = await CompletedAsync(InboxFiles.FileId(content));
 
         Assert.Equal(30, summary.Delivered);
-        Assert.Equal(30, fixture.Webhook.Accepted.Count(c => c.UserId.StartsWith(_prefix)));
+        Assert.Equal(30, fixture.Webhook.AcceptedFor(_prefix).Count());
     }
 
     [Fact]
@@ -255,7 +255,7 @@ public sealed class ThinPathTests(ClusterFixture fixture)
         await CompletedAsync(fileId);
         await CompletedAsync(InboxFiles.FileId(appended));
 
-        var sent = fixture.Webhook.Accepted.Where(c => c.UserId.StartsWith(_prefix)).ToList();
+        var sent = fixture.Webhook.AcceptedFor(_prefix).ToList();
         Assert.Equal(40, sent.Count);
         Assert.Equal(40, sent.Select(c => (c.UserId, c.AlertMessage)).Distinct().Count());
     }

@@ -26,29 +26,29 @@ public sealed class StatusPageTests(RedisClusterFixture cluster) : IDisposable
         var fileId = InboxFiles.FileId(await File.ReadAllTextAsync(csv));
 
         _browser.Navigate().GoToUrl(cluster.Gateway.BaseAddress!.ToString());
-        Until(() => _browser.FindElement(By.Id("key-form")).Displayed, "the page asks for the key");
+        await UntilAsync(() => _browser.FindElement(By.Id("key-form")).Displayed, "the page asks for the key");
         _browser.FindElement(By.Id("api-key")).SendKeys(RedisClusterFixture.ApiKeys.Split(',')[0]);
         _browser.FindElement(By.Id("save-key")).Click();
-        Until(() => !_browser.FindElement(By.Id("key-form")).Displayed, "the key is taken");
+        await UntilAsync(() => !_browser.FindElement(By.Id("key-form")).Displayed, "the key is taken");
 
         _browser.FindElement(By.Id("upload-file")).SendKeys(csv);
         _browser.FindElement(By.Id("upload-button")).Click();
-        Until(() => _browser.FindElement(By.Id("detail-status")).Text == "Completed", "the uploaded file completes on its page");
+        await UntilAsync(() => _browser.FindElement(By.Id("detail-status")).Text == "Completed", "the uploaded file completes on its page");
         Screenshot("file-completed");
 
         Assert.EndsWith($"#file={fileId}", _browser.Url);
         Assert.Equal($"{_prefix}.csv", _browser.FindElement(By.Id("detail-name")).Text);
         Assert.Equal("30", _browser.FindElement(By.CssSelector("dd[data-count='delivered']")).Text);
         Assert.Contains($"{_prefix}.csv accepted", _browser.FindElement(By.Id("upload-result")).Text);
-        Until(() => _browser.FindElements(By.CssSelector($"#files tr[data-file-id='{fileId}'][data-status='Completed']")).Count == 1, "the list shows it completed");
+        await UntilAsync(() => _browser.FindElements(By.CssSelector($"#files tr[data-file-id='{fileId}'][data-status='Completed']")).Count == 1, "the list shows it completed");
         Assert.Equal(30, cluster.Notifier.ReadRows().Count(r => r.UserId.StartsWith(_prefix)));
 
         // The key lives in a cookie: the report link and the dashboard work without asking again.
         _browser.Navigate().GoToUrl(new Uri(cluster.Gateway.BaseAddress, "/dashboard/").ToString());
-        Until(() => _browser.Title.Length > 0 && _browser.PageSource.Contains("index.min.js"), "the dashboard page");
+        await UntilAsync(() => _browser.Title.Length > 0 && _browser.PageSource.Contains("index.min.js"), "the dashboard page");
         Screenshot("dashboard");
         _browser.Navigate().GoToUrl(new Uri(cluster.Gateway.BaseAddress, "/docs").ToString());
-        Until(() => _browser.PageSource.Contains("Upload files of (userId, alertMessage) rows"), "the API reference, rendered from the document");
+        await UntilAsync(() => _browser.PageSource.Contains("Upload files of (userId, alertMessage) rows"), "the API reference, rendered from the document");
         Screenshot("docs");
     }
 
@@ -79,25 +79,28 @@ public sealed class StatusPageTests(RedisClusterFixture cluster) : IDisposable
         return new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
     }
 
-    private void Until(Func<bool> condition, string what)
+    private async Task UntilAsync(Func<bool> condition, string what)
     {
-        var deadline = DateTime.UtcNow + Patience;
-        while (true)
+        try
         {
-            try
-            {
-                if (condition()) return;
-            }
-            catch (WebDriverException)
-            {
-                // the element is not there yet, or was redrawn while read
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                Screenshot("failed");
-                throw new TimeoutException($"{what}: not reached within {Patience}; page at {_browser.Url}");
-            }
-            Thread.Sleep(100);
+            await Eventually.Until(() => Holds(condition), what, Patience);
+        }
+        catch (TimeoutException)
+        {
+            Screenshot("failed");
+            throw new TimeoutException($"{what}: not reached within {Patience}; page at {_browser.Url}");
+        }
+    }
+
+    private static bool Holds(Func<bool> condition)
+    {
+        try
+        {
+            return condition();
+        }
+        catch (WebDriverException)
+        {
+            return false; // the element is not there yet, or was redrawn while read
         }
     }
 

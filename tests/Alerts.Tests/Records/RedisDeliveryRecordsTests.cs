@@ -2,6 +2,8 @@ using Alerts.Grains.Hosting;
 using Alerts.Grains.Interfaces.Model;
 using Alerts.Grains.Records;
 using Alerts.Tests.Support;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using StackExchange.Redis;
@@ -125,6 +127,30 @@ public sealed class RedisDeliveryRecordsTests : IAsyncLifetime
         Assert.InRange(ttl!.Value, TimeSpan.FromMilliseconds(1), TimeSpan.FromSeconds(1));
         Assert.Null(forgotten);
         Assert.Equal(0L, (long)await _connection.GetDatabase().ExecuteAsync("DBSIZE")); // nothing left behind
+    }
+
+    [Fact]
+    public async Task The_silos_records_connection_closes_with_its_services()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Redis"] = _redis.ConnectionString,
+            [$"{WebhookOptions.Section}:Url"] = "http://127.0.0.1:9/webhook",
+        }).Build();
+        var services = new ServiceCollection().AddLogging().AddAlertsGrainServices(configuration).BuildServiceProvider();
+        await services.GetRequiredService<DeliveryRecords>().WriteAsync(Record("f9", "u1", "a1")); // connected
+        var connected = await ClientsAsync();
+
+        await services.DisposeAsync();
+
+        await Eventually.Until(ClientsAsync, clients => clients < connected, "the records connection closed");
+    }
+
+    private async Task<long> ClientsAsync()
+    {
+        var server = _connection.GetServer(_connection.GetEndPoints()[0]);
+        var clients = (await server.InfoAsync("clients")).SelectMany(g => g).ToDictionary(p => p.Key, p => p.Value);
+        return long.Parse(clients["connected_clients"]);
     }
 
     private RedisDeliveryRecords Store(TimeSpan? retention = null, TimeSpan? commitInterval = null) => new(

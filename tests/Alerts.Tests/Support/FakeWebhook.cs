@@ -64,6 +64,15 @@ public sealed class FakeWebhook : IAsyncDisposable
 
     public IEnumerable<Call> Accepted => Calls.Where(c => c.Status is >= 200 and < 300);
 
+    /// <summary>
+    /// Accepted calls for users whose ids start with <paramref name="prefix"/>: a test's own, whatever another test's
+    /// stragglers on a shared cluster still send.
+    /// </summary>
+    public IEnumerable<Call> AcceptedFor(string prefix) => Accepted.Where(c => c.UserId.StartsWith(prefix, StringComparison.Ordinal));
+
+    /// <summary>Every call for users whose ids start with <paramref name="prefix"/>.</summary>
+    public IEnumerable<Call> CallsFor(string prefix) => Calls.Where(c => c.UserId.StartsWith(prefix, StringComparison.Ordinal));
+
     public static async Task<FakeWebhook> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
