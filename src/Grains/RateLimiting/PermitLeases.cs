@@ -251,22 +251,17 @@ public sealed partial class PermitLeases(
     }
 
     /// <summary>
-    /// Releases the lease's permits evenly over its period, and asks for the next lease when
+    /// Releases the lease's permits as <see cref="LeasePacing"/> says, and asks for the next lease when
     /// <see cref="AskAhead"/> of it is left (while there is work), so the next one is at hand when this one
     /// ends. A 429 is reported at once, by asking early: if the limiter pauses everyone, the lease ends there;
     /// if not (429s it takes as scattered), the early grant is spent with this one, so frequent 429s cost no
-    /// permits. Permits are released to the attempts waiting for them; beyond those, at most a slack of an eighth
-    /// of the lease may lie untaken, and the rest are dropped: piled up without bound they would go out later
-    /// as a burst, while the slack lets the silo catch up after a stall (a GC pause, a late timer); it adds at most
-    /// 2.5 % to any second the receiver sees. Nor are more released than <see cref="InFlightLimit"/> lets be out: a
-    /// receiver that stops answering for a while is not sent what it would then take all at once.
+    /// permits. Permits released and not taken when the lease ends expire with it.
     /// </summary>
     /// <returns>The next lease, if it was asked for.</returns>
     private async Task<Task<LeaseGrant>?> SpendAsync(LeaseGrant grant, Func<Task<LeaseGrant>> askNext, CancellationToken stoppingToken)
     {
         var start = time.GetTimestamp();
-        var permits = grant.Permits;
-        var (released, dueExactly, dueAt) = (0, 0.0, TimeSpan.Zero);
+        var pacing = new LeasePacing(grant.Permits, grant.Period);
         Task<LeaseGrant>? next = null;
         var early = false;
         var askedEarlyAt = -EarlyAskSpacing;
@@ -279,18 +274,13 @@ public sealed partial class PermitLeases(
                 // Answered after this lease's period: it is the next lease, spent over a period of its own, not all at once.
                 if (!next.IsCompletedSuccessfully || next.Result.Pause > TimeSpan.Zero || elapsed >= grant.Period) break;
                 AlertsMetrics.PermitsLeased.Add(next.Result.Permits);
-                permits += next.Result.Permits;
+                pacing.Add(next.Result.Permits);
                 (next, early) = (null, false);
             }
-            // What is left goes evenly over what is left of the period, an early grant's permits too: no burst.
-            dueExactly = elapsed >= grant.Period ? permits : dueExactly + (permits - dueExactly) * ((elapsed - dueAt) / (grant.Period - dueAt));
-            dueAt = elapsed;
-            var due = (int)dueExactly;
-            var takers = Math.Min(_permits.Waiting + Math.Max(1, permits / 8), _inFlight.Room(permits / grant.Period.TotalSeconds));
-            var room = !Fenced() ? Math.Max(0, Math.Min(due - released, takers - _permits.Available)) : 0;
-            if (room > 0) _permits.Release(room);
-            if (room < due - released) AlertsMetrics.PermitsUnused.Add(due - released - room);
-            released = due;
+            var room = Fenced() ? 0 : pacing.Room(_permits.Waiting, _permits.Available, _inFlight.Room(pacing.Rate));
+            var (release, dropped) = pacing.Due(elapsed, room);
+            if (release > 0) _permits.Release(release);
+            if (dropped > 0) AlertsMetrics.PermitsUnused.Add(dropped);
             if (next is null && !_fallingBack && Volatile.Read(ref _throttled) > 0 && elapsed - askedEarlyAt >= EarlyAskSpacing)
                 (next, early, askedEarlyAt) = (askNext(), true, elapsed);
             if (next is null && grant.Period - elapsed <= AskAhead * grant.Period && Volatile.Read(ref _waiting) > 0) next = askNext();
@@ -298,7 +288,7 @@ public sealed partial class PermitLeases(
             if (elapsed >= grant.Period && (!early || elapsed >= grant.Period + LeaseTimeout)) break;
             await Task.Delay(Tick, time, stoppingToken);
         }
-        var expired = permits - released; // a pause ended the lease early
+        var expired = pacing.Unreleased; // a pause ended the lease early
         while (_permits.TryTake()) expired++; // released but not taken: expired with the lease
         if (expired > 0) AlertsMetrics.PermitsUnused.Add(expired);
         return next;
