@@ -7,7 +7,7 @@ namespace Alerts.Grains.Common;
 /// have died with such a silo reads it on its heartbeat and re-dispatches its window at once, instead of
 /// waiting for the re-dispatch timeout. A silo that stops gracefully drains its deliveries first, so it
 /// triggers no mass re-dispatch (which, while the grain directory settles, could reach a second activation
-/// of a user still sending on a surviving silo). A death counts only <see cref="Settled"/> after it was seen: a silo
+/// of a user still sending on a surviving silo). A death counts only <see cref="TakeOverAfter"/> after it was seen: a silo
 /// declared dead while it still runs (frozen, or cut off from the others but not from Redis) may send until its own
 /// membership confirmation goes stale (<see cref="SiloLiveness.Freshness"/>), and what it sends then must not be
 /// dispatched to another silo too.
@@ -15,18 +15,18 @@ namespace Alerts.Grains.Common;
 public sealed class ClusterChanges(IClusterMembershipService membership, TimeProvider time) : BackgroundService
 {
     /// <summary>How long after a silo is seen dead its alerts are taken over: its own fence has closed by then.</summary>
-    public static readonly TimeSpan Settled = SiloLiveness.Freshness + TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan TakeOverAfter = SiloLiveness.Freshness + TimeSpan.FromSeconds(1);
     private readonly Lock _lock = new();
     private readonly HashSet<SiloAddress> _stoppedGracefully = [];
     private readonly Dictionary<SiloAddress, long> _crashedSeenAt = [];
     private bool _seenFirst;
 
-    /// <summary>Silos dead without a graceful stop for at least <see cref="Settled"/>, as far as this silo has seen; it only grows while the cluster lives.</summary>
+    /// <summary>Silos dead without a graceful stop for at least <see cref="TakeOverAfter"/>, as far as this silo has seen; it only grows while the cluster lives.</summary>
     public int CrashedSilos
     {
         get
         {
-            lock (_lock) return _crashedSeenAt.Values.Count(seen => time.GetElapsedTime(seen) >= Settled);
+            lock (_lock) return _crashedSeenAt.Values.Count(seen => time.GetElapsedTime(seen) >= TakeOverAfter);
         }
     }
 

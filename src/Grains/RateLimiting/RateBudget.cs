@@ -50,7 +50,7 @@ public sealed class RateBudget
     private TimeSpan _probeAfter;
     private DateTimeOffset _refilledAt;
     private DateTimeOffset _pausedFrom = DateTimeOffset.MinValue, _pausedUntil = DateTimeOffset.MinValue;
-    private DateTimeOffset _lastCutAt = DateTimeOffset.MinValue, _settleUntil = DateTimeOffset.MinValue;
+    private DateTimeOffset _lastCutAt = DateTimeOffset.MinValue, _lateReportsUntil = DateTimeOffset.MinValue;
     // A run of relapses: how many, how requests fared since the last pause ended, and the rate and limit the run's first cut set.
     private int _relapses;
     private long _runAnswered, _runThrottled;
@@ -143,7 +143,7 @@ public sealed class RateBudget
         }
         if (_scattered && !RefusedMore(request, now)) return;
         if (request.Throttled > 0 && IsNewSignal(request, now)) Throttled(request.RetryAfter ?? DefaultPause, now);
-        else if (now < _settleUntil) Settle(now);
+        else if (now < _lateReportsUntil) RaiseToLateReports(now);
     }
 
     private void Throttled(TimeSpan pause, DateTimeOffset now)
@@ -226,7 +226,7 @@ public sealed class RateBudget
             Ceiling = limit;
             Rate = Math.Max(Floor, Ceiling.Value * _options.DecreaseFactor);
             _lastCutAt = now;
-            _settleUntil = now + 1.5 * _options.LeasePeriod;
+            _lateReportsUntil = now + 1.5 * _options.LeasePeriod;
         }
         else
         {
@@ -238,7 +238,7 @@ public sealed class RateBudget
     }
 
     // The other silos' counts of the second before the cut come with their next leases: the limit is their sum.
-    private void Settle(DateTimeOffset now)
+    private void RaiseToLateReports(DateTimeOffset now)
     {
         if (Ceiling is not { } ceiling) return;
         var passed = Math.Min(LastSecondTotals(now).Passed, _rateAtCut);

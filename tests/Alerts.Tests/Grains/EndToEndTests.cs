@@ -11,7 +11,7 @@ using Orleans.TestingHost;
 namespace Alerts.Tests.Grains;
 
 [Collection(ClusterCollection.Name)]
-public sealed class ThinPathTests(ClusterFixture fixture)
+public sealed class EndToEndTests(ClusterFixture fixture)
 {
     private readonly string _prefix = "u" + Guid.NewGuid().ToString("n")[..8];
 
