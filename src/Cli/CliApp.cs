@@ -41,7 +41,7 @@ public static class CliApp
     private static RootCommand Root()
     {
         var connection = new ConnectionOptions();
-        return new RootCommand("Upload alert files to the Alerts gateway, watch them, read their reports, retry dead letters.\n"
+        return new RootCommand("Upload alert files to the Alerts gateway, watch them, read their reports, retry dead letters, pause delivery.\n"
             + "Exit codes: 0 done, 1 a watched file completed with dead letters, 2 it failed, 3 an error.")
         {
             connection.Url,
@@ -51,6 +51,8 @@ public static class CliApp
             WatchCommand.Create(connection),
             ReportCommand.Create(connection),
             RetryCommand.Create(connection),
+            PauseCommand.Pause(connection),
+            PauseCommand.Resume(connection),
         };
     }
 }

@@ -39,6 +39,7 @@ try
     app.MapFiles();
     app.MapUpload();
     app.MapRetry();
+    app.MapDelivery();
     app.MapUsers();
     await app.RunAsync();
 }

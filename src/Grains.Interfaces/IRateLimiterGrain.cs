@@ -12,6 +12,9 @@ public interface IRateLimiterGrain : IGrainWithStringKey
 {
     Task<LeaseGrant> LeaseAsync(LeaseRequest request);
 
+    /// <summary>Paused, it grants no permits (see <see cref="IDeliveryControlGrain"/>).</summary>
+    Task SetPausedAsync(bool paused);
+
     [Orleans.Concurrency.AlwaysInterleave]
     Task<RateLimiterStats> GetStatsAsync();
 }

@@ -66,6 +66,13 @@ public sealed class GatewayClient : IDisposable
         return await ReadAsync<RetryResult>(response, cancel);
     }
 
+    /// <summary>Pauses (true) or resumes (false) all delivery.</summary>
+    public async Task<DeliveryState> SetDeliveryPausedAsync(bool paused, CancellationToken cancel)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, paused ? "delivery/pause" : "delivery/resume"), CallTimeout, cancel);
+        return await ReadAsync<DeliveryState>(response, cancel);
+    }
+
     public void Dispose() => _http.Dispose();
 
     private async Task<T> GetAsync<T>(string path, CancellationToken cancel)

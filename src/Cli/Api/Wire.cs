@@ -50,3 +50,6 @@ public sealed record UploadAccepted(string FileId, string Name, string StatusUrl
 public sealed record RetryResult(int Requeued, IReadOnlyList<RetriedFile> Files);
 
 public sealed record RetriedFile(string FileId, string Name, int Requeued);
+
+/// <summary>The answer to <c>GET /delivery</c>, <c>POST /delivery/pause</c> and <c>POST /delivery/resume</c>.</summary>
+public sealed record DeliveryState(bool Paused, DateTimeOffset? PausedAt, double Budget, double Rate, bool EndpointDown);

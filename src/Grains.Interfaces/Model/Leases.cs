@@ -28,6 +28,7 @@ public sealed record LeaseRequest
 /// <summary>
 /// Permits to spend evenly over <see cref="Period"/>; none, and a pause, while the receiver is throttling.
 /// <see cref="EndpointDown"/>: the webhook's circuit is open; failures now cost alerts no attempts.
+/// <see cref="DeliveryPaused"/>: an operator paused all delivery; none, and a short pause before asking again.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("alerts.LeaseGrant")]
 public sealed record LeaseGrant(
@@ -35,7 +36,8 @@ public sealed record LeaseGrant(
     [property: Id(1)] TimeSpan Period,
     [property: Id(2)] TimeSpan Pause,
     [property: Id(3)] bool EndpointDown = false,
-    [property: Id(4)] double ClusterRate = 0);
+    [property: Id(4)] double ClusterRate = 0,
+    [property: Id(5)] bool DeliveryPaused = false);
 
 /// <summary>The limiter's state, for tests and operators.</summary>
 [GenerateSerializer, Immutable, Alias("alerts.RateLimiterStats")]

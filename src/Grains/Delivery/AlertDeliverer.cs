@@ -33,13 +33,13 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
     public async Task<DeliveryRecord> AttemptAsync(Alert alert, int attemptsBefore, DateTimeOffset firstAttemptAt, long age,
         Action<Alert, int, DateTimeOffset>? sending = null, CancellationToken cancellationToken = default)
     {
-        var downtime = TimeSpan.Zero; // waited on a webhook that was down: not held against the alert
+        var downtime = TimeSpan.Zero; // waited on a webhook that was down, or on an operator's pause: not held against the alert
         while (true)
         {
             var waitFrom = time.GetTimestamp();
-            var wasDown = permits.EndpointDown;
+            var wasHeld = permits.EndpointDown || permits.DeliveryPaused;
             await permits.WaitAsync(age, cancellationToken).ConfigureAwait(false);
-            if (wasDown || permits.EndpointDown) downtime += time.GetElapsedTime(waitFrom);
+            if (wasHeld || permits.EndpointDown || permits.DeliveryPaused) downtime += time.GetElapsedTime(waitFrom);
             if (!permits.MaySend)
             {
                 permits.NotSent(); // the permit was handed out before this silo was fenced: it is void

@@ -17,6 +17,9 @@ public interface IWebhookPermits
     /// <summary>The webhook is failing as a whole (its circuit is open): a failure now costs an alert no attempt.</summary>
     bool EndpointDown { get; }
 
+    /// <summary>An operator paused all delivery: time waited now is not held against an alert.</summary>
+    bool DeliveryPaused { get; }
+
     /// <summary>
     /// Whether a request may go now, checked after the permit wait: not while this silo cannot confirm it is still a
     /// member of the cluster, nor while its records store does not answer (what it sent could be sent again elsewhere).

@@ -45,7 +45,7 @@ public sealed partial class PermitLeases(
     private readonly SlidingCount _sent = new(time), _passed = new(time);
     private int _waiting, _used, _answered, _throttled, _failed;
     private long _retryAfterTicks, _lastThrottledSentAtTicks;
-    private volatile bool _endpointDown;
+    private volatile bool _endpointDown, _deliveryPaused;
     private double _clusterRate;
     private LeaseGrant? _lastShare; // the last lease the limiter granted that was not a pause
     private long _lastShareAt;
@@ -54,6 +54,8 @@ public sealed partial class PermitLeases(
     private volatile bool _fenced; // as the lease loop last saw: it then asks for nothing
 
     public bool EndpointDown => _endpointDown;
+
+    public bool DeliveryPaused => _deliveryPaused;
 
     /// <summary>Whether a request may go now: this silo is confirmed a member and its records store keeps up.</summary>
     public bool MaySend => FenceReason() is null;
@@ -153,7 +155,7 @@ public sealed partial class PermitLeases(
                 Heard(grant);
                 if (grant.Pause > TimeSpan.Zero)
                 {
-                    AlertsMetrics.Pauses.Add(1);
+                    if (!grant.DeliveryPaused) AlertsMetrics.Pauses.Add(1);
                     await Task.Delay(grant.Pause, time, stoppingToken);
                 }
                 else next = await SpendAsync(grant, () => limiter.LeaseAsync(TakeReport()), stoppingToken);
@@ -211,6 +213,12 @@ public sealed partial class PermitLeases(
             }
         }
         _endpointDown = grant.EndpointDown;
+        if (grant.DeliveryPaused != _deliveryPaused)
+        {
+            if (grant.DeliveryPaused) LogDeliveryPaused();
+            else LogDeliveryResumed();
+        }
+        _deliveryPaused = grant.DeliveryPaused;
         Volatile.Write(ref _clusterRate, grant.EndpointDown ? 0 : grant.ClusterRate);
         (_lastShare, _lastShareAt) = grant.Pause > TimeSpan.Zero || grant.EndpointDown ? (null, 0) : (grant, time.GetTimestamp());
     }
@@ -316,6 +324,12 @@ public sealed partial class PermitLeases(
 
     [LoggerMessage(LogLevel.Warning, "Sending resumed")]
     private partial void LogUnfenced();
+
+    [LoggerMessage(LogLevel.Warning, "Delivery is paused by an operator: alerts wait, spending no attempts")]
+    private partial void LogDeliveryPaused();
+
+    [LoggerMessage(LogLevel.Information, "Delivery resumed")]
+    private partial void LogDeliveryResumed();
 
     [LoggerMessage(LogLevel.Information, "The rate limiter answers again")]
     private partial void LogLimiterBack();

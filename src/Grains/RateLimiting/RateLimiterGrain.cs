@@ -9,21 +9,45 @@ namespace Alerts.Grains.RateLimiting;
 /// <summary>
 /// Owns one endpoint's budget and circuit in memory: soft state, relearned within seconds if the grain
 /// moves, so it is not worth a storage write per lease. While the circuit is open it decides the leases.
-/// A silo the cluster has declared dead (it was frozen or cut off, and its work went to others) gets nothing.
+/// A silo the cluster has declared dead (it was frozen or cut off, and its work went to others) gets nothing, and while
+/// an operator has paused delivery nobody does: the grain does not start without knowing whether it is paused.
 /// </summary>
 public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOptions<CircuitOptions> circuit, IClusterMembershipService membership,
     TimeProvider time) : Grain, IRateLimiterGrain
 {
     private static readonly TimeSpan DeadSiloPause = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan AskAgainWhetherPaused = TimeSpan.FromSeconds(3); // in case news of a change was lost
+    private bool _paused;
     private readonly Dictionary<string, SiloAddress> _silos = [];
     private MembershipVersion _seenVersion = MembershipVersion.MinValue;
 
     private readonly RateBudget _budget = new(options.Value, time.GetUtcNow());
     private readonly WebhookCircuit _circuit = new(circuit.Value);
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _paused = await Control.IsPausedAsync();
+        this.RegisterGrainTimer(AskWhetherPausedAsync, AskAgainWhetherPaused, AskAgainWhetherPaused);
         AlertsMetrics.LimiterActivated();
+    }
+
+    private IDeliveryControlGrain Control => GrainFactory.GetGrain<IDeliveryControlGrain>(0);
+
+    private async Task AskWhetherPausedAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            _paused = await Control.IsPausedAsync();
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            // its storage may be out of reach: asked again at the next tick
+        }
+    }
+
+    public Task SetPausedAsync(bool paused)
+    {
+        _paused = paused;
         return Task.CompletedTask;
     }
 
@@ -41,6 +65,7 @@ public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOption
             return Task.FromResult(new LeaseGrant(0, options.Value.LeasePeriod, DeadSiloPause));
         _circuit.Observe(request, now);
         if (request.Wanted <= 0) return Task.FromResult(_budget.Lease(request, now) with { EndpointDown = _circuit.IsOpen }); // fenced: no probe either
+        if (_paused) return Task.FromResult(new LeaseGrant(0, options.Value.LeasePeriod, options.Value.LeasePeriod, _circuit.IsOpen, ClusterRate: 0, DeliveryPaused: true));
         return Task.FromResult(_circuit.Lease(request, options.Value.LeasePeriod, now) ?? _budget.Lease(request, now));
     }
 

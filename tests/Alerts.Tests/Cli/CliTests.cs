@@ -74,6 +74,27 @@ public sealed partial class CliTests(RedisClusterFixture cluster) : IDisposable
     }
 
     [Fact]
+    public async Task Pause_and_resume_all_switch_delivery_and_say_so()
+    {
+        try
+        {
+            var (pauseExit, paused, _) = await RunAsync("pause", "--all");
+            var (resumeExit, resumed, _) = await RunAsync("resume", "--all");
+            var (bareExit, _, bareError) = await RunAsync("pause");
+
+            Assert.Equal((0, 0), (pauseExit, resumeExit));
+            Assert.StartsWith("delivery paused since ", paused);
+            Assert.StartsWith("delivery running: budget ", resumed);
+            Assert.NotEqual(0, bareExit); // what to pause must be said
+            Assert.Contains("--all", bareError);
+        }
+        finally
+        {
+            await RunAsync("resume", "--all"); // the cluster is shared with other tests
+        }
+    }
+
+    [Fact]
     public async Task A_wrong_api_key_is_one_line_on_stderr_and_exit_3()
     {
         var (exit, output, error) = await RunWithAsync(["status", "--api-key", "not-a-key", "--url", Url]);

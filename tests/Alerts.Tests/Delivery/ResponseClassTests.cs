@@ -183,6 +183,8 @@ public sealed class ResponseClassTests : IAsyncLifetime
 
         public bool MaySend => true;
 
+        public bool DeliveryPaused => false;
+
         public async ValueTask WaitAsync(long age, CancellationToken cancellationToken = default)
         {
             if (++_waits < 2) return;

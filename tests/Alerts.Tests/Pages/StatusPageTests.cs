@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Alerts.Tests.Integration;
 using Alerts.Tests.Support;
 using OpenQA.Selenium;
@@ -8,7 +10,8 @@ namespace Alerts.Tests.Pages;
 /// <summary>
 /// The status page in a real headless Chromium (Debian's chromium and chromium-driver, which <c>make test</c>
 /// installs) against the real gateway with an API key: asked for the key once, an upload through the form followed to
-/// completion, the file's page, the dashboard and the API reference. Screenshots go to TestResults/screenshots.
+/// completion, the file's page, the delivery switch, the dashboard and the API reference. Screenshots go to
+/// TestResults/screenshots.
 /// </summary>
 [Collection(RedisClusterCollection.Name)]
 public sealed class StatusPageTests(RedisClusterFixture cluster) : IDisposable
@@ -25,11 +28,7 @@ public sealed class StatusPageTests(RedisClusterFixture cluster) : IDisposable
         await File.WriteAllTextAsync(csv, InboxFiles.Csv(_prefix, rows: 30, users: 30));
         var fileId = InboxFiles.FileId(await File.ReadAllTextAsync(csv));
 
-        _browser.Navigate().GoToUrl(cluster.Gateway.BaseAddress!.ToString());
-        await UntilAsync(() => _browser.FindElement(By.Id("key-form")).Displayed, "the page asks for the key");
-        _browser.FindElement(By.Id("api-key")).SendKeys(RedisClusterFixture.ApiKeys.Split(',')[0]);
-        _browser.FindElement(By.Id("save-key")).Click();
-        await UntilAsync(() => !_browser.FindElement(By.Id("key-form")).Displayed, "the key is taken");
+        await SignInAsync();
 
         _browser.FindElement(By.Id("upload-file")).SendKeys(csv);
         _browser.FindElement(By.Id("upload-button")).Click();
@@ -44,19 +43,45 @@ public sealed class StatusPageTests(RedisClusterFixture cluster) : IDisposable
         Assert.Equal(30, cluster.Notifier.ReadRows().Count(r => r.UserId.StartsWith(_prefix)));
 
         // The key lives in a cookie: the report link and the dashboard work without asking again.
-        _browser.Navigate().GoToUrl(new Uri(cluster.Gateway.BaseAddress, "/dashboard/").ToString());
+        _browser.Navigate().GoToUrl(new Uri(cluster.Gateway.BaseAddress!, "/dashboard/").ToString());
         await UntilAsync(() => _browser.Title.Length > 0 && _browser.PageSource.Contains("index.min.js"), "the dashboard page");
         Screenshot("dashboard");
-        _browser.Navigate().GoToUrl(new Uri(cluster.Gateway.BaseAddress, "/docs").ToString());
+        _browser.Navigate().GoToUrl(new Uri(cluster.Gateway.BaseAddress!, "/docs").ToString());
         await UntilAsync(() => _browser.PageSource.Contains("Upload files of (userId, alertMessage) rows"), "the API reference, rendered from the document");
         Screenshot("docs");
+    }
+
+    [Fact]
+    public async Task The_delivery_switch_pauses_and_resumes_all_delivery()
+    {
+        try
+        {
+            await SignInAsync();
+            await UntilAsync(() => _browser.FindElement(By.Id("delivery-switch")).Displayed, "the delivery switch");
+
+            _browser.FindElement(By.Id("delivery-switch")).Click();
+            await UntilAsync(() => _browser.FindElement(By.Id("delivery-state")).GetDomAttribute("data-paused") == "true", "the page shows delivery paused");
+            Screenshot("delivery-paused");
+            var paused = await cluster.Gateway.GetFromJsonAsync<JsonElement>("/delivery");
+            _browser.FindElement(By.Id("delivery-switch")).Click();
+            await UntilAsync(() => _browser.FindElement(By.Id("delivery-state")).GetDomAttribute("data-paused") == "false", "the page shows delivery running");
+            var resumed = await cluster.Gateway.GetFromJsonAsync<JsonElement>("/delivery");
+
+            Assert.True(paused.GetProperty("paused").GetBoolean());
+            Assert.False(resumed.GetProperty("paused").GetBoolean());
+            Assert.Equal("Pause all delivery", _browser.FindElement(By.Id("delivery-switch")).Text);
+        }
+        finally
+        {
+            await cluster.Gateway.PostAsync("/delivery/resume", null); // the cluster is shared with other tests
+        }
     }
 
     [Fact]
     public async Task The_openapi_document_types_the_answers_the_upload_form_and_the_key()
     {
         using var anonymous = new HttpClient { BaseAddress = cluster.Gateway.BaseAddress };
-        var document = System.Text.Json.JsonDocument.Parse(await anonymous.GetStringAsync("/openapi/v1.json")).RootElement; // public: it holds no data
+        var document = JsonDocument.Parse(await anonymous.GetStringAsync("/openapi/v1.json")).RootElement; // public: it holds no data
 
         var upload = document.GetProperty("paths").GetProperty("/upload").GetProperty("post");
         var form = upload.GetProperty("requestBody").GetProperty("content").GetProperty("multipart/form-data").GetProperty("schema").GetProperty("properties");
@@ -65,6 +90,8 @@ public sealed class StatusPageTests(RedisClusterFixture cluster) : IDisposable
         var fileAnswer = document.GetProperty("paths").GetProperty("/files/{fileId}").GetProperty("get").GetProperty("responses");
         Assert.Contains("application/problem+json", fileAnswer.GetProperty("404").GetProperty("content").EnumerateObject().Select(c => c.Name));
         Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("FileSummary", out _));
+        Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("DeliveryState", out _));
+        Assert.True(document.GetProperty("paths").GetProperty("/delivery/pause").TryGetProperty("post", out _));
         Assert.Equal("X-Api-Key", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey").GetProperty("name").GetString());
     }
 
@@ -77,6 +104,15 @@ public sealed class StatusPageTests(RedisClusterFixture cluster) : IDisposable
         var service = ChromeDriverService.CreateDefaultService("/usr/bin", "chromedriver");
         service.HideCommandPromptWindow = true;
         return new ChromeDriver(service, options, TimeSpan.FromSeconds(60));
+    }
+
+    private async Task SignInAsync()
+    {
+        _browser.Navigate().GoToUrl(cluster.Gateway.BaseAddress!.ToString());
+        await UntilAsync(() => _browser.FindElement(By.Id("key-form")).Displayed, "the page asks for the key");
+        _browser.FindElement(By.Id("api-key")).SendKeys(RedisClusterFixture.ApiKeys.Split(',')[0]);
+        _browser.FindElement(By.Id("save-key")).Click();
+        await UntilAsync(() => !_browser.FindElement(By.Id("key-form")).Displayed, "the key is taken");
     }
 
     private async Task UntilAsync(Func<bool> condition, string what)

@@ -17,5 +17,7 @@ public sealed class UnlimitedPermits : IWebhookPermits
 
     public bool EndpointDown => false;
 
+    public bool DeliveryPaused => false;
+
     public bool MaySend => true;
 }

@@ -1,10 +1,12 @@
 // The status page: every file with its progress, a file's details with a retry button and its report, an upload
-// form. It polls the gateway's own API; with an API key set, it asks for the key once (kept in a cookie).
+// form, and the switch for all delivery. It polls the gateway's own API; with an API key set, it asks for the key
+// once (kept in a cookie).
 "use strict";
 
 const $ = (id) => document.getElementById(id);
 const refreshEvery = 2000;
 let detailId = null;
+let deliveryPaused = false;
 
 async function api(path, options = {}) {
   const response = await fetch(path, { credentials: "same-origin", ...options });
@@ -177,6 +179,31 @@ async function saveKey(event) {
   }
 }
 
+function showDelivery(d) {
+  deliveryPaused = d.paused;
+  const state = $("delivery-state");
+  state.dataset.paused = d.paused;
+  state.textContent = d.paused ? `Delivery paused since ${new Date(d.pausedAt).toLocaleTimeString()}: nothing is sent.`
+    : d.endpointDown ? "The webhook is down: alerts wait for it."
+    : `Delivering at up to ${Math.round(d.rate)}/s (budget ${Math.round(d.budget)}/s).`;
+  $("delivery-switch").textContent = d.paused ? "Resume delivery" : "Pause all delivery";
+  $("delivery-switch").hidden = false;
+}
+
+async function refreshDelivery() {
+  try {
+    showDelivery(await api("/delivery"));
+  } catch { /* the files list shows what is wrong */ }
+}
+
+async function switchDelivery() {
+  try {
+    showDelivery(await api(deliveryPaused ? "/delivery/resume" : "/delivery/pause", { method: "POST" }));
+  } catch (error) {
+    $("delivery-state").textContent = `Could not ${deliveryPaused ? "resume" : "pause"} delivery: ${error.message}`;
+  }
+}
+
 async function retry() {
   try {
     const result = await api(`/files/${detailId}/retry`, { method: "POST" });
@@ -191,6 +218,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("upload").addEventListener("submit", upload);
   $("key").addEventListener("submit", saveKey);
   $("retry-button").addEventListener("click", retry);
+  $("delivery-switch").addEventListener("click", switchDelivery);
   $("forget-key").addEventListener("click", async () => {
     await fetch("/session", { method: "DELETE" });
     showKeyForm(true);
@@ -198,5 +226,6 @@ document.addEventListener("DOMContentLoaded", () => {
   window.addEventListener("hashchange", route);
   route();
   refreshFiles();
-  setInterval(() => { refreshFiles(); refreshDetail(); }, refreshEvery);
+  refreshDelivery();
+  setInterval(() => { refreshFiles(); refreshDetail(); refreshDelivery(); }, refreshEvery);
 });

@@ -1,0 +1,17 @@
+namespace Alerts.Grains.Interfaces.Model;
+
+/// <summary>Whether delivery is paused across the cluster, and the webhook's budget and granted rate now.</summary>
+[GenerateSerializer, Immutable, Alias("alerts.DeliveryState")]
+public sealed record DeliveryState
+{
+    /// <summary>No request goes out while paused; files keep their place and no attempt is spent.</summary>
+    [Id(0)] public bool Paused { get; init; }
+    /// <summary>When delivery was paused, while it is.</summary>
+    [Id(1)] public DateTimeOffset? PausedAt { get; init; }
+    /// <summary>The cluster-wide budget, requests per second.</summary>
+    [Id(2)] public double Budget { get; init; }
+    /// <summary>The rate the limiter grants now (below the budget after 429s; 0 while paused or the webhook is down).</summary>
+    [Id(3)] public double Rate { get; init; }
+    /// <summary>Whether the webhook's circuit is open.</summary>
+    [Id(4)] public bool EndpointDown { get; init; }
+}

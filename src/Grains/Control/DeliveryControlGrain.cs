@@ -1,0 +1,63 @@
+using Alerts.Grains.Hosting;
+using Alerts.Grains.Interfaces;
+using Alerts.Grains.Interfaces.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Alerts.Grains.Control;
+
+/// <summary>
+/// Keeps the cluster-wide pause in storage and tells the webhook's rate limiter at once, which then grants no permits:
+/// each silo hears it at its next lease (a fifth of a second), and what is in flight finishes. The limiter also asks
+/// here when it starts and every few seconds, so a limiter that missed the news (its silo was frozen) catches up.
+/// </summary>
+public sealed partial class DeliveryControlGrain(
+    [PersistentState("delivery", StorageNames.Alerts)] IPersistentState<DeliveryControlState> control,
+    IOptions<WebhookOptions> webhook,
+    IOptions<RateLimitOptions> budget,
+    TimeProvider time,
+    ILogger<DeliveryControlGrain> log) : Grain, IDeliveryControlGrain
+{
+    private IRateLimiterGrain Limiter => GrainFactory.GetGrain<IRateLimiterGrain>(webhook.Value.Url);
+
+    public async Task<DeliveryState> GetAsync()
+    {
+        var stats = await Limiter.GetStatsAsync();
+        return new DeliveryState
+        {
+            Paused = control.State.Paused,
+            PausedAt = control.State.Paused ? control.State.ChangedAt : null,
+            Budget = budget.Value.PermitsPerSecond,
+            Rate = control.State.Paused || stats.EndpointDown ? 0 : stats.Rate,
+            EndpointDown = stats.EndpointDown,
+        };
+    }
+
+    public Task<bool> IsPausedAsync() => Task.FromResult(control.State.Paused);
+
+    public Task<DeliveryState> PauseAsync() => SetAsync(paused: true);
+
+    public Task<DeliveryState> ResumeAsync() => SetAsync(paused: false);
+
+    private async Task<DeliveryState> SetAsync(bool paused)
+    {
+        if (control.State.Paused != paused)
+        {
+            (control.State.Paused, control.State.ChangedAt) = (paused, time.GetUtcNow());
+            await control.WriteStateAsync(); // stored first: a limiter that starts now reads it
+            LogChanged(paused ? "paused" : "resumed");
+        }
+        await Limiter.SetPausedAsync(paused);
+        return await GetAsync();
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Delivery {Change} across the cluster by an operator")]
+    private partial void LogChanged(string change);
+}
+
+[GenerateSerializer, Alias("alerts.DeliveryControlState")]
+public sealed class DeliveryControlState
+{
+    [Id(0)] public bool Paused { get; set; }
+    [Id(1)] public DateTimeOffset ChangedAt { get; set; }
+}
