@@ -81,10 +81,7 @@ public sealed class UserDeliveriesTests
     [Fact]
     public void A_back_off_is_due_as_soon_as_the_webhook_comes_back_from_an_outage()
     {
-        var alert = Alert("a1");
-        _user.FromRecord(alert, record: null);
-        _user.TryTakeDue(out _, out _, out _);
-        _user.Attempted(alert);
+        var alert = Attempted("a1");
         _user.BackedOff(alert, Record("a1", DeliveryStatus.Retrying) with { Attempts = 1, NextAttemptAt = _clock.GetUtcNow().AddMinutes(10) });
         var before = _user.NextWake();
 
@@ -99,10 +96,7 @@ public sealed class UserDeliveriesTests
     [Fact]
     public void An_outcome_decided_here_answers_until_it_is_stored_and_no_lookup_is_out()
     {
-        var alert = Alert("a1");
-        _user.FromRecord(alert, record: null);
-        _user.TryTakeDue(out _, out _, out _);
-        _user.Attempted(alert);
+        var alert = Attempted("a1");
         var delivered = Record("a1", DeliveryStatus.Delivered);
         _user.Settled(alert, delivered);
         _user.LookupStarted(); // a lookup out may have read the store before the write
@@ -157,6 +151,16 @@ public sealed class UserDeliveriesTests
         Assert.False(_user.TryTakeDue(out _, out _, out _));
         Assert.Equal(("a1", "a2"), (first.AlertId, second.AlertId));
         Assert.True(firstQueuedAt < secondQueuedAt);
+    }
+
+    // A new alert, queued, taken and tried: what comes of the attempt is the test's.
+    private Alert Attempted(string id)
+    {
+        var alert = Alert(id);
+        _user.FromRecord(alert, record: null);
+        _user.TryTakeDue(out _, out _, out _);
+        _user.Attempted(alert);
+        return alert;
     }
 
     private static Alert Alert(string id, long line = 2) => new() { AlertId = id, FileId = "f", Line = line, UserId = "u", Message = "hi" };
