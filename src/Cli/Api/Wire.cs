@@ -22,7 +22,7 @@ public sealed record FileSummary
     public long Size { get; init; }
     /// <summary>Fraction of the file's bytes read (0–1).</summary>
     public double Progress { get; init; }
-    /// <summary>Alerts confirmed per second.</summary>
+    /// <summary>Alerts settled per second, over the last 10 s while the file is active.</summary>
     public double Rate { get; init; }
     public double? EtaSeconds { get; init; }
     public DateTimeOffset DiscoveredAt { get; init; }

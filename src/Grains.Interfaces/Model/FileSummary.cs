@@ -24,9 +24,9 @@ public sealed record FileSummary
     [Id(12)] public long Size { get; init; }
     /// <summary>Fraction of the file's bytes read (0–1).</summary>
     [Id(13)] public double Progress { get; init; }
-    /// <summary>Alerts confirmed per second since the file was discovered.</summary>
+    /// <summary>Alerts settled per second: over the last 10 s while the file is active, over the whole file once it is done.</summary>
     [Id(14)] public double Rate { get; init; }
-    /// <summary>Estimated seconds left, when it can be estimated.</summary>
+    /// <summary>Estimated seconds left at the recent rate, when it can be estimated (none while nothing settles).</summary>
     [Id(15)] public double? EtaSeconds { get; init; }
     [Id(16)] public DateTimeOffset DiscoveredAt { get; init; }
     [Id(17)] public DateTimeOffset? CompletedAt { get; init; }

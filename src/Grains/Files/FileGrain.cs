@@ -38,6 +38,7 @@ public sealed partial class FileGrain(
     // Counts are written at most this often: the segments hold the truth, and the next poll brings it back.
     private static readonly TimeSpan CheckpointEvery = TimeSpan.FromSeconds(1);
     private readonly FileProcessingOptions _options = processing.Value;
+    private readonly RecentRate _recent = new(); // the rate and ETA shown: the last seconds, not the whole history
     private CoalescingWriter? _writer;
     private IGrainTimer? _heartbeat;
     private bool _advancing;
@@ -195,7 +196,11 @@ public sealed partial class FileGrain(
         this.DeactivateOnIdle();
     }
 
-    private FileSummary Summary() => FileSummaries.From(FileId, State, time.GetUtcNow());
+    private FileSummary Summary()
+    {
+        var now = time.GetUtcNow();
+        return FileSummaries.From(FileId, State, now, _recent.PerSecond(now));
+    }
 
     private ISegmentGrain Segment(int index) => GrainFactory.GetGrain<ISegmentGrain>(SegmentKeys.Of(FileId, index));
 
@@ -290,6 +295,7 @@ public sealed partial class FileGrain(
             .Select(s => AskAsync(s.index, State.Lags(s.entry)));
         foreach (var (index, progress) in await Task.WhenAll(asked))
             if (progress is not null) State.Apply(index, progress, _options.InvalidRowSample);
+        _recent.Add(time.GetUtcNow(), State.Delivered + State.DeadLettered);
     }
 
     private async Task<(int Index, SegmentProgress? Progress)> AskAsync(int index, bool retry)

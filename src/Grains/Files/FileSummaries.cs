@@ -5,11 +5,12 @@ namespace Alerts.Grains.Files;
 /// <summary>Turns a file's state into the status users see, with progress, rate and ETA.</summary>
 internal static class FileSummaries
 {
-    public static FileSummary From(string fileId, FileState state, DateTimeOffset now)
+    // recentRate: alerts settled per second lately (RecentRate), used while the file is active; null: the average since it was found.
+    public static FileSummary From(string fileId, FileState state, DateTimeOffset now, double? recentRate = null)
     {
         var confirmed = state.Delivered + state.DeadLettered;
         var elapsed = ((state.CompletedAt ?? now) - state.DiscoveredAt).TotalSeconds;
-        var rate = elapsed > 0 ? confirmed / elapsed : 0;
+        var rate = state.IsActive && recentRate is { } recent ? recent : elapsed > 0 ? confirmed / elapsed : 0;
         var progress = state.Size > 0 ? Math.Min(1.0, (double)state.BytesRead / state.Size) : 1.0;
         return new FileSummary
         {

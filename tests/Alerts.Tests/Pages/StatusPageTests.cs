@@ -38,6 +38,13 @@ public sealed class StatusPageTests(RedisClusterFixture cluster) : IDisposable
         Assert.EndsWith($"#file={fileId}", _browser.Url);
         Assert.Equal($"{_prefix}.csv", _browser.FindElement(By.Id("detail-name")).Text);
         Assert.Equal("30", _browser.FindElement(By.CssSelector("dd[data-count='delivered']")).Text);
+        // Each figure sits under its own label, however the grid wraps.
+        Assert.All(_browser.FindElements(By.CssSelector("#detail-counts dd")), value =>
+        {
+            var label = value.FindElement(By.XPath("preceding-sibling::dt[1]"));
+            Assert.Equal(value.GetDomAttribute("data-count"), label.Text);
+            Assert.Equal((label.Location.X, true), (value.Location.X, label.Location.Y < value.Location.Y));
+        });
         Assert.Contains($"{_prefix}.csv accepted", _browser.FindElement(By.Id("upload-result")).Text);
         await UntilAsync(() => _browser.FindElements(By.CssSelector($"#files tr[data-file-id='{fileId}'][data-status='Completed']")).Count == 1, "the list shows it completed");
         Assert.Equal(30, cluster.Notifier.ReadRows().Count(r => r.UserId.StartsWith(_prefix)));

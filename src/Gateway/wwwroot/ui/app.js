@@ -123,7 +123,9 @@ async function refreshDetail() {
       const dd = document.createElement("dd");
       dd.textContent = typeof value === "number" ? value.toLocaleString() : value;
       dd.dataset.count = name;
-      list.append(dt, dd);
+      const pair = document.createElement("div"); // a grid cell per pair: a label never wraps away from its value
+      pair.append(dt, dd);
+      list.append(pair);
     }
     $("detail-warning").hidden = !f.warning;
     $("detail-warning").textContent = f.warning || "";
