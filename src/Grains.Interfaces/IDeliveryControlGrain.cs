@@ -3,8 +3,8 @@ using Alerts.Grains.Interfaces.Model;
 namespace Alerts.Grains.Interfaces;
 
 /// <summary>
-/// The operator's switch for all delivery (key 0): paused, nothing is sent anywhere in the cluster, no attempt is spent
-/// and files keep their place, until resumed. Stored, so it survives restarts.
+/// The operator's switches (key 0): for all delivery (paused, nothing is sent anywhere in the cluster, no attempt is
+/// spent and files keep their place, until resumed), and the files paused one by one. Stored, so they survive restarts.
 /// </summary>
 [Alias("alerts.IDeliveryControlGrain")]
 public interface IDeliveryControlGrain : IGrainWithIntegerKey
@@ -12,9 +12,14 @@ public interface IDeliveryControlGrain : IGrainWithIntegerKey
     [Orleans.Concurrency.AlwaysInterleave]
     Task<DeliveryState> GetAsync();
 
-    /// <summary>Whether delivery is paused: what the rate limiter asks when it starts and now and then.</summary>
+    /// <summary>What is paused: what the rate limiter asks when it starts and now and then.</summary>
     [Orleans.Concurrency.AlwaysInterleave]
-    Task<bool> IsPausedAsync();
+    Task<DeliveryHolds> GetHoldsAsync();
+
+    /// <summary>The file's alerts wait until <see cref="ReleaseFileAsync"/> (its grain owns the decision).</summary>
+    Task HoldFileAsync(string fileId);
+
+    Task ReleaseFileAsync(string fileId);
 
     Task<DeliveryState> PauseAsync();
 

@@ -22,6 +22,16 @@ public interface IFileGrain : IGrainWithStringKey
     [OneWay]
     Task SegmentChangedAsync();
 
+    /// <summary>
+    /// Stops sending the file's alerts anywhere in the cluster (within a second; requests under way finish) until
+    /// <see cref="ResumeAsync"/>; its status shows <see cref="Model.FileStatus.Paused"/>. Null when no file has this id;
+    /// a file no longer active is left as it is.
+    /// </summary>
+    Task<FileSummary?> PauseAsync();
+
+    /// <summary>Sends the file's alerts again where they stopped. Null when no file has this id.</summary>
+    Task<FileSummary?> ResumeAsync();
+
     /// <summary>Dispatches the file's dead letters again, with fresh attempts; returns how many were requeued.</summary>
     Task<int> RetryDeadLettersAsync();
 

@@ -12,8 +12,8 @@ public interface IRateLimiterGrain : IGrainWithStringKey
 {
     Task<LeaseGrant> LeaseAsync(LeaseRequest request);
 
-    /// <summary>Paused, it grants no permits (see <see cref="IDeliveryControlGrain"/>).</summary>
-    Task SetPausedAsync(bool paused);
+    /// <summary>What an operator paused (see <see cref="IDeliveryControlGrain"/>): all delivery (no permits), or some files.</summary>
+    Task SetPausedAsync(DeliveryHolds holds);
 
     [Orleans.Concurrency.AlwaysInterleave]
     Task<RateLimiterStats> GetStatsAsync();

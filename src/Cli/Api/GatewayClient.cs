@@ -66,6 +66,13 @@ public sealed class GatewayClient : IDisposable
         return await ReadAsync<RetryResult>(response, cancel);
     }
 
+    /// <summary>Pauses (true) or resumes (false) one file.</summary>
+    public async Task<FileSummary> SetFilePausedAsync(string fileId, bool paused, CancellationToken cancel)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, $"files/{Uri.EscapeDataString(fileId)}/{(paused ? "pause" : "resume")}"), CallTimeout, cancel);
+        return await ReadAsync<FileSummary>(response, cancel);
+    }
+
     /// <summary>Pauses (true) or resumes (false) all delivery.</summary>
     public async Task<DeliveryState> SetDeliveryPausedAsync(bool paused, CancellationToken cancel)
     {

@@ -4,29 +4,38 @@ using Alerts.Cli.Output;
 
 namespace Alerts.Cli.Commands;
 
-/// <summary><c>alerts pause --all</c> and <c>alerts resume --all</c>: the switch for all delivery.</summary>
+/// <summary><c>alerts pause ID|--all</c> and <c>alerts resume ID|--all</c>: one file's switch, or the switch for all delivery.</summary>
 public static class PauseCommand
 {
     public static Command Pause(ConnectionOptions connection) =>
-        Create(connection, "pause", "Pause all delivery (--all): nothing is sent, no attempt is spent, files keep their place", paused: true);
+        Create(connection, "pause", "Pause a file, or all delivery (--all): nothing more is sent, no attempt is spent", paused: true);
 
     public static Command Resume(ConnectionOptions connection) =>
-        Create(connection, "resume", "Resume all delivery (--all) where it stopped", paused: false);
+        Create(connection, "resume", "Resume a file, or all delivery (--all), where it stopped", paused: false);
 
     private static Command Create(ConnectionOptions connection, string name, string description, bool paused)
     {
-        var all = new Option<bool>("--all") { Description = "every file in the cluster" };
-        var command = new Command(name, description) { all };
+        var fileId = new Argument<string?>("fileId") { Description = "a file's id, or its first characters", Arity = ArgumentArity.ZeroOrOne };
+        var all = new Option<bool>("--all") { Description = "all delivery, every file in the cluster" };
+        var command = new Command(name, description) { fileId, all };
         // Said outright, never a default: a bare 'alerts pause' stopping the whole cluster would surprise.
         command.Validators.Add(result =>
         {
-            if (result.GetResult(all) is null) result.AddError($"say what to {name}: --all (every file in the cluster)");
+            var (hasFile, hasAll) = (result.GetValue(fileId) is not null, result.GetResult(all) is not null);
+            if (hasFile == hasAll) result.AddError($"say what to {name}: a file's id, or --all (every file in the cluster)");
         });
         command.SetAction(async (parsed, cancel) =>
         {
+            var output = parsed.InvocationConfiguration.Output;
             using var gateway = connection.Connect(parsed);
+            if (parsed.GetValue(fileId) is { } typed)
+            {
+                var file = await gateway.SetFilePausedAsync(await FileIdLookup.ResolveAsync(gateway, typed, cancel), paused, cancel);
+                output.WriteLine($"{file.FileId[..12]}  {file.Name}: {file.Status}");
+                return ExitCodes.Ok;
+            }
             var state = await gateway.SetDeliveryPausedAsync(paused, cancel);
-            parsed.InvocationConfiguration.Output.WriteLine(state.Paused
+            output.WriteLine(state.Paused
                 ? $"delivery paused since {Figures.Time(state.PausedAt)}"
                 : $"delivery running: budget {Figures.Count((long)state.Budget)}/s{(state.EndpointDown ? ", the webhook is down (its circuit is open)" : "")}");
             return ExitCodes.Ok;

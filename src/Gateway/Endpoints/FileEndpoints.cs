@@ -50,6 +50,33 @@ public static class FileEndpoints
             return Results.Ok(new RetryResult(requeued, requeued > 0 ? [new RetriedFile(fileId, summary!.Name, requeued)] : []));
         }).WithSummary("Requeues the dead letters of a completed file with fresh attempts").Produces<RetryResult>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithTags("Files");
+
+        app.MapFilePause();
+    }
+
+    /// <summary>
+    /// <c>POST /files/{fileId}/pause</c> and <c>/resume</c>: within a second none of the file's alerts is sent anywhere
+    /// (requests under way finish; no attempt is spent), until resumed where it stopped. 409 for a file already done.
+    /// </summary>
+    private static void MapFilePause(this WebApplication app)
+    {
+        app.MapPost("/files/{fileId}/pause", (string fileId, IClusterClient cluster, IOptions<GatewayOptions> options) =>
+                SwitchAsync(fileId, cluster, options.Value, file => file.PauseAsync()))
+            .WithSummary("Pauses one file: none of its alerts is sent until it is resumed").Produces<FileSummary>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithTags("Files");
+        app.MapPost("/files/{fileId}/resume", (string fileId, IClusterClient cluster, IOptions<GatewayOptions> options) =>
+                SwitchAsync(fileId, cluster, options.Value, file => file.ResumeAsync()))
+            .WithSummary("Resumes a paused file where it stopped").Produces<FileSummary>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithTags("Files");
+    }
+
+    private static async Task<IResult> SwitchAsync(string fileId, IClusterClient cluster, GatewayOptions options, Func<IFileGrain, Task<FileSummary?>> change)
+    {
+        var (summary, error) = await FindAsync(fileId, cluster);
+        if (error is not null) return error;
+        if (summary!.Status is FileStatus.Completed or FileStatus.Failed)
+            return Results.Problem($"the file is {summary.Status}: only a file being delivered can be paused or resumed", statusCode: StatusCodes.Status409Conflict);
+        return await change(cluster.GetGrain<IFileGrain>(fileId)) is { } changed ? Results.Ok(ForClients(changed, options)) : Results.NotFound();
     }
 
     private static IResult NotCompleted(FileStatus status) =>

@@ -1,5 +1,9 @@
 namespace Alerts.Grains.Interfaces.Model;
 
+/// <summary>What an operator has paused: all delivery, or these files.</summary>
+[GenerateSerializer, Immutable, Alias("alerts.DeliveryHolds")]
+public sealed record DeliveryHolds([property: Id(0)] bool All, [property: Id(1)] IReadOnlyList<string> Files);
+
 /// <summary>Whether delivery is paused across the cluster, and the webhook's budget and granted rate now.</summary>
 [GenerateSerializer, Immutable, Alias("alerts.DeliveryState")]
 public sealed record DeliveryState

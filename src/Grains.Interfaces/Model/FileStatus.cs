@@ -14,4 +14,6 @@ public enum FileStatus
     Completed,
     /// <summary>The file could not be read at all; see the error.</summary>
     Failed,
+    /// <summary>An operator paused it: none of its alerts is sent until it is resumed (shown only; stored as the status it resumes to).</summary>
+    Paused,
 }

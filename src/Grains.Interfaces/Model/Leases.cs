@@ -29,6 +29,7 @@ public sealed record LeaseRequest
 /// Permits to spend evenly over <see cref="Period"/>; none, and a pause, while the receiver is throttling.
 /// <see cref="EndpointDown"/>: the webhook's circuit is open; failures now cost alerts no attempts.
 /// <see cref="DeliveryPaused"/>: an operator paused all delivery; none, and a short pause before asking again.
+/// <see cref="PausedFiles"/>: files an operator paused, whose alerts must wait.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("alerts.LeaseGrant")]
 public sealed record LeaseGrant(
@@ -37,7 +38,11 @@ public sealed record LeaseGrant(
     [property: Id(2)] TimeSpan Pause,
     [property: Id(3)] bool EndpointDown = false,
     [property: Id(4)] double ClusterRate = 0,
-    [property: Id(5)] bool DeliveryPaused = false);
+    [property: Id(5)] bool DeliveryPaused = false)
+{
+    /// <summary>Files an operator paused: their alerts wait, whatever the permits.</summary>
+    [Id(6)] public IReadOnlyList<string>? PausedFiles { get; init; }
+}
 
 /// <summary>The limiter's state, for tests and operators.</summary>
 [GenerateSerializer, Immutable, Alias("alerts.RateLimiterStats")]

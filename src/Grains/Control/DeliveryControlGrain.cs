@@ -7,9 +7,10 @@ using Microsoft.Extensions.Options;
 namespace Alerts.Grains.Control;
 
 /// <summary>
-/// Keeps the cluster-wide pause in storage and tells the webhook's rate limiter at once, which then grants no permits:
-/// each silo hears it at its next lease (a fifth of a second), and what is in flight finishes. The limiter also asks
-/// here when it starts and every few seconds, so a limiter that missed the news (its silo was frozen) catches up.
+/// Keeps what an operator paused in storage (all delivery, or files) and tells the webhook's rate limiter at once,
+/// which then grants no permits, or names the paused files in every lease: each silo hears it at its next lease (a
+/// fifth of a second), and what is in flight finishes. The limiter also asks here when it starts and every few
+/// seconds, so a limiter that missed the news (its silo was frozen) catches up.
 /// </summary>
 public sealed partial class DeliveryControlGrain(
     [PersistentState("delivery", StorageNames.Alerts)] IPersistentState<DeliveryControlState> control,
@@ -33,7 +34,21 @@ public sealed partial class DeliveryControlGrain(
         };
     }
 
-    public Task<bool> IsPausedAsync() => Task.FromResult(control.State.Paused);
+    public Task<DeliveryHolds> GetHoldsAsync() => Task.FromResult(Holds);
+
+    public async Task HoldFileAsync(string fileId)
+    {
+        if (control.State.PausedFiles.Add(fileId)) await control.WriteStateAsync();
+        await Limiter.SetPausedAsync(Holds);
+    }
+
+    public async Task ReleaseFileAsync(string fileId)
+    {
+        if (control.State.PausedFiles.Remove(fileId)) await control.WriteStateAsync();
+        await Limiter.SetPausedAsync(Holds);
+    }
+
+    private DeliveryHolds Holds => new(control.State.Paused, [.. control.State.PausedFiles]);
 
     public Task<DeliveryState> PauseAsync() => SetAsync(paused: true);
 
@@ -47,7 +62,7 @@ public sealed partial class DeliveryControlGrain(
             await control.WriteStateAsync(); // stored first: a limiter that starts now reads it
             LogChanged(paused ? "paused" : "resumed");
         }
-        await Limiter.SetPausedAsync(paused);
+        await Limiter.SetPausedAsync(Holds);
         return await GetAsync();
     }
 
@@ -60,4 +75,5 @@ public sealed class DeliveryControlState
 {
     [Id(0)] public bool Paused { get; set; }
     [Id(1)] public DateTimeOffset ChangedAt { get; set; }
+    [Id(2)] public HashSet<string> PausedFiles { get; set; } = [];
 }

@@ -36,13 +36,19 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
         var downtime = TimeSpan.Zero; // waited on a webhook that was down, or on an operator's pause: not held against the alert
         while (true)
         {
+            if (permits.IsFilePaused(alert.FileId))
+            {
+                var pausedFrom = time.GetTimestamp();
+                await permits.WhileFilePausedAsync(alert.FileId, cancellationToken).ConfigureAwait(false);
+                downtime += time.GetElapsedTime(pausedFrom);
+            }
             var waitFrom = time.GetTimestamp();
             var wasHeld = permits.EndpointDown || permits.DeliveryPaused;
             await permits.WaitAsync(age, cancellationToken).ConfigureAwait(false);
             if (wasHeld || permits.EndpointDown || permits.DeliveryPaused) downtime += time.GetElapsedTime(waitFrom);
-            if (!permits.MaySend)
+            if (!permits.MaySend || permits.IsFilePaused(alert.FileId))
             {
-                permits.NotSent(); // the permit was handed out before this silo was fenced: it is void
+                permits.NotSent(); // the silo was fenced, or the file paused, while it waited: the permit is void
                 continue;
             }
             sending?.Invoke(alert, attemptsBefore, firstAttemptAt);

@@ -56,8 +56,37 @@ public sealed partial class FileGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         if (IsKnown) await FinishMoveAsync(); // saved on its way to the archive or the failed folder, then a crash
-        if (IsKnown && State.IsActive) await ResumeAsync();
+        if (IsKnown && State.IsActive) await StartResumingAsync();
         else if (IsKnown) await ExpireIfDueAsync(); // its reminder may have been missed
+        if (IsKnown && State.IsActive && State.PausedAt is not null) await Control.HoldFileAsync(FileId); // a crash may have come between the save and the hold
+    }
+
+    private IDeliveryControlGrain Control => GrainFactory.GetGrain<IDeliveryControlGrain>(0);
+
+    public async Task<FileSummary?> PauseAsync()
+    {
+        if (!IsKnown) return null;
+        if (State.IsActive && State.PausedAt is null)
+        {
+            State.PausedAt = time.GetUtcNow();
+            await Writer.SaveAsync(); // saved first: an activation after a crash makes the hold
+            await Control.HoldFileAsync(FileId);
+            LogPaused(FileId);
+        }
+        return Summary();
+    }
+
+    public async Task<FileSummary?> ResumeAsync()
+    {
+        if (!IsKnown) return null;
+        if (State.PausedAt is not null)
+        {
+            await Control.ReleaseFileAsync(FileId); // released first: a file shown running is never held
+            State.PausedAt = null;
+            await Writer.SaveAsync();
+            LogResumed(FileId);
+        }
+        return Summary();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -136,7 +165,7 @@ public sealed partial class FileGrain(
         State.CompletedAt = null;
         LogRetrying(FileId, requeued, State.RetryRound);
         await Writer.SaveAsync();
-        await ResumeAsync(); // the heartbeat's first tick starts the segments' passes that find them
+        await StartResumingAsync(); // the heartbeat's first tick starts the segments' passes that find them
         return (int)Math.Min(requeued, int.MaxValue);
     }
 
@@ -219,7 +248,7 @@ public sealed partial class FileGrain(
     };
 
     /// <summary>The reminder brings the file back after a crash; the heartbeat advances it while it is active.</summary>
-    private async Task ResumeAsync()
+    private async Task StartResumingAsync()
     {
         await this.RegisterOrUpdateReminder(ResumeReminder, ResumePeriod, ResumePeriod);
         StartHeartbeat();
@@ -461,6 +490,11 @@ public sealed partial class FileGrain(
     {
         _heartbeat?.Dispose();
         _heartbeat = null;
+        if (State.PausedAt is not null)
+        {
+            State.PausedAt = null; // done while paused (every alert had settled): nothing is held for it any more
+            await Control.ReleaseFileAsync(FileId);
+        }
         if (await this.GetReminder(ResumeReminder) is { } reminder) await this.UnregisterReminder(reminder);
     }
 
@@ -481,6 +515,12 @@ public sealed partial class FileGrain(
 
     [LoggerMessage(LogLevel.Information, "File {FileId}: {Count} dead letters requeued (round {Round})")]
     private partial void LogRetrying(string fileId, long count, int round);
+
+    [LoggerMessage(LogLevel.Warning, "File {FileId} paused by an operator: its alerts wait")]
+    private partial void LogPaused(string fileId);
+
+    [LoggerMessage(LogLevel.Information, "File {FileId} resumed")]
+    private partial void LogResumed(string fileId);
 
     [LoggerMessage(LogLevel.Warning, "File {FileId} failed: {Reason}")]
     private partial void LogFailed(string fileId, string reason);

@@ -60,6 +60,9 @@ public sealed class FileState
     /// </summary>
     [Id(19)] public string? MovingFrom { get; set; }
 
+    /// <summary>When an operator paused the file, while it is paused.</summary>
+    [Id(20)] public DateTimeOffset? PausedAt { get; set; }
+
     public bool IsActive => Status is FileStatus.Discovered or FileStatus.Reading or FileStatus.Delivering;
 
     public long Rows => Segments.Sum(s => s.Progress.Rows);

@@ -18,7 +18,7 @@ internal static class FileSummaries
             Name = state.Name,
             Path = state.Path,
             Format = state.Format,
-            Status = state.Status,
+            Status = state.IsActive && state.PausedAt is not null ? FileStatus.Paused : state.Status,
             Size = state.Size,
             Rows = state.Rows,
             Valid = state.Valid,
@@ -43,6 +43,7 @@ internal static class FileSummaries
     private static double? EstimateSecondsLeft(FileState state, double progress, double rate)
     {
         if (!state.IsActive) return state.Status == FileStatus.Completed ? 0 : null;
+        if (state.PausedAt is not null) return null; // nothing moves until it is resumed
         if (rate <= 0 || progress <= 0) return null;
         var distinct = state.Valid - state.DuplicateRows;
         var unread = distinct / progress - distinct;

@@ -20,6 +20,12 @@ public interface IWebhookPermits
     /// <summary>An operator paused all delivery: time waited now is not held against an alert.</summary>
     bool DeliveryPaused { get; }
 
+    /// <summary>Whether an operator paused this file: its alerts must not be sent.</summary>
+    bool IsFilePaused(string fileId);
+
+    /// <summary>Waits while an operator has this file paused (at once when not).</summary>
+    ValueTask WhileFilePausedAsync(string fileId, CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Whether a request may go now, checked after the permit wait: not while this silo cannot confirm it is still a
     /// member of the cluster, nor while its records store does not answer (what it sent could be sent again elsewhere).

@@ -46,6 +46,9 @@ public sealed partial class PermitLeases(
     private int _waiting, _used, _answered, _throttled, _failed;
     private long _retryAfterTicks, _lastThrottledSentAtTicks;
     private volatile bool _endpointDown, _deliveryPaused;
+    private volatile HashSet<string>? _pausedFiles; // replaced whole, never changed in place
+    private TaskCompletionSource _pausedFilesChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _heldByFile; // alerts waiting for their file to be resumed: the silo keeps leasing, to hear of it
     private double _clusterRate;
     private LeaseGrant? _lastShare; // the last lease the limiter granted that was not a pause
     private long _lastShareAt;
@@ -56,6 +59,36 @@ public sealed partial class PermitLeases(
     public bool EndpointDown => _endpointDown;
 
     public bool DeliveryPaused => _deliveryPaused;
+
+    public bool IsFilePaused(string fileId) => _pausedFiles?.Contains(fileId) == true;
+
+    public async ValueTask WhileFilePausedAsync(string fileId, CancellationToken cancellationToken = default)
+    {
+        if (!IsFilePaused(fileId)) return;
+        if (Interlocked.Increment(ref _heldByFile) == 1) Hurry();
+        try
+        {
+            while (true)
+            {
+                var changed = Volatile.Read(ref _pausedFilesChanged).Task; // read before the check: no change is missed
+                if (!IsFilePaused(fileId)) return;
+                await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _heldByFile);
+        }
+    }
+
+    private void HearPausedFiles(IReadOnlyList<string>? files)
+    {
+        var now = _pausedFiles;
+        if ((files is null || files.Count == 0) && now is null) return;
+        if (files is not null && now is not null && now.SetEquals(files)) return;
+        _pausedFiles = files is { Count: > 0 } ? [.. files] : null;
+        Interlocked.Exchange(ref _pausedFilesChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).SetResult();
+    }
 
     /// <summary>Whether a request may go now: this silo is confirmed a member and its records store keeps up.</summary>
     public bool MaySend => FenceReason() is null;
@@ -129,7 +162,7 @@ public sealed partial class PermitLeases(
         Task<LeaseGrant>? next = null; // asked for before the current lease ends, so that no gap opens between leases
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (next is null && Volatile.Read(ref _waiting) == 0 && Volatile.Read(ref _throttled) == 0)
+            if (next is null && Volatile.Read(ref _waiting) == 0 && Volatile.Read(ref _throttled) == 0 && Volatile.Read(ref _heldByFile) == 0)
             {
                 if (_inSplit) SayGoodbye(limiter); // nothing to send: its part of the budget goes to the busy silos at once
                 await _hurry.WaitAsync(Idle, stoppingToken);
@@ -219,6 +252,7 @@ public sealed partial class PermitLeases(
             else LogDeliveryResumed();
         }
         _deliveryPaused = grant.DeliveryPaused;
+        if (!grant.DeliveryPaused) HearPausedFiles(grant.PausedFiles); // a pause of all says nothing of the files
         Volatile.Write(ref _clusterRate, grant.EndpointDown ? 0 : grant.ClusterRate);
         (_lastShare, _lastShareAt) = grant.Pause > TimeSpan.Zero || grant.EndpointDown ? (null, 0) : (grant, time.GetTimestamp());
     }

@@ -18,6 +18,7 @@ public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOption
     private static readonly TimeSpan DeadSiloPause = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan AskAgainWhetherPaused = TimeSpan.FromSeconds(3); // in case news of a change was lost
     private bool _paused;
+    private IReadOnlyList<string>? _pausedFiles; // null when none
     private readonly Dictionary<string, SiloAddress> _silos = [];
     private MembershipVersion _seenVersion = MembershipVersion.MinValue;
 
@@ -26,7 +27,7 @@ public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOption
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _paused = await Control.IsPausedAsync();
+        Hold(await Control.GetHoldsAsync());
         this.RegisterGrainTimer(AskWhetherPausedAsync, AskAgainWhetherPaused, AskAgainWhetherPaused);
         AlertsMetrics.LimiterActivated();
     }
@@ -37,7 +38,7 @@ public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOption
     {
         try
         {
-            _paused = await Control.IsPausedAsync();
+            Hold(await Control.GetHoldsAsync());
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {
@@ -45,11 +46,13 @@ public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOption
         }
     }
 
-    public Task SetPausedAsync(bool paused)
+    public Task SetPausedAsync(DeliveryHolds holds)
     {
-        _paused = paused;
+        Hold(holds);
         return Task.CompletedTask;
     }
+
+    private void Hold(DeliveryHolds holds) => (_paused, _pausedFiles) = (holds.All, holds.Files.Count > 0 ? holds.Files : null);
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
@@ -66,7 +69,8 @@ public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOption
         _circuit.Observe(request, now);
         if (request.Wanted <= 0) return Task.FromResult(_budget.Lease(request, now) with { EndpointDown = _circuit.IsOpen }); // fenced: no probe either
         if (_paused) return Task.FromResult(new LeaseGrant(0, options.Value.LeasePeriod, options.Value.LeasePeriod, _circuit.IsOpen, ClusterRate: 0, DeliveryPaused: true));
-        return Task.FromResult(_circuit.Lease(request, options.Value.LeasePeriod, now) ?? _budget.Lease(request, now));
+        var grant = _circuit.Lease(request, options.Value.LeasePeriod, now) ?? _budget.Lease(request, now);
+        return Task.FromResult(_pausedFiles is null ? grant : grant with { PausedFiles = _pausedFiles });
     }
 
     // A silo keeps its part of the split while it is silent (it may be spending its last share on its own), but not once

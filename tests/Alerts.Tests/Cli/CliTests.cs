@@ -81,12 +81,16 @@ public sealed partial class CliTests(RedisClusterFixture cluster) : IDisposable
             var (pauseExit, paused, _) = await RunAsync("pause", "--all");
             var (resumeExit, resumed, _) = await RunAsync("resume", "--all");
             var (bareExit, _, bareError) = await RunAsync("pause");
+            var done = await UploadAndCompleteAsync(rows: 2);
+            var (doneExit, _, doneError) = await RunAsync("pause", done[..10]);
 
             Assert.Equal((0, 0), (pauseExit, resumeExit));
             Assert.StartsWith("delivery paused since ", paused);
             Assert.StartsWith("delivery running: budget ", resumed);
             Assert.NotEqual(0, bareExit); // what to pause must be said
             Assert.Contains("--all", bareError);
+            Assert.Equal(ExitCodes.Error, doneExit); // a file already completed has nothing to pause
+            Assert.Contains("Completed", doneError);
         }
         finally
         {

@@ -185,6 +185,10 @@ public sealed class ResponseClassTests : IAsyncLifetime
 
         public bool DeliveryPaused => false;
 
+        public bool IsFilePaused(string fileId) => false;
+
+        public ValueTask WhileFilePausedAsync(string fileId, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
         public async ValueTask WaitAsync(long age, CancellationToken cancellationToken = default)
         {
             if (++_waits < 2) return;

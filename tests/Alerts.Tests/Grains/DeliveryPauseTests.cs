@@ -1,11 +1,12 @@
 using Alerts.Grains.Interfaces;
+using Alerts.Grains.Interfaces.Model;
 using Alerts.Tests.Support;
 
 namespace Alerts.Tests.Grains;
 
 /// <summary>
-/// An operator pauses all delivery mid-file (a receiver's maintenance window): within a second nothing more reaches the
-/// webhook, the file keeps its place, and on resume it finishes with every alert once.
+/// An operator pauses all delivery mid-file (a receiver's maintenance window), or one file: within a second nothing more
+/// of it reaches the webhook, it keeps its place, and on resume it finishes with every alert once.
 /// </summary>
 public sealed class DeliveryPauseTests(DeliveryPauseTests.PauseFixture fixture) : IClassFixture<DeliveryPauseTests.PauseFixture>
 {
@@ -45,6 +46,42 @@ public sealed class DeliveryPauseTests(DeliveryPauseTests.PauseFixture fixture) 
         finally
         {
             await control.ResumeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task A_paused_file_sends_nothing_while_another_goes_on_and_resumed_it_finishes_once()
+    {
+        var held = InboxFiles.Csv("held", rows: Rows, users: 500);
+        var other = InboxFiles.Csv("other", rows: 600, users: 300);
+        var (heldId, otherId) = (InboxFiles.FileId(held), InboxFiles.FileId(other));
+        var file = fixture.Grains.GetGrain<IFileGrain>(heldId);
+        try
+        {
+            await fixture.StartFileAsync(heldId, held);
+            await Eventually.Until(() => fixture.Webhook.AcceptedFor("held-").Count() >= 100, "the file under way");
+            var paused = await file.PauseAsync();
+            var pausedAt = DateTimeOffset.UtcNow;
+            await fixture.StartFileAsync(otherId, other);
+            var otherDone = await fixture.CompletedAsync(otherId, TimeSpan.FromMinutes(1)); // at 300/s: two seconds and more
+            var late = fixture.Webhook.CallsFor("held-").Count(c => c.At > pausedAt + TimeSpan.FromSeconds(1));
+            var whilePaused = await file.GetSummaryAsync();
+            var resumed = await file.ResumeAsync();
+            var summary = await fixture.CompletedAsync(heldId, TimeSpan.FromMinutes(2));
+
+            Assert.Equal(FileStatus.Paused, paused!.Status);
+            Assert.Equal((FileStatus.Paused, (double?)null), (whilePaused!.Status, whilePaused.EtaSeconds));
+            Assert.Equal(0, late);
+            Assert.Equal(600, otherDone.Delivered);
+            Assert.NotEqual(FileStatus.Paused, resumed!.Status);
+            Assert.Equal((Rows, 0L), (summary.Delivered, summary.DeadLettered));
+            var accepted = fixture.Webhook.AcceptedFor("held-").ToList();
+            Assert.Equal(Rows, accepted.Count);
+            Assert.Equal(Rows, accepted.Select(c => c.IdempotencyKey).Distinct().Count());
+        }
+        finally
+        {
+            await file.ResumeAsync();
         }
     }
 

@@ -59,8 +59,10 @@ public sealed class StatusPageTests(RedisClusterFixture cluster) : IDisposable
     }
 
     [Fact]
-    public async Task The_delivery_switch_pauses_and_resumes_all_delivery()
+    public async Task The_delivery_switch_and_a_files_pause_button_pause_and_resume_and_show_it()
     {
+        var csv = _folder.Combine($"{_prefix}-held.csv");
+        await File.WriteAllTextAsync(csv, InboxFiles.Csv(_prefix + "h", rows: 20, users: 20));
         try
         {
             await SignInAsync();
@@ -70,13 +72,24 @@ public sealed class StatusPageTests(RedisClusterFixture cluster) : IDisposable
             await UntilAsync(() => _browser.FindElement(By.Id("delivery-state")).GetDomAttribute("data-paused") == "true", "the page shows delivery paused");
             Screenshot("delivery-paused");
             var paused = await cluster.Gateway.GetFromJsonAsync<JsonElement>("/delivery");
+            // A file uploaded meanwhile waits: its own button pauses and resumes it.
+            _browser.FindElement(By.Id("upload-file")).SendKeys(csv);
+            _browser.FindElement(By.Id("upload-button")).Click();
+            await UntilAsync(() => _browser.FindElement(By.Id("pause-button")).Displayed, "the file's pause button");
+            _browser.FindElement(By.Id("pause-button")).Click();
+            await UntilAsync(() => _browser.FindElement(By.Id("detail-status")).Text == "Paused", "the file shows paused");
+            Screenshot("file-paused");
+            _browser.FindElement(By.Id("pause-button")).Click();
+            await UntilAsync(() => _browser.FindElement(By.Id("detail-status")).Text is "Reading" or "Delivering", "the file shows running again");
             _browser.FindElement(By.Id("delivery-switch")).Click();
             await UntilAsync(() => _browser.FindElement(By.Id("delivery-state")).GetDomAttribute("data-paused") == "false", "the page shows delivery running");
             var resumed = await cluster.Gateway.GetFromJsonAsync<JsonElement>("/delivery");
+            await UntilAsync(() => _browser.FindElement(By.Id("detail-status")).Text == "Completed", "the file completes once resumed");
 
             Assert.True(paused.GetProperty("paused").GetBoolean());
             Assert.False(resumed.GetProperty("paused").GetBoolean());
             Assert.Equal("Pause all delivery", _browser.FindElement(By.Id("delivery-switch")).Text);
+            Assert.Equal(20, cluster.Notifier.ReadRows().Count(r => r.UserId.StartsWith(_prefix + "h")));
         }
         finally
         {

@@ -19,5 +19,9 @@ public sealed class UnlimitedPermits : IWebhookPermits
 
     public bool DeliveryPaused => false;
 
+    public bool IsFilePaused(string fileId) => false;
+
+    public ValueTask WhileFilePausedAsync(string fileId, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
     public bool MaySend => true;
 }

@@ -132,6 +132,9 @@ async function refreshDetail() {
     $("detail-error").hidden = !f.error;
     $("detail-error").textContent = f.error || "";
     $("retry-button").disabled = f.deadLettered === 0;
+    const active = f.status === "Reading" || f.status === "Delivering" || f.status === "Paused";
+    $("pause-button").hidden = !active;
+    $("pause-button").textContent = f.status === "Paused" ? "Resume this file" : "Pause this file";
     $("report-link").href = `/files/${f.fileId}/report`;
     fillTable($("dead-letters"), f.deadLetters, (d) => [d.line, d.httpStatus, d.error]);
     fillTable($("invalid-rows"), f.invalidRows, (r) => [r.line, r.reason]);
@@ -206,6 +209,16 @@ async function switchDelivery() {
   }
 }
 
+async function pauseOrResumeFile() {
+  const resuming = $("pause-button").textContent.startsWith("Resume");
+  try {
+    await api(`/files/${detailId}/${resuming ? "resume" : "pause"}`, { method: "POST" });
+    refreshDetail();
+  } catch (error) {
+    $("retry-result").textContent = `Could not ${resuming ? "resume" : "pause"} the file: ${error.message}`;
+  }
+}
+
 async function retry() {
   try {
     const result = await api(`/files/${detailId}/retry`, { method: "POST" });
@@ -220,6 +233,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("upload").addEventListener("submit", upload);
   $("key").addEventListener("submit", saveKey);
   $("retry-button").addEventListener("click", retry);
+  $("pause-button").addEventListener("click", pauseOrResumeFile);
   $("delivery-switch").addEventListener("click", switchDelivery);
   $("forget-key").addEventListener("click", async () => {
     await fetch("/session", { method: "DELETE" });
