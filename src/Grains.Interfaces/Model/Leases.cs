@@ -23,6 +23,8 @@ public sealed record LeaseRequest
     [Id(8)] public DateTimeOffset? LastThrottledSentAt { get; init; }
     /// <summary>The asking silo: the limiter grants nothing to a silo the cluster has declared dead.</summary>
     [Id(9)] public SiloAddress? Silo { get; init; }
+    /// <summary>The silo's permit holder, which the limiter tells at once of an operator's pause or resume.</summary>
+    [Id(10)] public IPermitHolder? Holder { get; init; }
 }
 
 /// <summary>

@@ -46,9 +46,9 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
             var wasHeld = permits.EndpointDown || permits.DeliveryPaused;
             await permits.WaitAsync(age, cancellationToken).ConfigureAwait(false);
             if (wasHeld || permits.EndpointDown || permits.DeliveryPaused) downtime += time.GetElapsedTime(waitFrom);
-            if (!permits.MaySend || permits.IsFilePaused(alert.FileId))
+            if (!permits.MaySend || permits.DeliveryPaused || permits.IsFilePaused(alert.FileId))
             {
-                permits.NotSent(); // the silo was fenced, or the file paused, while it waited: the permit is void
+                permits.NotSent(); // the silo was fenced, or delivery or the file paused, while it waited: the permit is void
                 continue;
             }
             sending?.Invoke(alert, attemptsBefore, firstAttemptAt);

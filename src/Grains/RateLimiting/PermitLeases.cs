@@ -28,7 +28,7 @@ public sealed partial class PermitLeases(
     DeliveryRecords records,
     WebhookRecovery recovery,
     TimeProvider time,
-    ILogger<PermitLeases> log) : BackgroundService, IWebhookPermits
+    ILogger<PermitLeases> log) : BackgroundService, IWebhookPermits, IPermitHolder
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(5);
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(1);
@@ -49,6 +49,7 @@ public sealed partial class PermitLeases(
     private volatile HashSet<string>? _pausedFiles; // replaced whole, never changed in place
     private TaskCompletionSource _pausedFilesChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _heldByFile; // alerts waiting for their file to be resumed: the silo keeps leasing, to hear of it
+    private IPermitHolder? _holder; // this, as the limiter reaches it
     private double _clusterRate;
     private LeaseGrant? _lastShare; // the last lease the limiter granted that was not a pause
     private long _lastShareAt;
@@ -79,6 +80,23 @@ public sealed partial class PermitLeases(
         {
             Interlocked.Decrement(ref _heldByFile);
         }
+    }
+
+    /// <summary>The limiter says at once that an operator paused or resumed delivery or a file.</summary>
+    public Task HoldsChangedAsync(DeliveryHolds holds)
+    {
+        HearDeliveryPaused(holds.All);
+        HearPausedFiles(holds.Files);
+        return Task.CompletedTask;
+    }
+
+    private void HearDeliveryPaused(bool paused)
+    {
+        if (paused == _deliveryPaused) return;
+        if (paused) LogDeliveryPaused();
+        else LogDeliveryResumed();
+        _deliveryPaused = paused;
+        Hurry();
     }
 
     private void HearPausedFiles(IReadOnlyList<string>? files)
@@ -159,6 +177,7 @@ public sealed partial class PermitLeases(
         AlertsMetrics.ObserveClusterRate(() => Volatile.Read(ref _clusterRate));
         AlertsMetrics.ObserveLimiterFallback(() => _fallingBack);
         var limiter = grains.GetGrain<IRateLimiterGrain>(webhook.Value.Url);
+        _holder = grains.CreateObjectReference<IPermitHolder>(this);
         Task<LeaseGrant>? next = null; // asked for before the current lease ends, so that no gap opens between leases
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -246,12 +265,7 @@ public sealed partial class PermitLeases(
             }
         }
         _endpointDown = grant.EndpointDown;
-        if (grant.DeliveryPaused != _deliveryPaused)
-        {
-            if (grant.DeliveryPaused) LogDeliveryPaused();
-            else LogDeliveryResumed();
-        }
-        _deliveryPaused = grant.DeliveryPaused;
+        HearDeliveryPaused(grant.DeliveryPaused);
         if (!grant.DeliveryPaused) HearPausedFiles(grant.PausedFiles); // a pause of all says nothing of the files
         Volatile.Write(ref _clusterRate, grant.EndpointDown ? 0 : grant.ClusterRate);
         (_lastShare, _lastShareAt) = grant.Pause > TimeSpan.Zero || grant.EndpointDown ? (null, 0) : (grant, time.GetTimestamp());
@@ -281,6 +295,7 @@ public sealed partial class PermitLeases(
         {
             SiloId = silo.SiloAddress.ToString(),
             Silo = silo.SiloAddress,
+            Holder = _holder,
             Wanted = _fenced ? 0 : 2 * (used + Volatile.Read(ref _waiting)) + 1, // fenced, it takes no share from the others
             Answered = Interlocked.Exchange(ref _answered, 0),
             Throttled = Interlocked.Exchange(ref _throttled, 0),
@@ -319,7 +334,7 @@ public sealed partial class PermitLeases(
                 pacing.Add(next.Result.Permits);
                 (next, early) = (null, false);
             }
-            var room = Fenced() ? 0 : pacing.Room(_permits.Waiting, _permits.Available, _inFlight.Room(pacing.Rate));
+            var room = Fenced() || _deliveryPaused ? 0 : pacing.Room(_permits.Waiting, _permits.Available, _inFlight.Room(pacing.Rate));
             var (release, dropped) = pacing.Due(elapsed, room);
             if (release > 0) _permits.Release(release);
             if (dropped > 0) AlertsMetrics.PermitsUnused.Add(dropped);

@@ -17,8 +17,10 @@ public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOption
 {
     private static readonly TimeSpan DeadSiloPause = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan AskAgainWhetherPaused = TimeSpan.FromSeconds(3); // in case news of a change was lost
+    private static readonly TimeSpan TellingAtMost = TimeSpan.FromMilliseconds(500); // a silo that does not answer hears at its next lease
     private bool _paused;
     private IReadOnlyList<string>? _pausedFiles; // null when none
+    private readonly Dictionary<string, IPermitHolder> _holders = [];
     private readonly Dictionary<string, SiloAddress> _silos = [];
     private MembershipVersion _seenVersion = MembershipVersion.MinValue;
 
@@ -46,10 +48,23 @@ public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOption
         }
     }
 
-    public Task SetPausedAsync(DeliveryHolds holds)
+    public async Task SetPausedAsync(DeliveryHolds holds)
     {
         Hold(holds);
-        return Task.CompletedTask;
+        // Every silo is told now, not at its next lease, and the operator's call returns once they have applied it.
+        await Task.WhenAll(_holders.Values.Select(holder => TellAsync(holder, holds)));
+    }
+
+    private static async Task TellAsync(IPermitHolder holder, DeliveryHolds holds)
+    {
+        try
+        {
+            await holder.HoldsChangedAsync(holds).WaitAsync(TellingAtMost);
+        }
+        catch (Exception error) when (error is not OutOfMemoryException)
+        {
+            // its silo is gone or frozen: it hears at its next lease, and a dead one gets none
+        }
     }
 
     private void Hold(DeliveryHolds holds) => (_paused, _pausedFiles) = (holds.All, holds.Files.Count > 0 ? holds.Files : null);
@@ -78,6 +93,7 @@ public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOption
     private void ForgetDeadSilos(LeaseRequest request)
     {
         if (request.Silo is { } asking) _silos[request.SiloId] = asking;
+        if (request.Holder is { } holder) _holders[request.SiloId] = holder;
         var snapshot = membership.CurrentSnapshot;
         if (snapshot.Version == _seenVersion) return;
         _seenVersion = snapshot.Version;
@@ -85,6 +101,7 @@ public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOption
         {
             _budget.Forget(id);
             _silos.Remove(id);
+            _holders.Remove(id);
         }
     }
 

@@ -27,6 +27,7 @@ public sealed class DeliveryPauseTests(DeliveryPauseTests.PauseFixture fixture) 
             // At 300/s, a second and a half would carry 450 more; leases are a fifth of a second, so the silos hear within one.
             await Task.Delay(TimeSpan.FromSeconds(2.5));
             var late = fixture.Webhook.CallsFor("paused-").Count(c => c.At > pausedAt + TimeSpan.FromSeconds(1));
+            var afterTheCall = fixture.Webhook.CallsFor("paused-").Count(c => c.At > pausedAt);
             var whilePaused = await fixture.Grains.GetGrain<IFileGrain>(fileId).GetSummaryAsync();
             var state = await control.GetAsync();
             var resumed = await control.ResumeAsync();
@@ -36,6 +37,7 @@ public sealed class DeliveryPauseTests(DeliveryPauseTests.PauseFixture fixture) 
             Assert.Equal((true, 0.0), (state.Paused, state.Rate));
             Assert.NotNull(state.PausedAt);
             Assert.Equal(0, late);
+            Assert.InRange(afterTheCall, 0, 50);
             Assert.True(whilePaused!.Pending > 0, $"{whilePaused.Pending} pending while paused");
             Assert.False(resumed.Paused);
             Assert.Equal((Rows, 0L), (summary.Delivered, summary.DeadLettered));
@@ -65,6 +67,7 @@ public sealed class DeliveryPauseTests(DeliveryPauseTests.PauseFixture fixture) 
             await fixture.StartFileAsync(otherId, other);
             var otherDone = await fixture.CompletedAsync(otherId, TimeSpan.FromMinutes(1)); // at 300/s: two seconds and more
             var late = fixture.Webhook.CallsFor("held-").Count(c => c.At > pausedAt + TimeSpan.FromSeconds(1));
+            var afterTheCall = fixture.Webhook.CallsFor("held-").Count(c => c.At > pausedAt);
             var whilePaused = await file.GetSummaryAsync();
             var resumed = await file.ResumeAsync();
             var summary = await fixture.CompletedAsync(heldId, TimeSpan.FromMinutes(2));
@@ -72,6 +75,7 @@ public sealed class DeliveryPauseTests(DeliveryPauseTests.PauseFixture fixture) 
             Assert.Equal(FileStatus.Paused, paused!.Status);
             Assert.Equal((FileStatus.Paused, (double?)null), (whilePaused!.Status, whilePaused.EtaSeconds));
             Assert.Equal(0, late);
+            Assert.InRange(afterTheCall, 0, 50); // the silos are told at once, not at their next leases
             Assert.Equal(600, otherDone.Delivered);
             Assert.NotEqual(FileStatus.Paused, resumed!.Status);
             Assert.Equal((Rows, 0L), (summary.Delivered, summary.DeadLettered));
