@@ -9,7 +9,7 @@
 #   (taskset), Redis, the notifier and the gateway on the cores left: separate hosts on one big machine.
 #   SCALE=1: instead of the baseline, the same rows through one silo and through SILOS (2 when
 #   not set), RUNS times (3) back to back; prints each run, the medians and the ratio.
-#   SCENARIO=one-429|retry-after|outage|outage-503|redirect|lower-limit|memory|heavy-user|scattered-429|freeze|partition|all
+#   SCENARIO=one-429|retry-after|outage|outage-503|redirect|lower-limit|memory|heavy-user|scattered-429|freeze|partition|pause|all
 #   (comma-separated): instead, the sender against a misbehaving receiver or silo, each checked against its target;
 #   RATE defaults to 200 there (1,000 for freeze and partition), SILOS to 2 (3 for freeze and partition), OUTAGE to
 #   120 seconds (45 for freeze, 60 for partition). SCALE and SCENARIO default SILOS to 2, anything else to 1.

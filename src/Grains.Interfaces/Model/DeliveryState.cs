@@ -1,8 +1,11 @@
 namespace Alerts.Grains.Interfaces.Model;
 
-/// <summary>What an operator has paused: all delivery, or these files.</summary>
+/// <summary>
+/// What an operator has paused: all delivery, or these files. <see cref="Version"/> grows with every change and is
+/// stored: a silo keeps the newest it heard, whether told at once or by a lease answered earlier and read later.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("alerts.DeliveryHolds")]
-public sealed record DeliveryHolds([property: Id(0)] bool All, [property: Id(1)] IReadOnlyList<string> Files);
+public sealed record DeliveryHolds([property: Id(0)] bool All, [property: Id(1)] IReadOnlyList<string> Files, [property: Id(2)] long Version);
 
 /// <summary>Whether delivery is paused across the cluster, and the webhook's budget and granted rate now.</summary>
 [GenerateSerializer, Immutable, Alias("alerts.DeliveryState")]

@@ -44,6 +44,9 @@ public sealed record LeaseGrant(
 {
     /// <summary>Files an operator paused: their alerts wait, whatever the permits.</summary>
     [Id(6)] public IReadOnlyList<string>? PausedFiles { get; init; }
+
+    /// <summary>The <see cref="DeliveryHolds.Version"/> that <see cref="DeliveryPaused"/> and <see cref="PausedFiles"/> come from; 0: they say nothing.</summary>
+    [Id(7)] public long HoldsVersion { get; init; }
 }
 
 /// <summary>The limiter's state, for tests and operators.</summary>

@@ -38,17 +38,23 @@ public sealed partial class DeliveryControlGrain(
 
     public async Task HoldFileAsync(string fileId)
     {
-        if (control.State.PausedFiles.Add(fileId)) await control.WriteStateAsync();
+        if (control.State.PausedFiles.Add(fileId)) await SaveChangeAsync();
         await Limiter.SetPausedAsync(Holds);
     }
 
     public async Task ReleaseFileAsync(string fileId)
     {
-        if (control.State.PausedFiles.Remove(fileId)) await control.WriteStateAsync();
+        if (control.State.PausedFiles.Remove(fileId)) await SaveChangeAsync();
         await Limiter.SetPausedAsync(Holds);
     }
 
-    private DeliveryHolds Holds => new(control.State.Paused, [.. control.State.PausedFiles]);
+    private DeliveryHolds Holds => new(control.State.Paused, [.. control.State.PausedFiles], control.State.Version);
+
+    private Task SaveChangeAsync()
+    {
+        control.State.Version++;
+        return control.WriteStateAsync();
+    }
 
     public Task<DeliveryState> PauseAsync() => SetAsync(paused: true);
 
@@ -59,7 +65,7 @@ public sealed partial class DeliveryControlGrain(
         if (control.State.Paused != paused)
         {
             (control.State.Paused, control.State.ChangedAt) = (paused, time.GetUtcNow());
-            await control.WriteStateAsync(); // stored first: a limiter that starts now reads it
+            await SaveChangeAsync(); // stored first: a limiter that starts now reads it
             LogChanged(paused ? "paused" : "resumed");
         }
         await Limiter.SetPausedAsync(Holds);
@@ -76,4 +82,5 @@ public sealed class DeliveryControlState
     [Id(0)] public bool Paused { get; set; }
     [Id(1)] public DateTimeOffset ChangedAt { get; set; }
     [Id(2)] public HashSet<string> PausedFiles { get; set; } = [];
+    [Id(3)] public long Version { get; set; } = 1;
 }

@@ -50,6 +50,8 @@ public sealed partial class PermitLeases(
     private TaskCompletionSource _pausedFilesChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _heldByFile; // alerts waiting for their file to be resumed: the silo keeps leasing, to hear of it
     private IPermitHolder? _holder; // this, as the limiter reaches it
+    private readonly Lock _holdsLock = new();
+    private long _holdsVersion; // the newest operator's holds heard, told at once or with a lease
     private double _clusterRate;
     private LeaseGrant? _lastShare; // the last lease the limiter granted that was not a pause
     private long _lastShareAt;
@@ -85,9 +87,20 @@ public sealed partial class PermitLeases(
     /// <summary>The limiter says at once that an operator paused or resumed delivery or a file.</summary>
     public Task HoldsChangedAsync(DeliveryHolds holds)
     {
-        HearDeliveryPaused(holds.All);
-        HearPausedFiles(holds.Files);
+        HearHolds(holds.Version, holds.All, holds.Files);
         return Task.CompletedTask;
+    }
+
+    // A lease answered before a change may be read after the change was told: only newer news counts.
+    private void HearHolds(long version, bool all, IReadOnlyList<string>? files)
+    {
+        lock (_holdsLock)
+        {
+            if (version == 0 || version < _holdsVersion) return;
+            _holdsVersion = version;
+            HearDeliveryPaused(all);
+            HearPausedFiles(files);
+        }
     }
 
     private void HearDeliveryPaused(bool paused)
@@ -265,8 +278,7 @@ public sealed partial class PermitLeases(
             }
         }
         _endpointDown = grant.EndpointDown;
-        HearDeliveryPaused(grant.DeliveryPaused);
-        if (!grant.DeliveryPaused) HearPausedFiles(grant.PausedFiles); // a pause of all says nothing of the files
+        HearHolds(grant.HoldsVersion, grant.DeliveryPaused, grant.PausedFiles);
         Volatile.Write(ref _clusterRate, grant.EndpointDown ? 0 : grant.ClusterRate);
         (_lastShare, _lastShareAt) = grant.Pause > TimeSpan.Zero || grant.EndpointDown ? (null, 0) : (grant, time.GetTimestamp());
     }
@@ -274,7 +286,7 @@ public sealed partial class PermitLeases(
     /// <summary>The share last granted, to spend while the limiter does not answer; null when there is none to go on with.</summary>
     private LeaseGrant? Fallback()
     {
-        if (_lastShare is not { } share || time.GetElapsedTime(_lastShareAt) > FallbackFor || Volatile.Read(ref _throttled) > 0)
+        if (_lastShare is not { } share || time.GetElapsedTime(_lastShareAt) > FallbackFor || Volatile.Read(ref _throttled) > 0 || _deliveryPaused)
         {
             if (_fallingBack) LogFallbackOver(FallbackFor);
             _fallingBack = false;

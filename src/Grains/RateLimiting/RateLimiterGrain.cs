@@ -18,8 +18,7 @@ public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOption
     private static readonly TimeSpan DeadSiloPause = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan AskAgainWhetherPaused = TimeSpan.FromSeconds(3); // in case news of a change was lost
     private static readonly TimeSpan TellingAtMost = TimeSpan.FromMilliseconds(500); // a silo that does not answer hears at its next lease
-    private bool _paused;
-    private IReadOnlyList<string>? _pausedFiles; // null when none
+    private DeliveryHolds _holds = new(false, [], 0);
     private readonly Dictionary<string, IPermitHolder> _holders = [];
     private readonly Dictionary<string, SiloAddress> _silos = [];
     private MembershipVersion _seenVersion = MembershipVersion.MinValue;
@@ -67,7 +66,10 @@ public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOption
         }
     }
 
-    private void Hold(DeliveryHolds holds) => (_paused, _pausedFiles) = (holds.All, holds.Files.Count > 0 ? holds.Files : null);
+    private void Hold(DeliveryHolds holds)
+    {
+        if (holds.Version >= _holds.Version) _holds = holds;
+    }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
@@ -83,9 +85,10 @@ public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOption
             return Task.FromResult(new LeaseGrant(0, options.Value.LeasePeriod, DeadSiloPause));
         _circuit.Observe(request, now);
         if (request.Wanted <= 0) return Task.FromResult(_budget.Lease(request, now) with { EndpointDown = _circuit.IsOpen }); // fenced: no probe either
-        if (_paused) return Task.FromResult(new LeaseGrant(0, options.Value.LeasePeriod, options.Value.LeasePeriod, _circuit.IsOpen, ClusterRate: 0, DeliveryPaused: true));
-        var grant = _circuit.Lease(request, options.Value.LeasePeriod, now) ?? _budget.Lease(request, now);
-        return Task.FromResult(_pausedFiles is null ? grant : grant with { PausedFiles = _pausedFiles });
+        var grant = _holds.All
+            ? new LeaseGrant(0, options.Value.LeasePeriod, options.Value.LeasePeriod, _circuit.IsOpen, ClusterRate: 0, DeliveryPaused: true)
+            : _circuit.Lease(request, options.Value.LeasePeriod, now) ?? _budget.Lease(request, now);
+        return Task.FromResult(grant with { PausedFiles = _holds.Files.Count > 0 ? _holds.Files : null, HoldsVersion = _holds.Version });
     }
 
     // A silo keeps its part of the split while it is silent (it may be spending its last share on its own), but not once
