@@ -11,7 +11,7 @@
 #   not set), RUNS times (3) back to back; prints each run, the medians and the ratio.
 #   SCENARIO=one-429|retry-after|outage|outage-503|redirect|lower-limit|memory|heavy-user|scattered-429|freeze|partition|pause|all
 #   (comma-separated): instead, the sender against a misbehaving receiver or silo, each checked against its target;
-#   RATE defaults to 200 there (1,000 for freeze and partition), SILOS to 2 (3 for freeze and partition), OUTAGE to
+#   RATE defaults to 200 there (1,000 for lower-limit, freeze, partition and pause), SILOS to 2 (3 for freeze and partition), OUTAGE to
 #   120 seconds (45 for freeze, 60 for partition). SCALE and SCENARIO default SILOS to 2, anything else to 1.
 #   BENCH_KEEP=1 keeps each cluster's scratch folder, logs included (a failed run always keeps it).
 #   Any Notifier__Chaos__* variable (LatencyMs, JitterMs, …) also reaches the bench's notifiers, e.g.
