@@ -10,7 +10,8 @@ namespace Alerts.Grains.RateLimiting;
 /// Owns one endpoint's budget and circuit in memory: soft state, relearned within seconds if the grain
 /// moves, so it is not worth a storage write per lease. While the circuit is open it decides the leases.
 /// A silo the cluster has declared dead (it was frozen or cut off, and its work went to others) gets nothing, and while
-/// an operator has paused delivery nobody does: the grain does not start without knowing whether it is paused.
+/// an operator has paused delivery nobody does: the grain asks what is paused when it starts (for at most 2 s, so that a
+/// frozen silo holding the switches cannot hold up the leases) and every 3 s.
 /// </summary>
 public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOptions<CircuitOptions> circuit, IClusterMembershipService membership,
     TimeProvider time) : Grain, IRateLimiterGrain
@@ -18,6 +19,7 @@ public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOption
     private static readonly TimeSpan DeadSiloPause = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan AskAgainWhetherPaused = TimeSpan.FromSeconds(3); // in case news of a change was lost
     private static readonly TimeSpan TellingAtMost = TimeSpan.FromMilliseconds(500); // a silo that does not answer hears at its next lease
+    private static readonly TimeSpan AskingAtMost = TimeSpan.FromSeconds(2); // the switches' silo may be frozen: leases must not wait on it
     private DeliveryHolds _holds = new(false, [], 0);
     private readonly Dictionary<string, IPermitHolder> _holders = [];
     private readonly Dictionary<string, SiloAddress> _silos = [];
@@ -28,8 +30,9 @@ public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOption
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        Hold(await Control.GetHoldsAsync());
-        this.RegisterGrainTimer(AskWhetherPausedAsync, AskAgainWhetherPaused, AskAgainWhetherPaused);
+        await AskWhetherPausedAsync(cancellationToken);
+        // Interleaved: a slow answer must not hold up the leases.
+        this.RegisterGrainTimer(AskWhetherPausedAsync, new GrainTimerCreationOptions(AskAgainWhetherPaused, AskAgainWhetherPaused) { Interleave = true });
         AlertsMetrics.LimiterActivated();
     }
 
@@ -39,11 +42,11 @@ public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOption
     {
         try
         {
-            Hold(await Control.GetHoldsAsync());
+            Hold(await Control.GetHoldsAsync().WaitAsync(AskingAtMost, cancellationToken));
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {
-            // its storage may be out of reach: asked again at the next tick
+            // its silo or storage may be out of reach: asked again at the next tick
         }
     }
 
