@@ -19,18 +19,28 @@ public sealed partial class DeliveryControlGrain(
     TimeProvider time,
     ILogger<DeliveryControlGrain> log) : Grain, IDeliveryControlGrain
 {
+    private static readonly TimeSpan TellingAtMost = TimeSpan.FromSeconds(3);
+
     private IRateLimiterGrain Limiter => GrainFactory.GetGrain<IRateLimiterGrain>(webhook.Value.Url);
 
     public async Task<DeliveryState> GetAsync()
     {
-        var stats = await Limiter.GetStatsAsync();
+        RateLimiterStats? stats = null;
+        try
+        {
+            stats = await Limiter.GetStatsAsync().WaitAsync(TellingAtMost);
+        }
+        catch (Exception error) when (error is TimeoutException or OrleansException)
+        {
+            // the limiter's silo does not answer (frozen, or moving it): the rate is not known now
+        }
         return new DeliveryState
         {
             Paused = control.State.Paused,
             PausedAt = control.State.Paused ? control.State.ChangedAt : null,
             Budget = budget.Value.PermitsPerSecond,
-            Rate = control.State.Paused || stats.EndpointDown ? 0 : stats.Rate,
-            EndpointDown = stats.EndpointDown,
+            Rate = control.State.Paused || stats is null || stats.EndpointDown ? 0 : stats.Rate,
+            EndpointDown = stats?.EndpointDown ?? false,
         };
     }
 
@@ -39,13 +49,26 @@ public sealed partial class DeliveryControlGrain(
     public async Task HoldFileAsync(string fileId)
     {
         if (control.State.PausedFiles.Add(fileId)) await SaveChangeAsync();
-        await Limiter.SetPausedAsync(Holds);
+        await TellLimiterAsync();
     }
 
     public async Task ReleaseFileAsync(string fileId)
     {
         if (control.State.PausedFiles.Remove(fileId)) await SaveChangeAsync();
-        await Limiter.SetPausedAsync(Holds);
+        await TellLimiterAsync();
+    }
+
+    // Stored already: a limiter that does not answer (its silo frozen) reads the switches when it comes back or moves.
+    private async Task TellLimiterAsync()
+    {
+        try
+        {
+            await Limiter.SetPausedAsync(Holds).WaitAsync(TellingAtMost);
+        }
+        catch (Exception error) when (error is TimeoutException or OrleansException)
+        {
+            LogLimiterSilent(error);
+        }
     }
 
     private DeliveryHolds Holds => new(control.State.Paused, [.. control.State.PausedFiles], control.State.Version);
@@ -68,9 +91,12 @@ public sealed partial class DeliveryControlGrain(
             await SaveChangeAsync(); // stored first: a limiter that starts now reads it
             LogChanged(paused ? "paused" : "resumed");
         }
-        await Limiter.SetPausedAsync(Holds);
+        await TellLimiterAsync();
         return await GetAsync();
     }
+
+    [LoggerMessage(LogLevel.Warning, "The rate limiter did not take the operator's change at once; it reads it within seconds")]
+    private partial void LogLimiterSilent(Exception error);
 
     [LoggerMessage(LogLevel.Warning, "Delivery {Change} across the cluster by an operator")]
     private partial void LogChanged(string change);
