@@ -31,6 +31,29 @@ public static class OperatorScenarios
                 done.Delivered() == rows && received == rows)];
     }
 
+    /// <summary>
+    /// <c>SCENARIO=eta</c>: a file of 45 s at 1,000/s; after 15 s of steady delivery the ETA the status page shows must
+    /// be within 20 % of the time that actually remained.
+    /// </summary>
+    public static async Task<ScenarioResult[]> EtaAsync(BenchOptions options)
+    {
+        var budget = options.Rate > 0 ? options.Rate : 1_000;
+        await using var run = await ScenarioCluster.StartAsync(options, budget);
+        var rows = options.RowsGiven ? options.Rows : (int)(45 * budget);
+        var fileId = run.Drop(rows, options.Users);
+        await run.UntilAsync(fileId, s => s.Delivered() > 0, TimeSpan.FromMinutes(2));
+        await Task.Delay(TimeSpan.FromSeconds(15));
+        var asked = await run.StatusAsync(fileId);
+        var askedAt = DateTimeOffset.UtcNow;
+        var done = await run.CompletedAsync(fileId, TimeSpan.FromSeconds(120 + 3 * rows / budget));
+        var eta = asked?.GetProperty("etaSeconds").GetDouble() ?? double.NaN;
+        var remained = (done.CompletedAt() - askedAt).TotalSeconds;
+        var error = Math.Abs(eta - remained) / remained;
+        return [new($"the ETA after 15 s of steady delivery, {budget:N0}/s", "within 20 % of the time that remained",
+            $"ETA {eta:N1} s, {remained:N1} s remained ({error:P0} off); rate shown {asked?.GetProperty("rate").GetDouble():N0}/s",
+            error <= 0.2)];
+    }
+
     private sealed record Hold(long AfterTheCall, long AfterASecond, DateTimeOffset ResumedAt);
 
     // Pauses, counts what reaches the receiver after the call returns and after a second more, resumes.

@@ -29,6 +29,7 @@ public static class ReceiverScenarios
             ["freeze"] = SiloFaultScenarios.FreezeAsync,
             ["partition"] = SiloFaultScenarios.PartitionAsync,
             ["pause"] = OperatorScenarios.PauseAsync,
+            ["eta"] = OperatorScenarios.EtaAsync,
         };
 
     /// <summary>
