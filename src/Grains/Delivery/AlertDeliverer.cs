@@ -30,18 +30,14 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
     /// the first request goes (after the permit), maybe outside the caller's turn: the caller journals it as in flight.
     /// </param>
     /// <param name="cancellationToken">Stops waiting for a permit or a pause; a request already sent is let finish.</param>
-    public async Task<DeliveryRecord> AttemptAsync(Alert alert, int attemptsBefore, DateTimeOffset firstAttemptAt, long age,
+    /// <returns>What came of it; null when an operator has paused the alert's file (nothing more sent: the caller sets it aside).</returns>
+    public async Task<DeliveryRecord?> AttemptAsync(Alert alert, int attemptsBefore, DateTimeOffset firstAttemptAt, long age,
         Action<Alert, int, DateTimeOffset>? sending = null, CancellationToken cancellationToken = default)
     {
         var downtime = TimeSpan.Zero; // waited on a webhook that was down, or on an operator's pause: not held against the alert
         while (true)
         {
-            if (permits.IsFilePaused(alert.FileId))
-            {
-                var pausedFrom = time.GetTimestamp();
-                await permits.WhileFilePausedAsync(alert.FileId, cancellationToken).ConfigureAwait(false);
-                downtime += time.GetElapsedTime(pausedFrom);
-            }
+            if (permits.IsFilePaused(alert.FileId)) return null;
             var waitFrom = time.GetTimestamp();
             var wasHeld = permits.EndpointDown || permits.DeliveryPaused;
             await permits.WaitAsync(age, cancellationToken).ConfigureAwait(false);

@@ -34,6 +34,7 @@ public sealed partial class NotificationGrain(
     DeliveryDrain drain,
     ActiveUsers active,
     WebhookRecovery recovery,
+    IWebhookPermits permits,
     IOptions<WebhookOptions> webhook,
     TimeProvider time,
     ILogger<NotificationGrain> log) : Grain, INotificationGrain
@@ -50,6 +51,7 @@ public sealed partial class NotificationGrain(
     private int _working;
     private IGrainTimer? _wake;
     private Task? _recoveryWait;
+    private Task? _unparkWait;
     private Action<Exception>? _writeFailed;
     private Action<DeliveryRecord>? _onWritten;
     private Action<Alert, int, DateTimeOffset>? _markInFlight;
@@ -184,7 +186,10 @@ public sealed partial class NotificationGrain(
         try
         {
             while (!_stopping.IsCancellationRequested && _state.TryTakeDue(out var alert, out var queuedAt, out var previous))
-                await AttemptAsync(alert, queuedAt, previous);
+            {
+                if (permits.IsFilePaused(alert.FileId)) Park(alert, queuedAt);
+                else await AttemptAsync(alert, queuedAt, previous);
+            }
         }
         finally
         {
@@ -203,7 +208,7 @@ public sealed partial class NotificationGrain(
     private async Task AttemptAsync(Alert alert, long queuedAt, DeliveryRecord? previous)
     {
         using var span = AlertsTracing.StartDelivery(alert);
-        DeliveryRecord record;
+        DeliveryRecord? record;
         try
         {
             record = await deliverer.AttemptAsync(alert, previous?.Attempts ?? 0, previous?.FirstAttemptAt ?? time.GetUtcNow(), queuedAt,
@@ -222,6 +227,11 @@ public sealed partial class NotificationGrain(
             _state.NotAttempted(alert);
             return;
         }
+        if (record is null)
+        {
+            Park(alert, queuedAt); // its file was paused while it waited
+            return;
+        }
         _state.Attempted(alert); // before a back-off is scheduled: the wake-up skips alerts still queued
         AlertsTracing.Outcome(span, record);
         if (record.Status == DeliveryStatus.Retrying)
@@ -234,6 +244,30 @@ public sealed partial class NotificationGrain(
         _state.Settled(alert, record);
         // The next attempt need not wait for the write; memory answers for the alert until it is stored.
         Track(outcomes.WriteThenConfirmAsync(alert, record, WriteFailed, _onWritten ??= _state.Written, _abandon.Token));
+    }
+
+    // Held by an operator: set aside, it keeps no worker from the user's alerts of other files.
+    private void Park(Alert alert, long queuedAt)
+    {
+        _state.Park(alert, queuedAt);
+        if (_unparkWait is null || _unparkWait.IsCompleted) _unparkWait = UnparkWhenResumedAsync();
+    }
+
+    // One wait at a time, on the file of the first alert set aside (which also keeps the silo hearing of resumes).
+    private async Task UnparkWhenResumedAsync()
+    {
+        try
+        {
+            while (_state.FirstParkedFile is { } fileId)
+            {
+                await permits.WhileFilePausedAsync(fileId, _stopping.Token);
+                if (_state.Unpark(permits.IsFilePaused) > 0) StartDelivering();
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // deactivating: what is set aside is handed back
+        }
     }
 
     // Journaled, not awaited: after a crash, an alert found in flight is sent again and counted as uncertain.

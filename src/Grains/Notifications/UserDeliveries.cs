@@ -33,6 +33,8 @@ public sealed class UserDeliveries(TimeProvider time, WebhookRecovery recovery, 
     private readonly Dictionary<string, DeliveryRecord> _decided = [];
     // Outcomes stored (told from outside the grain's turns), to be forgotten by the next call that finds no lookup out.
     private readonly ConcurrentQueue<DeliveryRecord> _written = new();
+    // Alerts queued whose files an operator paused, set aside so that they hold no worker: put back when resumed.
+    private readonly List<(Alert Alert, long QueuedAt, DateTimeOffset ParkedAt)> _parked = [];
     // Alerts queued, in flight or backing off: the silo's backlog gauge counts them.
     private readonly HashSet<string> _held = [];
     private int _lookups;
@@ -97,6 +99,30 @@ public sealed class UserDeliveries(TimeProvider time, WebhookRecovery recovery, 
         return true;
     }
 
+    /// <summary>An alert taken whose file is paused: set aside, still this user's, until <see cref="Unpark"/>.</summary>
+    public void Park(Alert alert, long queuedAt) => _parked.Add((alert, queuedAt, time.GetUtcNow()));
+
+    /// <summary>The file of the first alert set aside; null when none is.</summary>
+    public string? FirstParkedFile => _parked.Count > 0 ? _parked[0].Alert.FileId : null;
+
+    /// <summary>
+    /// Queues again the alerts set aside whose files are no longer paused, with their age; the time aside is not held
+    /// against the give-up horizon of one backing off. Returns how many.
+    /// </summary>
+    public int Unpark(Func<string, bool> filePaused)
+    {
+        var resumed = _parked.Where(p => !filePaused(p.Alert.FileId)).ToList();
+        var now = time.GetUtcNow();
+        foreach (var (alert, queuedAt, parkedAt) in resumed)
+        {
+            if (_retrying.TryGetValue(alert.AlertId, out var backoff) && backoff.Record.FirstAttemptAt is { } first)
+                _retrying[alert.AlertId] = backoff with { Record = backoff.Record with { FirstAttemptAt = first + (now - parkedAt) } };
+            _due.Enqueue((alert, queuedAt));
+        }
+        _parked.RemoveAll(p => !filePaused(p.Alert.FileId));
+        return resumed.Count;
+    }
+
     /// <summary>The attempt came back (or failed to be made): the alert is no longer queued.</summary>
     public void Attempted(Alert alert) => _accepted.Remove(alert.AlertId);
 
@@ -133,12 +159,14 @@ public sealed class UserDeliveries(TimeProvider time, WebhookRecovery recovery, 
     /// <summary>The queued alerts never sent, given up.</summary>
     public List<Alert> HandBackUnsent()
     {
-        var unsent = new List<Alert>(_due.Count);
-        while (_due.TryDequeue(out var due))
+        var unsent = new List<Alert>(_due.Count + _parked.Count);
+        foreach (var alert in _due.Select(d => d.Alert).Concat(_parked.Select(p => p.Alert)))
         {
-            HandBack(due.Alert);
-            unsent.Add(due.Alert);
+            HandBack(alert);
+            unsent.Add(alert);
         }
+        _due.Clear();
+        _parked.Clear();
         return unsent;
     }
 

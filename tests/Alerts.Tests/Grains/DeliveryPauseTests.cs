@@ -90,6 +90,40 @@ public sealed class DeliveryPauseTests(DeliveryPauseTests.PauseFixture fixture) 
     }
 
     [Fact]
+    public async Task A_users_alerts_of_a_paused_file_do_not_hold_back_its_alerts_of_another()
+    {
+        var control = fixture.Grains.GetGrain<IDeliveryControlGrain>(0);
+        var held = "userId,alertMessage\n" + string.Concat(Enumerable.Range(0, 20).Select(i => $"both-0,held {i}\n"));
+        var other = "userId,alertMessage\n" + string.Concat(Enumerable.Range(0, 5).Select(i => $"both-0,other {i}\n"));
+        var (heldId, otherId) = (InboxFiles.FileId(held), InboxFiles.FileId(other));
+        var file = fixture.Grains.GetGrain<IFileGrain>(heldId);
+        try
+        {
+            await control.PauseAsync(); // so that the held file's alerts are all queued with the user before it is paused
+            await fixture.StartFileAsync(heldId, held);
+            await Eventually.Until(async () => (await file.GetSummaryAsync())!.Progress, read => read >= 1, "the held file read");
+            await file.PauseAsync();
+            await control.ResumeAsync();
+            await fixture.StartFileAsync(otherId, other);
+            // More alerts of the paused file than the user has workers: each would take one while it waits.
+            var otherDone = await fixture.CompletedAsync(otherId, TimeSpan.FromSeconds(30));
+            var heldWhile = fixture.Webhook.AcceptedFor("both-").Count(c => c.AlertMessage.StartsWith("held"));
+            await file.ResumeAsync();
+            var heldDone = await fixture.CompletedAsync(heldId, TimeSpan.FromMinutes(1));
+
+            Assert.Equal(5, otherDone.Delivered);
+            Assert.Equal(0, heldWhile);
+            Assert.Equal(20, heldDone.Delivered);
+            Assert.Equal(25, fixture.Webhook.AcceptedFor("both-").Select(c => c.IdempotencyKey).Distinct().Count());
+        }
+        finally
+        {
+            await control.ResumeAsync();
+            await file.ResumeAsync();
+        }
+    }
+
+    [Fact]
     public async Task Pausing_or_resuming_twice_changes_nothing_more()
     {
         var control = fixture.Grains.GetGrain<IDeliveryControlGrain>(0);

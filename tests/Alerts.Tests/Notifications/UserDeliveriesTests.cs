@@ -140,6 +140,39 @@ public sealed class UserDeliveriesTests
     }
 
     [Fact]
+    public void An_alert_of_a_paused_file_is_set_aside_until_its_file_is_resumed_and_keeps_its_age()
+    {
+        _user.FromRecord(Alert("a1"), record: null);
+        _user.TryTakeDue(out var alert, out var queuedAt, out _);
+        var paused = new HashSet<string> { "f" };
+
+        _user.Park(alert, queuedAt);
+        var whilePaused = _user.Unpark(paused.Contains);
+        var known = _user.FromMemory(alert);
+        paused.Clear();
+        var resumed = _user.Unpark(paused.Contains);
+
+        Assert.Equal((0, DispatchOutcome.Queued, 1), (whilePaused, known, resumed)); // still the user's while aside
+        Assert.True(_user.TryTakeDue(out var again, out var againQueuedAt, out _));
+        Assert.Equal((alert, queuedAt), (again, againQueuedAt));
+        Assert.Null(_user.FirstParkedFile);
+    }
+
+    [Fact]
+    public void Alerts_set_aside_are_handed_back_with_the_queued_ones()
+    {
+        _user.FromRecord(Alert("a1"), record: null);
+        _user.FromRecord(Alert("a2"), record: null);
+        _user.TryTakeDue(out var first, out var queuedAt, out _);
+        _user.Park(first, queuedAt);
+
+        var unsent = _user.HandBackUnsent();
+
+        Assert.Equal(["a1", "a2"], unsent.Select(a => a.AlertId).Order());
+        Assert.Equal((0, 0, null), (_held, _user.DueCount, _user.FirstParkedFile));
+    }
+
+    [Fact]
     public void The_oldest_queued_alert_is_tried_first()
     {
         _user.FromRecord(Alert("a1"), record: null);
