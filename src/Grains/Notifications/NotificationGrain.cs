@@ -186,10 +186,7 @@ public sealed partial class NotificationGrain(
         try
         {
             while (!_stopping.IsCancellationRequested && _state.TryTakeDue(out var alert, out var queuedAt, out var previous))
-            {
-                if (permits.IsFilePaused(alert.FileId)) Park(alert, queuedAt);
-                else await AttemptAsync(alert, queuedAt, previous);
-            }
+                await AttemptAsync(alert, queuedAt, previous);
         }
         finally
         {

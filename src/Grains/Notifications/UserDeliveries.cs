@@ -111,16 +111,16 @@ public sealed class UserDeliveries(TimeProvider time, WebhookRecovery recovery, 
     /// </summary>
     public int Unpark(Func<string, bool> filePaused)
     {
-        var resumed = _parked.Where(p => !filePaused(p.Alert.FileId)).ToList();
         var now = time.GetUtcNow();
-        foreach (var (alert, queuedAt, parkedAt) in resumed)
+        return _parked.RemoveAll(parked =>
         {
+            var (alert, queuedAt, parkedAt) = parked;
+            if (filePaused(alert.FileId)) return false;
             if (_retrying.TryGetValue(alert.AlertId, out var backoff) && backoff.Record.FirstAttemptAt is { } first)
                 _retrying[alert.AlertId] = backoff with { Record = backoff.Record with { FirstAttemptAt = first + (now - parkedAt) } };
             _due.Enqueue((alert, queuedAt));
-        }
-        _parked.RemoveAll(p => !filePaused(p.Alert.FileId));
-        return resumed.Count;
+            return true;
+        });
     }
 
     /// <summary>The attempt came back (or failed to be made): the alert is no longer queued.</summary>
