@@ -41,8 +41,8 @@ public static class CliApp
     private static RootCommand Root()
     {
         var connection = new ConnectionOptions();
-        return new RootCommand("Upload alert files to the Alerts gateway, watch them, read their reports, retry dead letters, pause delivery.\n"
-            + "Exit codes: 0 done, 1 a watched file completed with dead letters, 2 it failed, 3 an error.")
+        return new RootCommand("Upload alert files to the Alerts gateway, watch them, read their reports, retry dead letters, pause or cancel delivery.\n"
+            + "Exit codes: 0 done, 1 a watched file completed with dead letters, 2 it failed, 3 an error, 4 it was cancelled.")
         {
             connection.Url,
             connection.ApiKey,
@@ -53,6 +53,7 @@ public static class CliApp
             RetryCommand.Create(connection),
             PauseCommand.Pause(connection),
             PauseCommand.Resume(connection),
+            PauseCommand.Cancel(connection),
         };
     }
 }

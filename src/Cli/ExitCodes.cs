@@ -11,6 +11,8 @@ public static class ExitCodes
     public const int Failed = 2;
     /// <summary>The command could not be done: a bad argument, an error from the gateway, or no gateway.</summary>
     public const int Error = 3;
+    /// <summary>A watched file was cancelled by an operator.</summary>
+    public const int Cancelled = 4;
     /// <summary>Interrupted (Ctrl+C).</summary>
     public const int Interrupted = 130;
 }

@@ -4,7 +4,8 @@ namespace Alerts.Grains.Interfaces;
 
 /// <summary>
 /// The operator's switches (key 0): for all delivery (paused, nothing is sent anywhere in the cluster, no attempt is
-/// spent and files keep their place, until resumed), and the files paused one by one. Stored, so they survive restarts.
+/// spent and files keep their place, until resumed), and the files paused, cancelled or made urgent one by one.
+/// Stored, so they survive restarts.
 /// </summary>
 [Alias("alerts.IDeliveryControlGrain")]
 public interface IDeliveryControlGrain : IGrainWithIntegerKey
@@ -20,6 +21,15 @@ public interface IDeliveryControlGrain : IGrainWithIntegerKey
     Task HoldFileAsync(string fileId);
 
     Task ReleaseFileAsync(string fileId);
+
+    /// <summary>The file's alerts not yet sent are dropped wherever they wait, for good (its grain owns the decision).</summary>
+    Task CancelFileAsync(string fileId);
+
+    /// <summary>The file's waiting attempts get permits before those of other files, or no longer.</summary>
+    Task SetUrgentAsync(string fileId, bool urgent);
+
+    /// <summary>Says nothing more of the file: it expired.</summary>
+    Task ForgetFileAsync(string fileId);
 
     Task<DeliveryState> PauseAsync();
 

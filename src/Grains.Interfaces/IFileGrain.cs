@@ -32,6 +32,18 @@ public interface IFileGrain : IGrainWithStringKey
     /// <summary>Sends the file's alerts again where they stopped. Null when no file has this id.</summary>
     Task<FileSummary?> ResumeAsync();
 
+    /// <summary>
+    /// Stops the file for good: no alert not yet sent is ever sent (requests under way finish), its report says
+    /// <c>Cancelled</c> for each, and it cannot be retried. Null when no file has this id; a file no longer active is left as it is.
+    /// </summary>
+    Task<FileSummary?> CancelAsync();
+
+    /// <summary>Sends nothing of an active file before <paramref name="notBefore"/> (null: from now). Null when no file has this id.</summary>
+    Task<FileSummary?> ScheduleAsync(DateTimeOffset? notBefore);
+
+    /// <summary>Ranks an active file's attempts for permits across the cluster. Null when no file has this id.</summary>
+    Task<FileSummary?> SetPriorityAsync(FilePriority priority);
+
     /// <summary>Dispatches the file's dead letters again, with fresh attempts; returns how many were requeued.</summary>
     Task<int> RetryDeadLettersAsync();
 

@@ -29,7 +29,7 @@ public sealed class GatewayClient : IDisposable
     private string Shown => BaseUrl.ToString().TrimEnd('/');
 
     /// <summary><c>POST /upload</c>: the file streamed as multipart, with an optional message for single-column files.</summary>
-    public async Task<UploadAccepted> UploadAsync(string path, string? alertMessage, bool force, CancellationToken cancel)
+    public async Task<UploadAccepted> UploadAsync(string path, string? alertMessage, bool force, CancellationToken cancel, DateTimeOffset? notBefore = null, bool high = false)
     {
         await using var file = OpenForUpload(path);
         using var form = new MultipartFormDataContent();
@@ -38,6 +38,8 @@ public sealed class GatewayClient : IDisposable
         form.Add(content, "file", Path.GetFileName(path));
         if (alertMessage is not null) form.Add(new StringContent(alertMessage), "alertMessage");
         if (force) form.Add(new StringContent("true"), "force");
+        if (notBefore is { } at) form.Add(new StringContent(at.ToString("O", System.Globalization.CultureInfo.InvariantCulture)), "notBefore");
+        if (high) form.Add(new StringContent("high"), "priority");
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, "upload") { Content = form }, timeout: null, cancel);
         return await ReadAsync<UploadAccepted>(response, cancel);
     }
@@ -70,6 +72,13 @@ public sealed class GatewayClient : IDisposable
     public async Task<FileSummary> SetFilePausedAsync(string fileId, bool paused, CancellationToken cancel)
     {
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, $"files/{Uri.EscapeDataString(fileId)}/{(paused ? "pause" : "resume")}"), CallTimeout, cancel);
+        return await ReadAsync<FileSummary>(response, cancel);
+    }
+
+    /// <summary><c>POST /files/{id}/cancel</c>: what is not yet sent never is.</summary>
+    public async Task<FileSummary> CancelFileAsync(string fileId, CancellationToken cancel)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, $"files/{Uri.EscapeDataString(fileId)}/cancel"), CallTimeout, cancel);
         return await ReadAsync<FileSummary>(response, cancel);
     }
 

@@ -7,7 +7,7 @@ public sealed record FileSummary
 {
     public required string FileId { get; init; }
     public required string Name { get; init; }
-    /// <summary><c>Reading</c>, <c>Delivering</c>, <c>Completed</c> or <c>Failed</c>.</summary>
+    /// <summary><c>Reading</c>, <c>Delivering</c>, <c>Paused</c>, <c>Scheduled</c>, <c>Completed</c>, <c>Failed</c> or <c>Cancelled</c>.</summary>
     public required string Status { get; init; }
     public long Rows { get; init; }
     public long Valid { get; init; }
@@ -29,14 +29,18 @@ public sealed record FileSummary
     public DateTimeOffset? CompletedAt { get; init; }
     public string? Path { get; init; }
     public IReadOnlyList<DeadLetter> DeadLetters { get; init; } = [];
+    public DateTimeOffset? NotBefore { get; init; }
+    /// <summary><c>High</c> or <c>Normal</c>.</summary>
+    public string Priority { get; init; } = "Normal";
 
-    public bool IsFinished => Status is FileStatuses.Completed or FileStatuses.Failed;
+    public bool IsFinished => Status is FileStatuses.Completed or FileStatuses.Failed or FileStatuses.Cancelled;
 }
 
 public static class FileStatuses
 {
     public const string Completed = "Completed";
     public const string Failed = "Failed";
+    public const string Cancelled = "Cancelled";
 }
 
 public sealed record InvalidRow(long Line, string Reason);

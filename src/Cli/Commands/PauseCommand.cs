@@ -4,7 +4,10 @@ using Alerts.Cli.Output;
 
 namespace Alerts.Cli.Commands;
 
-/// <summary><c>alerts pause ID|--all</c> and <c>alerts resume ID|--all</c>: one file's switch, or the switch for all delivery.</summary>
+/// <summary>
+/// <c>alerts pause ID|--all</c> and <c>alerts resume ID|--all</c>: one file's switch, or the switch for all delivery;
+/// <c>alerts cancel ID</c>: one file, for good.
+/// </summary>
 public static class PauseCommand
 {
     public static Command Pause(ConnectionOptions connection) =>
@@ -12,6 +15,20 @@ public static class PauseCommand
 
     public static Command Resume(ConnectionOptions connection) =>
         Create(connection, "resume", "Resume a file, or all delivery (--all), where it stopped", paused: false);
+
+    public static Command Cancel(ConnectionOptions connection)
+    {
+        var fileId = new Argument<string>("fileId") { Description = "a file's id, or its first characters" };
+        var command = new Command("cancel", "Cancel a file for good: alerts not yet sent never are (its report says cancelled for each)") { fileId };
+        command.SetAction(async (parsed, cancel) =>
+        {
+            using var gateway = connection.Connect(parsed);
+            var file = await gateway.CancelFileAsync(await FileIdLookup.ResolveAsync(gateway, parsed.GetValue(fileId)!, cancel), cancel);
+            parsed.InvocationConfiguration.Output.WriteLine($"{file.FileId[..12]}  {file.Name}: {file.Status}, {Figures.Count(file.Delivered)} delivered");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
 
     private static Command Create(ConnectionOptions connection, string name, string description, bool paused)
     {

@@ -28,6 +28,7 @@ public sealed class FileWatcher(GatewayClient gateway, TimeSpan interval)
     public static int ExitCode(FileSummary finished) => finished switch
     {
         { Status: FileStatuses.Failed } => ExitCodes.Failed,
+        { Status: FileStatuses.Cancelled } => ExitCodes.Cancelled,
         { DeadLettered: > 0 } => ExitCodes.DeadLetters,
         _ => ExitCodes.Ok,
     };

@@ -26,6 +26,7 @@ public static class ProgressDisplay
     public static string Outcome(FileSummary f) => f.Status switch
     {
         FileStatuses.Failed => $"{f.Name}: Failed: {f.Error ?? "no reason given"}",
+        FileStatuses.Cancelled => $"{f.Name}: Cancelled after {Figures.Count(f.Delivered)} alerts delivered (its report says which were not sent)",
         _ when f.DeadLettered > 0 => $"{f.Name}: Completed with {Figures.Count(f.DeadLettered)} dead letters of {Figures.Count(f.Valid)} alerts (alerts status {f.FileId[..12]} shows them; alerts retry {f.FileId[..12]} requeues them)",
         _ => $"{f.Name}: Completed: {Figures.Count(f.Delivered)} alerts delivered, {Figures.Count(f.Invalid)} invalid rows",
     };

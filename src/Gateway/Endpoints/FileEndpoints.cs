@@ -52,6 +52,7 @@ public static class FileEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithTags("Files");
 
         app.MapFilePause();
+        app.MapFileChanges();
     }
 
     /// <summary>
@@ -68,14 +69,33 @@ public static class FileEndpoints
                 SwitchAsync(fileId, cluster, options.Value, file => file.ResumeAsync()))
             .WithSummary("Resumes a paused file where it stopped").Produces<FileSummary>()
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithTags("Files");
+        app.MapPost("/files/{fileId}/cancel", (string fileId, IClusterClient cluster, IOptions<GatewayOptions> options) =>
+                SwitchAsync(fileId, cluster, options.Value, file => file.CancelAsync()))
+            .WithSummary("Cancels one file for good: alerts not yet sent never are, and its report says cancelled for each").Produces<FileSummary>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithTags("Files");
     }
+
+    /// <summary><c>PATCH /files/{fileId}</c> with <c>notBefore</c> (ISO 8601; null: now) and/or <c>priority</c> (high or normal).</summary>
+    private static void MapFileChanges(this WebApplication app) =>
+        app.MapPatch("/files/{fileId}", async (string fileId, FileChange change, IClusterClient cluster, IOptions<GatewayOptions> options, TimeProvider time) =>
+            {
+                if (change.Problem(time.GetUtcNow()) is { } problem) return Results.Problem(problem, statusCode: StatusCodes.Status400BadRequest);
+                return await SwitchAsync(fileId, cluster, options.Value, async file =>
+                {
+                    var summary = await file.GetSummaryAsync();
+                    if (change.Priority is { } priority) summary = await file.SetPriorityAsync(priority);
+                    if (change.SetsNotBefore) summary = await file.ScheduleAsync(change.NotBefore);
+                    return summary;
+                });
+            }).WithSummary("Schedules (notBefore) or prioritises (priority: high or normal) a file not yet done").Produces<FileSummary>()
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict).WithTags("Files");
 
     private static async Task<IResult> SwitchAsync(string fileId, IClusterClient cluster, GatewayOptions options, Func<IFileGrain, Task<FileSummary?>> change)
     {
         var (summary, error) = await FindAsync(fileId, cluster);
         if (error is not null) return error;
-        if (summary!.Status is FileStatus.Completed or FileStatus.Failed)
-            return Results.Problem($"the file is {summary.Status}: only a file being delivered can be paused or resumed", statusCode: StatusCodes.Status409Conflict);
+        if (summary!.Status is FileStatus.Completed or FileStatus.Failed or FileStatus.Cancelled)
+            return Results.Problem($"the file is {summary.Status}: only a file not yet done can be changed", statusCode: StatusCodes.Status409Conflict);
         return await change(cluster.GetGrain<IFileGrain>(fileId)) is { } changed ? Results.Ok(ForClients(changed, options)) : Results.NotFound();
     }
 

@@ -11,7 +11,8 @@ public static class UploadEndpoints
 {
     /// <summary>
     /// <c>POST /upload</c>: multipart form with <c>file</c>, optional <c>alertMessage</c> (single-column files)
-    /// and <c>force</c> (a new batch of identical content). 202 with the file id and where to watch it.
+    /// <c>force</c> (a new batch of identical content), <c>notBefore</c> (ISO 8601: send nothing before) and
+    /// <c>priority</c> (high or normal). 202 with the file id and where to watch it.
     /// </summary>
     public static void MapUpload(this WebApplication app) => app.MapPost("/upload", async (HttpContext context, IClusterClient cluster, IOptions<GatewayOptions> options) =>
     {
@@ -40,13 +41,13 @@ public static class UploadEndpoints
         {
             return Results.Problem(error.Message, statusCode: error.StatusCode);
         }
-        if (upload.Size == 0)
+        if ((upload.Size == 0 ? "file is empty" : Schedules.Problem(upload.NotBefore, DateTimeOffset.UtcNow)) is { } problem)
         {
             File.Delete(upload.PartPath);
-            return Results.Problem("file is empty", statusCode: StatusCodes.Status400BadRequest);
+            return Results.Problem(problem, statusCode: StatusCodes.Status400BadRequest);
         }
         return await StartAsync(cluster, upload, settings);
-    }).Accepts<IFormFile>("multipart/form-data").DisableAntiforgery().WithSummary("Uploads a file of alerts (multipart: file, alertMessage, force)")
+    }).Accepts<IFormFile>("multipart/form-data").DisableAntiforgery().WithSummary("Uploads a file of alerts (multipart: file, alertMessage, force, notBefore, priority)")
         .Produces<UploadAccepted>(StatusCodes.Status202Accepted)
         .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status408RequestTimeout)
         .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -68,6 +69,8 @@ public static class UploadEndpoints
                 Name = upload.Name,
                 Size = upload.Size,
                 AlertMessage = upload.AlertMessage,
+                NotBefore = upload.NotBefore,
+                Priority = upload.Priority,
             });
         }
         catch

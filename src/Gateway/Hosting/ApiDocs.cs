@@ -69,6 +69,8 @@ public static class UploadForm
                             ["file"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary", Description = "CSV (userId,alertMessage; or one column of user ids with alertMessage) or JSON Lines (.jsonl, .ndjson)." },
                             ["alertMessage"] = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 4096, Description = "The message every user gets, for a file of user ids only." },
                             ["force"] = new OpenApiSchema { Type = JsonSchemaType.Boolean, Description = "Send again even if this content was sent before (a new file id)." },
+                            ["notBefore"] = new OpenApiSchema { Type = JsonSchemaType.String, Format = "date-time", Description = "Send nothing of the file before this time (ISO 8601, at most 30 days ahead); the file shows Scheduled until then." },
+                            ["priority"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [System.Text.Json.Nodes.JsonValue.Create("high"), System.Text.Json.Nodes.JsonValue.Create("normal")], Description = "high: its attempts get permits before those of normal files, across the cluster. Default normal." },
                         },
                     },
                 },

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Alerts.Grains.Interfaces.Model;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
@@ -22,6 +24,8 @@ public static class UploadReader
         (string Path, string Name, long Size, byte[] Hash)? file = null;
         string? message = null;
         var force = false;
+        DateTimeOffset? notBefore = null;
+        var priority = FilePriority.Normal;
         try
         {
             while (await ReadNextSectionAsync(reader, cancellationToken) is { } section)
@@ -37,6 +41,18 @@ public static class UploadReader
                         break;
                     case "force":
                         force = bool.TryParse(await ReadFieldAsync(section.Body), out var value) ? value : throw new UploadException("'force' must be true or false");
+                        break;
+                    case "notBefore":
+                        notBefore = DateTimeOffset.TryParse(await ReadFieldAsync(section.Body), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+                            ? at : throw new UploadException("'notBefore' must be an ISO 8601 time, such as 2026-12-24T21:00:00Z");
+                        break;
+                    case "priority":
+                        priority = await ReadFieldAsync(section.Body) switch
+                        {
+                            var field when field.Equals("high", StringComparison.OrdinalIgnoreCase) => FilePriority.High,
+                            var field when field.Equals("normal", StringComparison.OrdinalIgnoreCase) => FilePriority.Normal,
+                            _ => throw new UploadException("'priority' must be high or normal"),
+                        };
                         break;
                 }
             }
@@ -55,7 +71,7 @@ public static class UploadReader
             File.Delete(saved.Path);
             throw new UploadException("'alertMessage' must be 1 to 4096 characters");
         }
-        return new UploadedFile(saved.Path, saved.Name, saved.Size, saved.Hash, message, force);
+        return new UploadedFile(saved.Path, saved.Name, saved.Size, saved.Hash, message, force) { NotBefore = notBefore, Priority = priority };
     }
 
     private static async Task<MultipartSection?> ReadNextSectionAsync(MultipartReader reader, CancellationToken cancellationToken)

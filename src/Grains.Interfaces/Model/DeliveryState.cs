@@ -1,11 +1,21 @@
 namespace Alerts.Grains.Interfaces.Model;
 
 /// <summary>
-/// What an operator has paused: all delivery, or these files. <see cref="Version"/> grows with every change and is
-/// stored: a silo keeps the newest it heard, whether told at once or by a lease answered earlier and read later.
+/// What an operator has said of delivery: all of it paused, these files paused (or waiting for their scheduled time),
+/// these cancelled, these of high priority. <see cref="Version"/> grows with every change and is stored: a silo keeps
+/// the newest it heard, whether told at once or by a lease answered earlier and read later.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("alerts.DeliveryHolds")]
-public sealed record DeliveryHolds([property: Id(0)] bool All, [property: Id(1)] IReadOnlyList<string> Files, [property: Id(2)] long Version);
+public sealed record DeliveryHolds([property: Id(0)] bool All, [property: Id(1)] IReadOnlyList<string> Files, [property: Id(2)] long Version)
+{
+    /// <summary>Files cancelled: their alerts not yet sent are dropped, never sent.</summary>
+    [Id(3)] public IReadOnlyList<string> Cancelled { get; init; } = [];
+
+    /// <summary>Files of high priority: their waiting attempts get permits before those of other files.</summary>
+    [Id(4)] public IReadOnlyList<string> Urgent { get; init; } = [];
+
+    public static readonly DeliveryHolds None = new(false, [], 0);
+}
 
 /// <summary>Whether delivery is paused across the cluster, and the webhook's budget and granted rate now.</summary>
 [GenerateSerializer, Immutable, Alias("alerts.DeliveryState")]

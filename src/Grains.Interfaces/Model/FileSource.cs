@@ -17,4 +17,9 @@ public sealed record FileSource
 
     /// <summary>The file's modification time when it was hashed, to tell later whether it changed.</summary>
     [Id(4)] public DateTime? Modified { get; init; }
+
+    /// <summary>Nothing of the file is sent before this time.</summary>
+    [Id(5)] public DateTimeOffset? NotBefore { get; init; }
+
+    [Id(6)] public FilePriority Priority { get; init; }
 }

@@ -16,4 +16,16 @@ public enum FileStatus
     Failed,
     /// <summary>An operator paused it: none of its alerts is sent until it is resumed (shown only; stored as the status it resumes to).</summary>
     Paused,
+    /// <summary>An operator cancelled it: alerts not sent by then never are; its report says <c>cancelled</c> for each.</summary>
+    Cancelled,
+    /// <summary>Waiting for its <c>notBefore</c> time (shown only; stored as the status it starts in).</summary>
+    Scheduled,
+}
+
+/// <summary>How a file's attempts rank for permits across the cluster: high before normal, oldest first within each.</summary>
+[GenerateSerializer, Alias("alerts.FilePriority")]
+public enum FilePriority
+{
+    Normal,
+    High,
 }

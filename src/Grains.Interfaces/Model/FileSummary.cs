@@ -37,4 +37,8 @@ public sealed record FileSummary
     [Id(20)] public IReadOnlyList<DeadLetter> DeadLetters { get; init; } = [];
     /// <summary>How the file changed after it was taken (rows appended, or rewritten in place while read); null when it did not.</summary>
     [Id(21)] public string? Warning { get; init; }
+    /// <summary>Nothing of the file is sent before this time, while it has not come.</summary>
+    [Id(22)] public DateTimeOffset? NotBefore { get; init; }
+    /// <summary>High: its attempts get permits before those of normal files, across the cluster.</summary>
+    [Id(23)] public FilePriority Priority { get; init; }
 }

@@ -31,7 +31,7 @@ public sealed record LeaseRequest
 /// Permits to spend evenly over <see cref="Period"/>; none, and a pause, while the receiver is throttling.
 /// <see cref="EndpointDown"/>: the webhook's circuit is open; failures now cost alerts no attempts.
 /// <see cref="DeliveryPaused"/>: an operator paused all delivery; none, and a short pause before asking again.
-/// <see cref="PausedFiles"/>: files an operator paused, whose alerts must wait.
+/// <see cref="Holds"/>: what an operator said of files (paused, cancelled, urgent), with its version.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("alerts.LeaseGrant")]
 public sealed record LeaseGrant(
@@ -42,11 +42,8 @@ public sealed record LeaseGrant(
     [property: Id(4)] double ClusterRate = 0,
     [property: Id(5)] bool DeliveryPaused = false)
 {
-    /// <summary>Files an operator paused: their alerts wait, whatever the permits.</summary>
-    [Id(6)] public IReadOnlyList<string>? PausedFiles { get; init; }
-
-    /// <summary>The <see cref="DeliveryHolds.Version"/> that <see cref="DeliveryPaused"/> and <see cref="PausedFiles"/> come from; 0: they say nothing.</summary>
-    [Id(7)] public long HoldsVersion { get; init; }
+    /// <summary>What an operator said, as the limiter last heard it; <see cref="DeliveryPaused"/> comes from the same version. Null: it says nothing.</summary>
+    [Id(8)] public DeliveryHolds? Holds { get; init; }
 }
 
 /// <summary>The limiter's state, for tests and operators.</summary>

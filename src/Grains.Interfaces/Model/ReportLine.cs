@@ -28,4 +28,6 @@ public enum ReportStatus
     Invalid,
     /// <summary>No record is kept any more: past the retention window or the per-user cap.</summary>
     Expired,
+    /// <summary>Its file was cancelled before the alert was delivered: it is never sent.</summary>
+    Cancelled,
 }

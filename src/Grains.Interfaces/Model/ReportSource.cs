@@ -16,6 +16,8 @@ public sealed record ReportSource
     [Id(6)] public int MaxRowBytes { get; init; }
     /// <summary>Whether the file is still being delivered: a row without a record is then on its way, not expired.</summary>
     [Id(7)] public bool Active { get; init; }
+    /// <summary>Whether the file was cancelled: a row without a final outcome is then cancelled, and every row is read.</summary>
+    [Id(8)] public bool Cancelled { get; init; }
 }
 
 /// <summary>Bytes <c>[Start, End)</c> of a file, read, after <see cref="LinesBefore"/> lines.</summary>

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Options;
 namespace Alerts.Grains.Control;
 
 /// <summary>
-/// Keeps what an operator paused in storage (all delivery, or files) and tells the webhook's rate limiter at once,
-/// which then grants no permits, or names the paused files in every lease: each silo hears it at its next lease (a
+/// Keeps what an operator said in storage (all delivery paused; files paused, scheduled, cancelled or urgent) and tells
+/// the webhook's rate limiter at once, which then grants no permits, or names those files in every lease: each silo hears it at its next lease (a
 /// fifth of a second), and what is in flight finishes. The limiter also asks here when it starts and every few
 /// seconds, so a limiter that missed the news (its silo was frozen) catches up.
 /// </summary>
@@ -58,6 +58,28 @@ public sealed partial class DeliveryControlGrain(
         await TellLimiterAsync();
     }
 
+    public async Task CancelFileAsync(string fileId)
+    {
+        if (control.State.CancelledFiles.Add(fileId) | control.State.PausedFiles.Remove(fileId) | control.State.UrgentFiles.Remove(fileId))
+            await SaveChangeAsync();
+        await TellLimiterAsync();
+    }
+
+    public async Task SetUrgentAsync(string fileId, bool urgent)
+    {
+        if (urgent ? control.State.UrgentFiles.Add(fileId) : control.State.UrgentFiles.Remove(fileId)) await SaveChangeAsync();
+        await TellLimiterAsync();
+    }
+
+    public async Task ForgetFileAsync(string fileId)
+    {
+        if (control.State.CancelledFiles.Remove(fileId) | control.State.PausedFiles.Remove(fileId) | control.State.UrgentFiles.Remove(fileId))
+        {
+            await SaveChangeAsync();
+            await TellLimiterAsync();
+        }
+    }
+
     // Stored already: a limiter that does not answer (its silo frozen) reads the switches when it comes back or moves.
     private async Task TellLimiterAsync()
     {
@@ -71,7 +93,11 @@ public sealed partial class DeliveryControlGrain(
         }
     }
 
-    private DeliveryHolds Holds => new(control.State.Paused, [.. control.State.PausedFiles], control.State.Version);
+    private DeliveryHolds Holds => new(control.State.Paused, [.. control.State.PausedFiles], control.State.Version)
+    {
+        Cancelled = [.. control.State.CancelledFiles],
+        Urgent = [.. control.State.UrgentFiles],
+    };
 
     private Task SaveChangeAsync()
     {
@@ -109,4 +135,6 @@ public sealed class DeliveryControlState
     [Id(1)] public DateTimeOffset ChangedAt { get; set; }
     [Id(2)] public HashSet<string> PausedFiles { get; set; } = [];
     [Id(3)] public long Version { get; set; } = 1;
+    [Id(4)] public HashSet<string> CancelledFiles { get; set; } = [];
+    [Id(5)] public HashSet<string> UrgentFiles { get; set; } = [];
 }

@@ -20,6 +20,8 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
     private static readonly KeyValuePair<string, object?> EndpointDownTag = new("outcome", "endpoint_down");
     private readonly RetryPolicy _policy = new(options.Value);
     private readonly Func<bool> _maySend = () => permits.MaySend;
+    // Ahead of any timestamp: a high-priority file's attempts queue for permits before every other file's, oldest first.
+    private const long UrgentLead = 1L << 60;
 
     /// <param name="alert">The alert.</param>
     /// <param name="attemptsBefore">Attempts already used on it.</param>
@@ -30,7 +32,7 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
     /// the first request goes (after the permit), maybe outside the caller's turn: the caller journals it as in flight.
     /// </param>
     /// <param name="cancellationToken">Stops waiting for a permit or a pause; a request already sent is let finish.</param>
-    /// <returns>What came of it; null when an operator has paused the alert's file (nothing more sent: the caller sets it aside).</returns>
+    /// <returns>What came of it; null when an operator has paused or cancelled the alert's file (nothing more sent: the caller sets it aside, or drops it).</returns>
     public async Task<DeliveryRecord?> AttemptAsync(Alert alert, int attemptsBefore, DateTimeOffset firstAttemptAt, long age,
         Action<Alert, int, DateTimeOffset>? sending = null, CancellationToken cancellationToken = default)
     {
@@ -40,7 +42,7 @@ public sealed class AlertDeliverer(WebhookSender sender, IWebhookPermits permits
             if (permits.IsFilePaused(alert.FileId)) return null;
             var waitFrom = time.GetTimestamp();
             var wasHeld = permits.EndpointDown || permits.DeliveryPaused;
-            await permits.WaitAsync(age, cancellationToken).ConfigureAwait(false);
+            await permits.WaitAsync(permits.IsFileUrgent(alert.FileId) ? age - UrgentLead : age, cancellationToken).ConfigureAwait(false);
             if (wasHeld || permits.EndpointDown || permits.DeliveryPaused) downtime += time.GetElapsedTime(waitFrom);
             if (!permits.MaySend || permits.DeliveryPaused || permits.IsFilePaused(alert.FileId))
             {

@@ -58,7 +58,7 @@ public sealed partial class FileGrain(
         if (IsKnown) await FinishMoveAsync(); // saved on its way to the archive or the failed folder, then a crash
         if (IsKnown && State.IsActive) await StartResumingAsync();
         else if (IsKnown) await ExpireIfDueAsync(); // its reminder may have been missed
-        if (IsKnown && State.IsActive && State.PausedAt is not null) await Control.HoldFileAsync(FileId); // a crash may have come between the save and the hold
+        if (IsKnown && State.IsActive && State.IsHeld(time.GetUtcNow())) await Control.HoldFileAsync(FileId); // a crash may have come between the save and the hold
     }
 
     private IDeliveryControlGrain Control => GrainFactory.GetGrain<IDeliveryControlGrain>(0);
@@ -81,10 +81,64 @@ public sealed partial class FileGrain(
         if (!IsKnown) return null;
         if (State.PausedAt is not null)
         {
-            await Control.ReleaseFileAsync(FileId); // released first: a file shown running is never held
             State.PausedAt = null;
+            await ReleaseUnlessHeldAsync(); // released first: a file shown running is never held
             await Writer.SaveAsync();
             LogResumed(FileId);
+        }
+        return Summary();
+    }
+
+    private async Task ReleaseUnlessHeldAsync()
+    {
+        if (!State.IsHeld(time.GetUtcNow())) await Control.ReleaseFileAsync(FileId);
+    }
+
+    /// <remarks>
+    /// The hold comes first, so that nothing more is sent while the rest is done; then the segments stop. What they
+    /// dispatched and the users' grains still hold is dropped there on the hold's word; what is under way finishes.
+    /// </remarks>
+    public async Task<FileSummary?> CancelAsync()
+    {
+        if (!IsKnown) return null;
+        if (!State.IsActive) return Summary();
+        await Control.CancelFileAsync(FileId);
+        State.Status = FileStatus.Cancelled;
+        State.CompletedAt = time.GetUtcNow();
+        (State.PausedAt, State.NotBefore) = (null, null); // the cancel's hold took their place
+        PlanMove(folders.Value.Archive);
+        LogCancelled(FileId, State.Delivered);
+        await Writer.SaveAsync();
+        await FinishMoveAsync();
+        await StopResumingAsync();
+        await ScheduleExpiryAsync();
+        await StopSegmentsAsync("the file was cancelled");
+        return Summary();
+    }
+
+    /// <summary>Nothing of the file is sent before <paramref name="notBefore"/> (null or past: from now).</summary>
+    public async Task<FileSummary?> ScheduleAsync(DateTimeOffset? notBefore)
+    {
+        if (!IsKnown) return null;
+        if (!State.IsActive) return Summary();
+        var now = time.GetUtcNow();
+        State.NotBefore = notBefore > now ? notBefore : null;
+        await Writer.SaveAsync(); // saved first: an activation after a crash makes the hold
+        if (State.IsHeld(now)) await Control.HoldFileAsync(FileId);
+        else await Control.ReleaseFileAsync(FileId);
+        await StartResumingAsync(); // its reminder comes at the time, also after every silo restarted
+        LogScheduled(FileId, State.NotBefore);
+        return Summary();
+    }
+
+    public async Task<FileSummary?> SetPriorityAsync(FilePriority priority)
+    {
+        if (!IsKnown) return null;
+        if (State.IsActive && State.Priority != priority)
+        {
+            State.Priority = priority;
+            await Writer.SaveAsync();
+            await Control.SetUrgentAsync(FileId, priority == FilePriority.High);
         }
         return Summary();
     }
@@ -121,12 +175,16 @@ public sealed partial class FileGrain(
             State.SegmentRows = _options.SegmentRows;
             State.DiscoveredAt = time.GetUtcNow();
             State.Status = FileStatus.Reading;
+            State.NotBefore = source.NotBefore > State.DiscoveredAt ? source.NotBefore : null;
+            State.Priority = source.Priority;
             LogDiscovered(FileId, source.Name, source.Size);
             if (Unreadable(source.Path) is { } reason) Fail(reason);
             await RegisterAsync();
-            if (State.IsActive) await this.RegisterOrUpdateReminder(ResumeReminder, ResumePeriod, ResumePeriod);
+            if (State.IsActive) await this.RegisterOrUpdateReminder(ResumeReminder, ResumeDue(), ResumePeriod);
             else await ScheduleExpiryAsync();
             await Writer.SaveAsync();
+            if (State.IsActive && State.NotBefore is not null) await Control.HoldFileAsync(FileId);
+            if (State.IsActive && State.Priority == FilePriority.High) await Control.SetUrgentAsync(FileId, true);
         }
         catch
         {
@@ -165,6 +223,7 @@ public sealed partial class FileGrain(
         State.CompletedAt = null;
         LogRetrying(FileId, requeued, State.RetryRound);
         await Writer.SaveAsync();
+        if (State.Priority == FilePriority.High) await Control.SetUrgentAsync(FileId, true);
         await StartResumingAsync(); // the heartbeat's first tick starts the segments' passes that find them
         return (int)Math.Min(requeued, int.MaxValue);
     }
@@ -175,7 +234,8 @@ public sealed partial class FileGrain(
         // The ranges are taken before the segments are asked for their pending lines: a row read after that answer
         // must not be in a range, where it would be neither pending nor recorded (the file is reentrant).
         var segments = State.Status == FileStatus.Failed ? [] : State.Segments.Select((entry, index) => (entry, index)).ToList();
-        var read = segments.Where(s => s.entry.Progress.NextOffset > s.entry.Start)
+        var cancelled = State.Status == FileStatus.Cancelled;
+        var read = cancelled ? WholeFile() : segments.Where(s => s.entry.Progress.NextOffset > s.entry.Start)
             .Select(s => (s.index, s.entry.Progress.IsDone, range: new ReadRange(s.entry.Start, s.entry.Progress.NextOffset, s.entry.LinesBefore))).ToList();
         var pending = await Task.WhenAll(read.Select(r => r.IsDone ? Task.FromResult<IReadOnlyList<long>>([]) : Segment(r.index).GetPendingLinesAsync()));
         return new ReportSource
@@ -188,7 +248,17 @@ public sealed partial class FileGrain(
             Read = [.. read.Select(r => r.range)],
             PendingLines = [.. pending.SelectMany(lines => lines)],
             DeadLetters = [.. State.DeadLetters],
+            Cancelled = cancelled,
         };
+    }
+
+    // A cancelled file's report has every row, read or not: what was never read was never sent either.
+    private List<(int index, bool IsDone, ReadRange range)> WholeFile()
+    {
+        var ranges = State.Segments.Select(s => new ReadRange(s.Start, s.End, s.LinesBefore)).ToList();
+        var (tail, lines) = State.NextSegmentStart;
+        if (tail < State.Size) ranges.Add(new ReadRange(tail, State.Size, lines));
+        return [.. ranges.Where(r => r.End > r.Start).Select(r => (-1, true, r))];
     }
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -216,6 +286,7 @@ public sealed partial class FileGrain(
         if (IsKnown)
         {
             await Task.WhenAll(State.Segments.Select((_, i) => Segment(i).ForgetAsync()));
+            if (State.Status == FileStatus.Cancelled) await Control.ForgetFileAsync(FileId);
             await records.ForgetFileAsync(FileId);
             await GrainFactory.GetGrain<IFileRegistryGrain>(0).ForgetAsync(FileId);
             await file.ClearStateAsync();
@@ -250,9 +321,12 @@ public sealed partial class FileGrain(
     /// <summary>The reminder brings the file back after a crash; the heartbeat advances it while it is active.</summary>
     private async Task StartResumingAsync()
     {
-        await this.RegisterOrUpdateReminder(ResumeReminder, ResumePeriod, ResumePeriod);
+        await this.RegisterOrUpdateReminder(ResumeReminder, ResumeDue(), ResumePeriod);
         StartHeartbeat();
     }
+
+    // A scheduled file's reminder comes at its time: a cluster restarted meanwhile starts it then, not a period later.
+    private TimeSpan ResumeDue() => State.NotBefore - time.GetUtcNow() is { } wait && wait > TimeSpan.Zero ? wait : ResumePeriod;
 
     private void StartHeartbeat() => _heartbeat ??= this.RegisterGrainTimer(
         _ => AdvanceAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, HeartbeatPeriod) { Interleave = true, KeepAlive = true });
@@ -297,7 +371,7 @@ public sealed partial class FileGrain(
 
     private async Task AdvanceOnceAsync()
     {
-        if (!State.IsActive) return;
+        if (!State.IsActive || !await TimeHasComeAsync()) return;
         await PollAsync();
         if (State.Segments.FirstOrDefault(s => s.Progress.Status == FileStatus.Failed) is { } failed)
         {
@@ -310,6 +384,18 @@ public sealed partial class FileGrain(
         if (State.Status == FileStatus.Delivering && State.Planned && State.Segments.All(s => s.Progress.Status == FileStatus.Completed && !State.Lags(s)))
             await CompleteAsync();
         else await CheckpointAsync();
+    }
+
+    /// <summary>Whether the file's scheduled time has come (or it has none); when it comes, its hold goes.</summary>
+    private async Task<bool> TimeHasComeAsync()
+    {
+        if (State.NotBefore is not { } notBefore) return true;
+        if (notBefore > time.GetUtcNow()) return false;
+        State.NotBefore = null;
+        await ReleaseUnlessHeldAsync();
+        await Writer.SaveAsync();
+        LogTimeCame(FileId);
+        return true;
     }
 
     /// <summary>
@@ -429,9 +515,12 @@ public sealed partial class FileGrain(
         await FinishMoveAsync();
         await StopResumingAsync();
         await ScheduleExpiryAsync();
-        // Segments still reading stop; one that misses this finds on its next heartbeat that the file left the path it reads, and stops too.
-        await Task.WhenAll(State.Segments.Select((s, i) => s.Progress.IsDone ? Task.CompletedTask : StopSegmentAsync(i, reason)));
+        await StopSegmentsAsync(reason);
     }
+
+    // Segments still reading stop; one that misses this finds on its next heartbeat that the file left the path it reads, and stops too.
+    private Task StopSegmentsAsync(string reason) =>
+        Task.WhenAll(State.Segments.Select((s, i) => s.Progress.IsDone ? Task.CompletedTask : StopSegmentAsync(i, reason)));
 
     private async Task StopSegmentAsync(int index, string reason)
     {
@@ -490,11 +579,12 @@ public sealed partial class FileGrain(
     {
         _heartbeat?.Dispose();
         _heartbeat = null;
-        if (State.PausedAt is not null)
+        if (State.PausedAt is not null || State.NotBefore is not null)
         {
-            State.PausedAt = null; // done while paused (every alert had settled): nothing is held for it any more
-            await Control.ReleaseFileAsync(FileId);
+            (State.PausedAt, State.NotBefore) = (null, null); // done while held (every alert had settled): nothing is held for it any more
+            if (State.Status != FileStatus.Cancelled) await Control.ReleaseFileAsync(FileId);
         }
+        if (State.Priority == FilePriority.High && State.Status != FileStatus.Cancelled) await Control.SetUrgentAsync(FileId, false);
         if (await this.GetReminder(ResumeReminder) is { } reminder) await this.UnregisterReminder(reminder);
     }
 
@@ -518,6 +608,15 @@ public sealed partial class FileGrain(
 
     [LoggerMessage(LogLevel.Warning, "File {FileId} paused by an operator: its alerts wait")]
     private partial void LogPaused(string fileId);
+
+    [LoggerMessage(LogLevel.Warning, "File {FileId} cancelled by an operator after {Delivered} delivered: the rest is never sent")]
+    private partial void LogCancelled(string fileId, long delivered);
+
+    [LoggerMessage(LogLevel.Information, "File {FileId} scheduled: nothing is sent before {NotBefore}")]
+    private partial void LogScheduled(string fileId, DateTimeOffset? notBefore);
+
+    [LoggerMessage(LogLevel.Information, "File {FileId}: its scheduled time came; delivering")]
+    private partial void LogTimeCame(string fileId);
 
     [LoggerMessage(LogLevel.Information, "File {FileId} resumed")]
     private partial void LogResumed(string fileId);

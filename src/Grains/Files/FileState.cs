@@ -63,6 +63,14 @@ public sealed class FileState
     /// <summary>When an operator paused the file, while it is paused.</summary>
     [Id(20)] public DateTimeOffset? PausedAt { get; set; }
 
+    /// <summary>Nothing of the file is sent before this time (an upload's or an operator's schedule); null once it has come.</summary>
+    [Id(21)] public DateTimeOffset? NotBefore { get; set; }
+
+    [Id(22)] public FilePriority Priority { get; set; }
+
+    /// <summary>Whether none of its alerts may go now: paused, or its time not come.</summary>
+    public bool IsHeld(DateTimeOffset now) => PausedAt is not null || NotBefore > now;
+
     public bool IsActive => Status is FileStatus.Discovered or FileStatus.Reading or FileStatus.Delivering;
 
     public long Rows => Segments.Sum(s => s.Progress.Rows);

@@ -18,7 +18,7 @@ internal static class FileSummaries
             Name = state.Name,
             Path = state.Path,
             Format = state.Format,
-            Status = state.IsActive && state.PausedAt is not null ? FileStatus.Paused : state.Status,
+            Status = !state.IsActive ? state.Status : state.PausedAt is not null ? FileStatus.Paused : state.NotBefore > now ? FileStatus.Scheduled : state.Status,
             Size = state.Size,
             Rows = state.Rows,
             Valid = state.Valid,
@@ -33,17 +33,19 @@ internal static class FileSummaries
             Warning = state.Warning,
             Progress = progress,
             Rate = Math.Round(rate, 1),
-            EtaSeconds = EstimateSecondsLeft(state, progress, rate),
+            EtaSeconds = EstimateSecondsLeft(state, progress, rate, now),
             DiscoveredAt = state.DiscoveredAt,
             CompletedAt = state.CompletedAt,
+            NotBefore = state.IsActive && state.NotBefore > now ? state.NotBefore : null,
+            Priority = state.Priority,
         };
     }
 
     // Remaining alerts are the pending ones plus those still unread, estimated from the share of bytes read.
-    private static double? EstimateSecondsLeft(FileState state, double progress, double rate)
+    private static double? EstimateSecondsLeft(FileState state, double progress, double rate, DateTimeOffset now)
     {
         if (!state.IsActive) return state.Status == FileStatus.Completed ? 0 : null;
-        if (state.PausedAt is not null) return null; // nothing moves until it is resumed
+        if (state.IsHeld(now)) return null; // nothing moves until it is resumed, or its time comes
         if (rate <= 0 || progress <= 0) return null;
         var distinct = state.Valid - state.DuplicateRows;
         var unread = distinct / progress - distinct;

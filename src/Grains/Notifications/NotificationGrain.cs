@@ -40,7 +40,7 @@ public sealed partial class NotificationGrain(
     ILogger<NotificationGrain> log) : Grain, INotificationGrain
 {
     private const int ListLimit = 1_000;
-    private readonly UserDeliveries _state = new(time, recovery, active.Holding);
+    private readonly UserDeliveries _state = new(time, recovery, active.Holding, permits.IsFileUrgent);
     // Lookups and writes under way: deactivation waits for them.
     private readonly List<Task> _background = [];
     // Deactivation stops both; a silo's drain stops the first only. The second gives up on writes that keep failing.
@@ -243,9 +243,14 @@ public sealed partial class NotificationGrain(
         Track(outcomes.WriteThenConfirmAsync(alert, record, WriteFailed, _onWritten ??= _state.Written, _abandon.Token));
     }
 
-    // Held by an operator: set aside, it keeps no worker from the user's alerts of other files.
+    // Held by an operator: set aside, it keeps no worker from the user's alerts of other files; cancelled, it goes.
     private void Park(Alert alert, long queuedAt)
     {
+        if (permits.IsFileCancelled(alert.FileId))
+        {
+            _state.HandBack(alert);
+            return;
+        }
         _state.Park(alert, queuedAt);
         if (_unparkWait is null || _unparkWait.IsCompleted) _unparkWait = UnparkWhenResumedAsync();
     }
@@ -258,6 +263,7 @@ public sealed partial class NotificationGrain(
             while (_state.FirstParkedFile is { } fileId)
             {
                 await permits.WhileFilePausedAsync(fileId, _stopping.Token);
+                _state.DropParked(permits.IsFileCancelled);
                 if (_state.Unpark(permits.IsFilePaused) > 0) StartDelivering();
             }
         }

@@ -21,10 +21,11 @@ namespace Alerts.Grains.Notifications;
 /// <item>A back-off is due at its own time, or when the webhook comes back from an outage if that is sooner.</item>
 /// </list>
 /// </summary>
-public sealed class UserDeliveries(TimeProvider time, WebhookRecovery recovery, Action<int> holding)
+public sealed class UserDeliveries(TimeProvider time, WebhookRecovery recovery, Action<int> holding, Func<string, bool>? urgentFile = null)
 {
-    // Alerts due for an attempt, with when they were queued: the oldest waiting alert gets the next permit.
-    private readonly Queue<(Alert Alert, long QueuedAt)> _due = new();
+    // Alerts due for an attempt, with when they were queued: the oldest waiting alert gets the next permit. Those of
+    // high-priority files queue apart and go first.
+    private readonly Queue<(Alert Alert, long QueuedAt)> _due = new(), _urgent = new();
     // Alerts queued or in flight: alert id → the line that carried it first.
     private readonly Dictionary<string, long> _accepted = [];
     // Alerts with attempts behind them (backing off, or taken over from a record): alert id → the alert and its last record.
@@ -40,7 +41,7 @@ public sealed class UserDeliveries(TimeProvider time, WebhookRecovery recovery, 
     private int _lookups;
 
     /// <summary>Alerts due for an attempt now.</summary>
-    public int DueCount => _due.Count;
+    public int DueCount => _due.Count + _urgent.Count;
 
     /// <summary>Alerts queued, in flight or backing off.</summary>
     public int Held => _held.Count;
@@ -89,7 +90,7 @@ public sealed class UserDeliveries(TimeProvider time, WebhookRecovery recovery, 
     /// <summary>Takes the oldest alert due, with when it was queued and its last record (null for a first attempt).</summary>
     public bool TryTakeDue(out Alert alert, out long queuedAt, out DeliveryRecord? previous)
     {
-        if (!_due.TryDequeue(out var due))
+        if (!_urgent.TryDequeue(out var due) && !_due.TryDequeue(out due))
         {
             (alert, queuedAt, previous) = (null!, 0, null);
             return false;
@@ -118,9 +119,18 @@ public sealed class UserDeliveries(TimeProvider time, WebhookRecovery recovery, 
             if (filePaused(alert.FileId)) return false;
             if (_retrying.TryGetValue(alert.AlertId, out var backoff) && backoff.Record.FirstAttemptAt is { } first)
                 _retrying[alert.AlertId] = backoff with { Record = backoff.Record with { FirstAttemptAt = first + (now - parkedAt) } };
-            _due.Enqueue((alert, queuedAt));
+            Enqueue(alert, queuedAt);
             return true;
         });
+    }
+
+    /// <summary>Gives up the alerts set aside whose files were cancelled: they are never sent. Returns how many.</summary>
+    public int DropParked(Func<string, bool> fileCancelled)
+    {
+        var dropped = _parked.Where(p => fileCancelled(p.Alert.FileId)).Select(p => p.Alert).ToList();
+        foreach (var alert in dropped) HandBack(alert);
+        _parked.RemoveAll(p => fileCancelled(p.Alert.FileId));
+        return dropped.Count;
     }
 
     /// <summary>The attempt came back (or failed to be made): the alert is no longer queued.</summary>
@@ -159,12 +169,13 @@ public sealed class UserDeliveries(TimeProvider time, WebhookRecovery recovery, 
     /// <summary>The queued alerts never sent, given up.</summary>
     public List<Alert> HandBackUnsent()
     {
-        var unsent = new List<Alert>(_due.Count + _parked.Count);
-        foreach (var alert in _due.Select(d => d.Alert).Concat(_parked.Select(p => p.Alert)))
+        var unsent = new List<Alert>(DueCount + _parked.Count);
+        foreach (var alert in _urgent.Concat(_due).Select(d => d.Alert).Concat(_parked.Select(p => p.Alert)))
         {
             HandBack(alert);
             unsent.Add(alert);
         }
+        _urgent.Clear();
         _due.Clear();
         _parked.Clear();
         return unsent;
@@ -198,7 +209,7 @@ public sealed class UserDeliveries(TimeProvider time, WebhookRecovery recovery, 
         foreach (var backoff in _retrying.Values.Where(b => DueAt(b) <= now && !_accepted.ContainsKey(b.Alert.AlertId)).ToList())
         {
             _accepted[backoff.Alert.AlertId] = backoff.Alert.Line;
-            _due.Enqueue((backoff.Alert, time.GetTimestamp()));
+            Enqueue(backoff.Alert, time.GetTimestamp());
             queued++;
         }
         return queued;
@@ -212,9 +223,11 @@ public sealed class UserDeliveries(TimeProvider time, WebhookRecovery recovery, 
         _decided.Remove(alert.AlertId);
         _accepted[alert.AlertId] = alert.Line;
         Hold(alert.AlertId);
-        _due.Enqueue((alert, time.GetTimestamp()));
+        Enqueue(alert, time.GetTimestamp());
         return DispatchOutcome.Queued;
     }
+
+    private void Enqueue(Alert alert, long queuedAt) => (urgentFile?.Invoke(alert.FileId) == true ? _urgent : _due).Enqueue((alert, queuedAt));
 
     // The same alert from another line of the file is a duplicate row, whatever became of the first.
     private static DispatchOutcome Known(long firstLine, Alert alert, DispatchOutcome outcome) =>

@@ -20,10 +20,16 @@ public interface IWebhookPermits
     /// <summary>An operator paused all delivery: time waited now is not held against an alert.</summary>
     bool DeliveryPaused { get; }
 
-    /// <summary>Whether an operator paused this file: its alerts must not be sent.</summary>
+    /// <summary>Whether an operator paused (or scheduled, or cancelled) this file: its alerts must not be sent now.</summary>
     bool IsFilePaused(string fileId);
 
-    /// <summary>Waits while an operator has this file paused (at once when not).</summary>
+    /// <summary>Whether an operator cancelled this file: its alerts not yet sent are dropped.</summary>
+    bool IsFileCancelled(string fileId) => false;
+
+    /// <summary>Whether this file has high priority: its attempts get permits before those of other files.</summary>
+    bool IsFileUrgent(string fileId) => false;
+
+    /// <summary>Waits while an operator has this file paused (at once when not, or once it is cancelled).</summary>
     ValueTask WhileFilePausedAsync(string fileId, CancellationToken cancellationToken = default);
 
     /// <summary>

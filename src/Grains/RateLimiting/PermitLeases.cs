@@ -46,8 +46,8 @@ public sealed partial class PermitLeases(
     private int _waiting, _used, _answered, _throttled, _failed;
     private long _retryAfterTicks, _lastThrottledSentAtTicks;
     private volatile bool _endpointDown, _deliveryPaused;
-    private volatile HashSet<string>? _pausedFiles; // replaced whole, never changed in place
-    private TaskCompletionSource _pausedFilesChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile FileHolds _files = FileHolds.None; // replaced whole, never changed in place
+    private TaskCompletionSource _filesChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _heldByFile; // alerts waiting for their file to be resumed: the silo keeps leasing, to hear of it
     private IPermitHolder? _holder; // this, as the limiter reaches it
     private readonly Lock _holdsLock = new();
@@ -63,18 +63,22 @@ public sealed partial class PermitLeases(
 
     public bool DeliveryPaused => _deliveryPaused;
 
-    public bool IsFilePaused(string fileId) => _pausedFiles?.Contains(fileId) == true;
+    public bool IsFilePaused(string fileId) => _files.IsHeld(fileId);
+
+    public bool IsFileCancelled(string fileId) => _files.Cancelled.Contains(fileId);
+
+    public bool IsFileUrgent(string fileId) => _files.Urgent.Contains(fileId);
 
     public async ValueTask WhileFilePausedAsync(string fileId, CancellationToken cancellationToken = default)
     {
-        if (!IsFilePaused(fileId)) return;
+        if (!IsFilePaused(fileId) || IsFileCancelled(fileId)) return;
         if (Interlocked.Increment(ref _heldByFile) == 1) Hurry();
         try
         {
             while (true)
             {
-                var changed = Volatile.Read(ref _pausedFilesChanged).Task; // read before the check: no change is missed
-                if (!IsFilePaused(fileId)) return;
+                var changed = Volatile.Read(ref _filesChanged).Task; // read before the check: no change is missed
+                if (!IsFilePaused(fileId) || IsFileCancelled(fileId)) return;
                 await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
@@ -84,22 +88,22 @@ public sealed partial class PermitLeases(
         }
     }
 
-    /// <summary>The limiter says at once that an operator paused or resumed delivery or a file.</summary>
+    /// <summary>The limiter says at once that an operator paused, resumed, cancelled or prioritised delivery or a file.</summary>
     public Task HoldsChangedAsync(DeliveryHolds holds)
     {
-        HearHolds(holds.Version, holds.All, holds.Files);
+        HearHolds(holds);
         return Task.CompletedTask;
     }
 
     // A lease answered before a change may be read after the change was told: only newer news counts.
-    private void HearHolds(long version, bool all, IReadOnlyList<string>? files)
+    private void HearHolds(DeliveryHolds holds)
     {
         lock (_holdsLock)
         {
-            if (version == 0 || version < _holdsVersion) return;
-            _holdsVersion = version;
-            HearDeliveryPaused(all);
-            HearPausedFiles(files);
+            if (holds.Version == 0 || holds.Version < _holdsVersion) return;
+            _holdsVersion = holds.Version;
+            HearDeliveryPaused(holds.All);
+            HearFiles(holds);
         }
     }
 
@@ -112,13 +116,11 @@ public sealed partial class PermitLeases(
         Hurry();
     }
 
-    private void HearPausedFiles(IReadOnlyList<string>? files)
+    private void HearFiles(DeliveryHolds holds)
     {
-        var now = _pausedFiles;
-        if ((files is null || files.Count == 0) && now is null) return;
-        if (files is not null && now is not null && now.SetEquals(files)) return;
-        _pausedFiles = files is { Count: > 0 } ? [.. files] : null;
-        Interlocked.Exchange(ref _pausedFilesChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).SetResult();
+        if (_files.Same(holds)) return;
+        _files = FileHolds.Of(holds);
+        Interlocked.Exchange(ref _filesChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).SetResult();
     }
 
     /// <summary>Whether a request may go now: this silo is confirmed a member and its records store keeps up.</summary>
@@ -278,7 +280,7 @@ public sealed partial class PermitLeases(
             }
         }
         _endpointDown = grant.EndpointDown;
-        HearHolds(grant.HoldsVersion, grant.DeliveryPaused, grant.PausedFiles);
+        if (grant.Holds is { } holds) HearHolds(holds);
         Volatile.Write(ref _clusterRate, grant.EndpointDown ? 0 : grant.ClusterRate);
         (_lastShare, _lastShareAt) = grant.Pause > TimeSpan.Zero || grant.EndpointDown ? (null, 0) : (grant, time.GetTimestamp());
     }

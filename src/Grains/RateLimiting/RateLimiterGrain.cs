@@ -20,7 +20,7 @@ public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOption
     private static readonly TimeSpan AskAgainWhetherPaused = TimeSpan.FromSeconds(3); // in case news of a change was lost
     private static readonly TimeSpan TellingAtMost = TimeSpan.FromMilliseconds(500); // a silo that does not answer hears at its next lease
     private static readonly TimeSpan AskingAtMost = TimeSpan.FromSeconds(2); // the switches' silo may be frozen: leases must not wait on it
-    private DeliveryHolds _holds = new(false, [], 0);
+    private DeliveryHolds _holds = DeliveryHolds.None;
     private readonly Dictionary<string, IPermitHolder> _holders = [];
     private readonly Dictionary<string, SiloAddress> _silos = [];
     private MembershipVersion _seenVersion = MembershipVersion.MinValue;
@@ -91,7 +91,7 @@ public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOption
         var grant = _holds.All
             ? new LeaseGrant(0, options.Value.LeasePeriod, options.Value.LeasePeriod, _circuit.IsOpen, ClusterRate: 0, DeliveryPaused: true)
             : _circuit.Lease(request, options.Value.LeasePeriod, now) ?? _budget.Lease(request, now);
-        return Task.FromResult(grant with { PausedFiles = _holds.Files.Count > 0 ? _holds.Files : null, HoldsVersion = _holds.Version });
+        return Task.FromResult(grant with { Holds = _holds.Version > 0 ? _holds : null });
     }
 
     // A silo keeps its part of the split while it is silent (it may be spending its last share on its own), but not once

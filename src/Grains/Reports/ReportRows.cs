@@ -22,15 +22,22 @@ internal sealed class ReportRows(string fileId, ReportSource source)
     public ReportLine Describe(SourceRow row, string? alertId, DeliveryRecord? record)
     {
         if (alertId is null) return new ReportLine { Line = row.Line, Status = ReportStatus.Invalid, Error = row.Error };
-        if (record is not null) return record.Line == row.Line ? FromRecord(row, record) : Duplicate(row, record.Line);
+        if (record is not null) return record.Line != row.Line ? Duplicate(row, record.Line) : Cancelled(FromRecord(row, record));
         if (_unrecorded.TryGetValue(alertId, out var first)) return Duplicate(row, first);
         _unrecorded[alertId] = row.Line;
+        if (source.Cancelled && !_deadLetters.ContainsKey(row.Line)) return Cancelled(new ReportLine { Line = row.Line, UserId = row.UserId, Status = ReportStatus.Pending });
         // While the file is delivered, a row with no record may also be a repeat whose first row is still queued.
         if (_pending.Contains(row.Line) || source.Active) return new ReportLine { Line = row.Line, UserId = row.UserId, Status = ReportStatus.Pending };
         if (_deadLetters.TryGetValue(row.Line, out var dead))
             return new ReportLine { Line = row.Line, UserId = row.UserId, Status = ReportStatus.DeadLettered, HttpStatus = dead.HttpStatus, Error = dead.Error };
         return new ReportLine { Line = row.Line, UserId = row.UserId, Status = ReportStatus.Expired, Error = "no delivery record is kept any more (its retention is over)" };
     }
+
+    // In a cancelled file, what had no final outcome never will: it is not sent.
+    private ReportLine Cancelled(ReportLine line) =>
+        source.Cancelled && line.Status is ReportStatus.Pending or ReportStatus.Retrying
+            ? line with { Status = ReportStatus.Cancelled, Error = line.Error is { } last ? $"cancelled (last attempt: {last})" : "cancelled" }
+            : line;
 
     private static ReportLine FromRecord(SourceRow row, DeliveryRecord record) => new()
     {

@@ -56,13 +56,16 @@ public class ClusterFixture : IAsyncLifetime
     }
 
     /// <summary>Starts a file directly (no watcher), written to a sub-folder of the inbox, which the watcher does not scan.</summary>
-    public async Task StartFileAsync(string fileId, string content)
+    public async Task StartFileAsync(string fileId, string content, DateTimeOffset? notBefore = null, FilePriority priority = FilePriority.Normal)
     {
         var folder = Path.Combine(Inbox, "direct");
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, $"{fileId}.csv");
         await File.WriteAllTextAsync(path, content);
-        await Grains.GetGrain<IFileGrain>(fileId).StartAsync(new FileSource { Path = path, Name = Path.GetFileName(path), Size = new FileInfo(path).Length });
+        await Grains.GetGrain<IFileGrain>(fileId).StartAsync(new FileSource
+        {
+            Path = path, Name = Path.GetFileName(path), Size = new FileInfo(path).Length, NotBefore = notBefore, Priority = priority,
+        });
     }
 
     public async Task<FileSummary> CompletedAsync(string fileId, TimeSpan? timeout = null) =>

@@ -114,7 +114,9 @@ async function refreshDetail() {
       rows: f.rows, valid: f.valid, invalid: f.invalid, "duplicate rows": f.duplicateRows, delivered: f.delivered,
       "dead letters": f.deadLettered, pending: f.pending, "rate (alerts/s)": f.rate, ETA: eta(f.etaSeconds),
       "read": `${Math.round(f.progress * 100)} %`, "settled": `${Math.round((f.delivered + f.deadLettered) / distinct * 100)} %`,
+      priority: f.priority.toLowerCase(),
     };
+    if (f.notBefore) counts["not before"] = new Date(f.notBefore).toLocaleString();
     const list = $("detail-counts");
     list.replaceChildren();
     for (const [name, value] of Object.entries(counts)) {
@@ -132,8 +134,9 @@ async function refreshDetail() {
     $("detail-error").hidden = !f.error;
     $("detail-error").textContent = f.error || "";
     $("retry-button").disabled = f.deadLettered === 0;
-    const active = f.status === "Reading" || f.status === "Delivering" || f.status === "Paused";
+    const active = ["Reading", "Delivering", "Paused", "Scheduled"].includes(f.status);
     $("pause-button").hidden = !active;
+    $("cancel-button").hidden = !active;
     $("pause-button").textContent = f.status === "Paused" ? "Resume this file" : "Pause this file";
     $("report-link").href = `/files/${f.fileId}/report`;
     fillTable($("dead-letters"), f.deadLetters, (d) => [d.line, d.httpStatus, d.error]);
@@ -157,6 +160,8 @@ async function upload(event) {
   form.append("file", $("upload-file").files[0]);
   if ($("upload-message").value) form.append("alertMessage", $("upload-message").value);
   if ($("upload-force").checked) form.append("force", "true");
+  if ($("upload-at").value) form.append("notBefore", new Date($("upload-at").value).toISOString()); // the browser's local time
+  if ($("upload-priority").value === "high") form.append("priority", "high");
   $("upload-result").textContent = "Uploading…";
   try {
     const accepted = await api("/upload", { method: "POST", body: form });
@@ -219,6 +224,17 @@ async function pauseOrResumeFile() {
   }
 }
 
+async function cancelFile() {
+  if (!confirm("Cancel this file? Alerts not yet sent will never be sent. This cannot be undone.")) return;
+  try {
+    const f = await api(`/files/${detailId}/cancel`, { method: "POST" });
+    $("retry-result").textContent = `Cancelled after ${f.delivered.toLocaleString()} delivered.`;
+    refreshDetail();
+  } catch (error) {
+    $("retry-result").textContent = `Could not cancel the file: ${error.message}`;
+  }
+}
+
 async function retry() {
   try {
     const result = await api(`/files/${detailId}/retry`, { method: "POST" });
@@ -234,6 +250,7 @@ document.addEventListener("DOMContentLoaded", () => {
   $("key").addEventListener("submit", saveKey);
   $("retry-button").addEventListener("click", retry);
   $("pause-button").addEventListener("click", pauseOrResumeFile);
+  $("cancel-button").addEventListener("click", cancelFile);
   $("delivery-switch").addEventListener("click", switchDelivery);
   $("forget-key").addEventListener("click", async () => {
     await fetch("/session", { method: "DELETE" });
