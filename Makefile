@@ -17,6 +17,7 @@ test:            ## every test: unit, TestCluster, HTTP and Redis integration
 	@scripts/test.sh
 
 build:
+	@bash -c 'source scripts/lib.sh && install_npm' # the gateway's build fetches the status page's chart library with npm
 	@dotnet build Alerts.sln -c $(CONFIG) -nologo -clp:ErrorsOnly
 
 clean:

@@ -51,6 +51,18 @@ install_browser() {
   fi
 }
 
+# install_npm: installs Node.js and npm with apt-get when missing (the build fetches the status page's chart library with npm)
+install_npm() {
+  command -v npm >/dev/null && return 0
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing nodejs and npm with apt-get"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+  else
+    echo "npm is missing: install it (Debian: sudo apt-get install nodejs npm)" >&2
+    return 1
+  fi
+}
+
 # install_redis: installs redis-server with apt-get when it is missing (make up and make test both need it)
 install_redis() {
   command -v redis-server >/dev/null && return 0

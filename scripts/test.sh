@@ -5,6 +5,7 @@ cd "$ROOT"
 install_redis # the integration tests start real redis-server processes
 install_browser # the status page is tested in a real headless browser
 install_iptables # a silo is cut off from the others with iptables
+install_npm # the gateway's build fetches the status page's chart library
 out=$(mktemp)
 set +e
 dotnet test Alerts.sln -c "$CONFIG" -nologo --blame-hang-timeout 5m 2>&1 | tee "$out"

@@ -99,6 +99,38 @@ public sealed partial class CliTests(RedisClusterFixture cluster) : IDisposable
     }
 
     [Fact]
+    public async Task Upload_at_a_later_time_waits_and_cancel_ends_it_with_every_row_cancelled()
+    {
+        var content = InboxFiles.Csv(_prefix, rows: 4, users: 4);
+        var path = Write($"{_prefix}.csv", content);
+        var at = DateTimeOffset.UtcNow.AddHours(1);
+
+        var (exit, output, error) = await RunAsync("upload", path, "--at", at.ToString("O"), "--priority", "high");
+        var fileId = FileIdLine().Match(output).Groups[1].Value;
+        var waiting = (await cluster.FileAsync(fileId))!.Value;
+        var (cancelExit, cancelled, _) = await RunAsync("cancel", fileId[..10]);
+        var (watchExit, watched, _) = await RunAsync("watch", fileId);
+        var report = await cluster.ReportAsync(fileId);
+        var (badAtExit, _, badAtError) = await RunAsync("upload", path, "--at", "tomorrow");
+        var (againExit, _, againError) = await RunAsync("cancel", fileId);
+
+        Assert.True(exit == ExitCodes.Ok, $"exit {exit}\n{output}\n{error}");
+        Assert.Contains("scheduled: nothing is sent before", output);
+        Assert.Equal(("Scheduled", "High"), (waiting.GetProperty("status").GetString(), waiting.GetProperty("priority").GetString()));
+        Assert.Equal(ExitCodes.Ok, cancelExit);
+        Assert.Equal($"{fileId[..12]}  {_prefix}.csv: Cancelled, 0 delivered", cancelled.Trim());
+        Assert.Equal(ExitCodes.Cancelled, watchExit);
+        Assert.Contains("Cancelled after 0 alerts delivered", watched);
+        Assert.Equal(5, report.Count);
+        Assert.All(report[1..], row => Assert.Equal("Cancelled", row[2]));
+        Assert.DoesNotContain(cluster.Notifier.ReadRows(), r => r.UserId.StartsWith(_prefix + "-"));
+        Assert.Equal(ExitCodes.Error, badAtExit);
+        Assert.Contains("--at: 'tomorrow' is not a time", badAtError);
+        Assert.Equal(ExitCodes.Error, againExit); // cancelled already
+        Assert.Contains("Cancelled", againError);
+    }
+
+    [Fact]
     public async Task A_wrong_api_key_is_one_line_on_stderr_and_exit_3()
     {
         var (exit, output, error) = await RunWithAsync(["status", "--api-key", "not-a-key", "--url", Url]);
@@ -151,7 +183,7 @@ public sealed partial class CliTests(RedisClusterFixture cluster) : IDisposable
     {
         using var deadline = new CancellationTokenSource(WatchDeadline);
         var (output, error) = (new StringWriter(), new StringWriter());
-        var exit = await CliApp.RunAsync(args, output, error, deadline.Token); File.AppendAllText("/tmp/cliout.txt", $"$ alerts {string.Join(" ", args)}\n{output}{error}exit {exit}\n\n");
+        var exit = await CliApp.RunAsync(args, output, error, deadline.Token);
         return (exit, output.ToString(), error.ToString());
     }
 

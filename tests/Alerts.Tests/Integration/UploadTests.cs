@@ -148,6 +148,44 @@ public sealed class UploadTests(RedisClusterFixture cluster)
         Assert.Equal([InboxFiles.FileId(newer), InboxFiles.FileId(older)], files!.Select(f => f.GetProperty("fileId").GetString()));
     }
 
+    [Fact]
+    public async Task A_file_scheduled_a_day_ahead_waits_until_a_patch_starts_it_and_bad_changes_get_clear_errors()
+    {
+        var content = InboxFiles.Csv(_prefix, rows: 5, users: 5);
+        var response = await UploadAsync(content, "later.csv", ("notBefore", DateTimeOffset.UtcNow.AddDays(1).ToString("O")));
+        var accepted = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var fileId = accepted.GetProperty("fileId").GetString()!;
+        var badTime = await UploadAsync(InboxFiles.Csv(_prefix + "x", 1, 1), "x.csv", ("notBefore", "soon"));
+        var badPriority = await UploadAsync(InboxFiles.Csv(_prefix + "y", 1, 1), "y.csv", ("priority", "1"));
+        var tooFar = await UploadAsync(InboxFiles.Csv(_prefix + "z", 1, 1), "z.csv", ("notBefore", DateTimeOffset.UtcNow.AddDays(31).ToString("O")));
+        var empty = await PatchAsync(fileId, "{}");
+        var unknownPriority = await PatchAsync(fileId, """{"priority": "urgent"}""");
+        var scheduled = (await cluster.FileAsync(fileId))!.Value;
+
+        var started = await PatchAsync(fileId, """{"notBefore": null, "priority": "high"}""");
+        var startedFile = await started.Content.ReadFromJsonAsync<JsonElement>();
+        await cluster.CompletedAsync(fileId);
+        var again = await PatchAsync(fileId, """{"priority": "normal"}""");
+        var cancelDone = await cluster.Gateway.PostAsync($"/files/{fileId}/cancel", null);
+
+        Assert.Equal("Scheduled", accepted.GetProperty("status").GetString());
+        Assert.Equal(("Scheduled", JsonValueKind.String), (scheduled.GetProperty("status").GetString(), scheduled.GetProperty("notBefore").ValueKind));
+        Assert.Equal((HttpStatusCode.BadRequest, "'notBefore' must be an ISO 8601 time, such as 2026-12-24T21:00:00Z"), (badTime.StatusCode, await DetailAsync(badTime)));
+        Assert.Equal((HttpStatusCode.BadRequest, "'priority' must be high or normal"), (badPriority.StatusCode, await DetailAsync(badPriority)));
+        Assert.Equal((HttpStatusCode.BadRequest, "notBefore is at most 30 days ahead"), (tooFar.StatusCode, await DetailAsync(tooFar)));
+        Assert.Equal(HttpStatusCode.BadRequest, empty.StatusCode);
+        Assert.Contains("notBefore", await DetailAsync(empty));
+        Assert.Equal(HttpStatusCode.BadRequest, unknownPriority.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, started.StatusCode);
+        Assert.NotEqual("Scheduled", startedFile.GetProperty("status").GetString());
+        Assert.Equal("High", startedFile.GetProperty("priority").GetString());
+        Assert.Equal(5, DeliveredRows().Count);
+        Assert.Equal((HttpStatusCode.Conflict, HttpStatusCode.Conflict), (again.StatusCode, cancelDone.StatusCode)); // a completed file is done
+    }
+
+    private Task<HttpResponseMessage> PatchAsync(string fileId, string json) =>
+        cluster.Gateway.PatchAsync($"/files/{fileId}", new StringContent(json, Encoding.UTF8, "application/json"));
+
     private Task<HttpResponseMessage> UploadAsync(string content, string name, params (string Name, string Value)[] fields)
     {
         var form = new MultipartFormDataContent { { new ByteArrayContent(Encoding.UTF8.GetBytes(content)), "file", name } };

@@ -98,6 +98,53 @@ public sealed class StatusPageTests(RedisClusterFixture cluster) : IDisposable
     }
 
     [Fact]
+    public async Task A_file_uploaded_for_later_with_high_priority_shows_scheduled_and_its_cancel_button_asks_first()
+    {
+        var later = _folder.Combine($"{_prefix}-later.csv");
+        await File.WriteAllTextAsync(later, InboxFiles.Csv(_prefix + "l", rows: 10, users: 10));
+        var now = _folder.Combine($"{_prefix}-now.csv");
+        await File.WriteAllTextAsync(now, InboxFiles.Csv(_prefix + "n", rows: 300, users: 300));
+        await SignInAsync();
+
+        // An hour ahead in the browser's own time zone, as the picker would give it; and high priority.
+        ((IJavaScriptExecutor)_browser).ExecuteScript("""
+            const at = new Date(Date.now() + 3600e3);
+            at.setMinutes(at.getMinutes() - at.getTimezoneOffset());
+            document.getElementById("upload-at").value = at.toISOString().slice(0, 16);
+            document.getElementById("upload-priority").value = "high";
+            """);
+        _browser.FindElement(By.Id("upload-file")).SendKeys(later);
+        _browser.FindElement(By.Id("upload-button")).Click();
+        await UntilAsync(() => _browser.FindElement(By.Id("detail-status")).Text == "Scheduled", "the file shows scheduled");
+        var priority = _browser.FindElement(By.CssSelector("#detail-counts dd[data-count='priority']")).Text;
+        var notBefore = _browser.FindElement(By.CssSelector("#detail-counts dd[data-count='not before']")).Text;
+        Screenshot("file-scheduled");
+        _browser.FindElement(By.Id("cancel-button")).Click();
+        _browser.SwitchTo().Alert().Dismiss(); // changed their mind: nothing happens
+        var afterDismiss = await cluster.Gateway.GetFromJsonAsync<JsonElement>($"/files/{InboxFiles.FileId(InboxFiles.Csv(_prefix + "l", rows: 10, users: 10))}");
+        _browser.FindElement(By.Id("cancel-button")).Click();
+        _browser.SwitchTo().Alert().Accept();
+        await UntilAsync(() => _browser.FindElement(By.Id("detail-status")).Text == "Cancelled", "the file shows cancelled");
+        var cancelButtonShown = _browser.FindElement(By.Id("cancel-button")).Displayed;
+        // A file delivered now shows on the cluster's chart, with the budget beside it.
+        ((IJavaScriptExecutor)_browser).ExecuteScript("""document.getElementById("upload-at").value = ""; document.getElementById("upload-priority").value = "normal";""");
+        _browser.FindElement(By.Id("upload-file")).SendKeys(now);
+        _browser.FindElement(By.Id("upload-button")).Click();
+        await UntilAsync(() => _browser.FindElement(By.Id("detail-status")).Text == "Completed", "the file delivered now completes");
+        await UntilAsync(() => double.Parse(_browser.FindElement(By.Id("cluster-chart")).GetDomAttribute("data-max") ?? "0") > 0, "the chart shows deliveries");
+        Screenshot("charts");
+
+        Assert.Equal("high", priority);
+        Assert.NotEmpty(notBefore);
+        Assert.Equal("Scheduled", afterDismiss.GetProperty("status").GetString());
+        Assert.False(cancelButtonShown);
+        Assert.Equal(0, cluster.Notifier.ReadRows().Count(r => r.UserId.StartsWith(_prefix + "l")));
+        Assert.NotEmpty(_browser.FindElements(By.CssSelector("#cluster-chart canvas"))); // drawn by the chart library, served by the gateway
+        Assert.NotEmpty(_browser.FindElements(By.CssSelector("#file-chart canvas")));
+        Assert.Contains("budget/s", _browser.FindElement(By.Id("cluster-chart")).Text);
+    }
+
+    [Fact]
     public async Task The_openapi_document_types_the_answers_the_upload_form_and_the_key()
     {
         using var anonymous = new HttpClient { BaseAddress = cluster.Gateway.BaseAddress };
@@ -105,13 +152,17 @@ public sealed class StatusPageTests(RedisClusterFixture cluster) : IDisposable
 
         var upload = document.GetProperty("paths").GetProperty("/upload").GetProperty("post");
         var form = upload.GetProperty("requestBody").GetProperty("content").GetProperty("multipart/form-data").GetProperty("schema").GetProperty("properties");
-        Assert.Equal(["alertMessage", "file", "force"], form.EnumerateObject().Select(p => p.Name).Order());
+        Assert.Equal(["alertMessage", "file", "force", "notBefore", "priority"], form.EnumerateObject().Select(p => p.Name).Order());
         Assert.Equal(["202", "400", "408", "413", "415"], upload.GetProperty("responses").EnumerateObject().Select(r => r.Name).Order());
         var fileAnswer = document.GetProperty("paths").GetProperty("/files/{fileId}").GetProperty("get").GetProperty("responses");
         Assert.Contains("application/problem+json", fileAnswer.GetProperty("404").GetProperty("content").EnumerateObject().Select(c => c.Name));
         Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("FileSummary", out _));
         Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("DeliveryState", out _));
         Assert.True(document.GetProperty("paths").GetProperty("/delivery/pause").TryGetProperty("post", out _));
+        Assert.True(document.GetProperty("paths").GetProperty("/files/{fileId}/cancel").TryGetProperty("post", out _));
+        var change = document.GetProperty("paths").GetProperty("/files/{fileId}").GetProperty("patch");
+        Assert.Equal(["200", "400", "404", "409"], change.GetProperty("responses").EnumerateObject().Select(r => r.Name).Order());
+        Assert.True(document.GetProperty("components").GetProperty("schemas").TryGetProperty("FileChange", out _));
         Assert.Equal("X-Api-Key", document.GetProperty("components").GetProperty("securitySchemes").GetProperty("ApiKey").GetProperty("name").GetString());
     }
 

@@ -1,12 +1,14 @@
-// The status page: every file with its progress, a file's details with a retry button and its report, an upload
-// form, and the switch for all delivery. It polls the gateway's own API; with an API key set, it asks for the key
-// once (kept in a cookie).
+// The status page: every file with its progress, a file's details with its controls (pause, cancel, retry) and its
+// report, an upload form, the switch for all delivery, and live charts (charts.js). It polls the gateway's own API;
+// with an API key set, it asks for the key once (kept in a cookie).
 "use strict";
 
 const $ = (id) => document.getElementById(id);
 const refreshEvery = 2000;
 let detailId = null;
 let deliveryPaused = false;
+let budget = null; // the cluster's, per second, as /delivery last said
+let clusterChart, fileChart;
 
 async function api(path, options = {}) {
   const response = await fetch(path, { credentials: "same-origin", ...options });
@@ -63,6 +65,7 @@ const eta = (s) => s == null ? "" : s < 90 ? `${Math.round(s)} s` : `${Math.roun
 async function refreshFiles() {
   try {
     const files = await api("/files?limit=100");
+    clusterChart.add(Date.now(), files, budget);
     showKeyForm(false);
     $("files-error").textContent = "";
     const body = $("files").tBodies[0];
@@ -103,6 +106,7 @@ async function refreshDetail() {
   if (!detailId) return;
   try {
     const f = await api(`/files/${detailId}`);
+    if (f.fileId === detailId) fileChart.add(Date.now(), [f]);
     $("file-detail").hidden = false;
     $("detail-name").textContent = f.name;
     $("detail-status").textContent = f.status;
@@ -150,6 +154,8 @@ async function refreshDetail() {
 function route() {
   const match = /^#file=([0-9a-f]{64})$/.exec(location.hash);
   detailId = match ? match[1] : null;
+  fileChart.reset();
+  $("retry-result").textContent = "";
   $("file-detail").hidden = !detailId;
   refreshDetail();
 }
@@ -191,6 +197,7 @@ async function saveKey(event) {
 
 function showDelivery(d) {
   deliveryPaused = d.paused;
+  budget = d.budget;
   const state = $("delivery-state");
   state.dataset.paused = d.paused;
   state.textContent = d.paused ? `Delivery paused since ${new Date(d.pausedAt).toLocaleTimeString()}: nothing is sent.`
@@ -246,6 +253,8 @@ async function retry() {
 }
 
 document.addEventListener("DOMContentLoaded", () => {
+  clusterChart = new DeliveryChart($("cluster-chart"), true);
+  fileChart = new DeliveryChart($("file-chart"), false);
   $("upload").addEventListener("submit", upload);
   $("key").addEventListener("submit", saveKey);
   $("retry-button").addEventListener("click", retry);
