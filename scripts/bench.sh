@@ -9,9 +9,10 @@
 #   (taskset), Redis, the notifier and the gateway on the cores left: separate hosts on one big machine.
 #   SCALE=1: instead of the baseline, the same rows through one silo and through SILOS (2 when
 #   not set), RUNS times (3) back to back; prints each run, the medians and the ratio.
-#   SCENARIO=one-429|retry-after|outage|outage-503|redirect|lower-limit|memory|heavy-user|scattered-429|freeze|partition|pause|eta|all
-#   (comma-separated): instead, the sender against a misbehaving receiver or silo, each checked against its target;
-#   RATE defaults to 200 there (1,000 for lower-limit, freeze, partition, pause and eta), SILOS to 2 (3 for freeze and partition), OUTAGE to
+#   SCENARIO=one-429|retry-after|outage|outage-503|redirect|lower-limit|memory|heavy-user|scattered-429|freeze|partition|
+#   pause|eta|cancel|priority|schedule|all (comma-separated): instead, the sender against a misbehaving receiver or silo,
+#   or an operator's controls, each checked against its target; RATE defaults to 200 there (1,000 for lower-limit,
+#   freeze, partition, pause, eta, cancel, priority and schedule), SILOS to 2 (3 for freeze and partition), OUTAGE to
 #   120 seconds (45 for freeze, 60 for partition). SCALE and SCENARIO default SILOS to 2, anything else to 1.
 #   BENCH_KEEP=1 keeps each cluster's scratch folder, logs included (a failed run always keeps it).
 #   Any Notifier__Chaos__* variable (LatencyMs, JitterMs, …) also reaches the bench's notifiers, e.g.

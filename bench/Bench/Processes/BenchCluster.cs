@@ -9,6 +9,8 @@ namespace Alerts.Bench.Processes;
 public sealed class BenchCluster : IAsyncDisposable
 {
     private readonly List<BenchProcess> _processes = [];
+    private readonly List<Func<string, BenchProcess>> _siloStarts = []; // each silo's start, given its log's name
+    private readonly List<BenchProcess> _retired = []; // silos killed and started again: their logs close at the end
     private readonly List<ProcessCgroup?> _cgroups = [];
 
     private BenchCluster(string work) => Work = work;
@@ -74,14 +76,17 @@ public sealed class BenchCluster : IAsyncDisposable
             SiloMetricsPorts.Add(FreePort());
             SiloPorts.Add((FreePort(), FreePort()));
             _cgroups.Add(ProcessCgroup.TryCreate($"bench-silo{n}"));
-            _processes.Add(BenchProcess.StartHost("Silo", $"silo-{n}", Path.Combine(Work, $"silo-{n}.log"), [], new Dictionary<string, string>(cluster)
+            var environment = new Dictionary<string, string>(cluster)
             {
                 ["Orleans__SiloPort"] = $"{SiloPorts[^1].Silo}",
                 ["Alerts__MetricsPort"] = $"{SiloMetricsPorts[^1]}",
                 ["Orleans__GatewayPort"] = $"{SiloPorts[^1].Gateway}",
                 ["Alerts__Webhook__Url"] = $"http://127.0.0.1:{notifierPort}/webhook",
                 ["Alerts__Webhook__PermitsPerSecond"] = $"{options.SenderBudget}",
-            }, options.Cores?.Silo(n), _cgroups[^1]));
+            };
+            var (cores, cgroup) = (options.Cores?.Silo(n), _cgroups[^1]);
+            _siloStarts.Add(log => BenchProcess.StartHost("Silo", $"silo-{n}", Path.Combine(Work, log), [], environment, cores, cgroup));
+            _processes.Add(_siloStarts[^1]($"silo-{n}.log"));
         }
         var gatewayPort = FreePort();
         _processes.Add(BenchProcess.StartHost("Gateway", "gateway", Path.Combine(Work, "gateway.log"), ["--urls", $"http://127.0.0.1:{gatewayPort}"], cluster, options.Cores?.Rest));
@@ -106,6 +111,15 @@ public sealed class BenchCluster : IAsyncDisposable
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"the cluster did not come up; logs in {Work}");
             await Task.Delay(500);
         }
+    }
+
+    /// <summary>Kills every silo at once (<c>kill -9</c>), then starts each again on its own ports (logs <c>silo-N-restarted.log</c>).</summary>
+    public void RestartSilos()
+    {
+        var silos = _processes.Where(p => p.Name.StartsWith("silo-", StringComparison.Ordinal)).ToList();
+        foreach (var silo in silos) silo.Kill();
+        _retired.AddRange(silos);
+        for (var n = 1; n <= _siloStarts.Count; n++) _processes[_processes.FindIndex(p => p.Name == $"silo-{n}")] = _siloStarts[n - 1]($"silo-{n}-restarted.log");
     }
 
     /// <summary>A counter summed over every silo's <c>/metrics</c>, 0 where a silo has none yet.</summary>
@@ -138,7 +152,7 @@ public sealed class BenchCluster : IAsyncDisposable
     {
         Gateway?.Dispose();
         Notifier?.Dispose();
-        foreach (var process in Enumerable.Reverse(_processes)) await process.DisposeAsync();
+        foreach (var process in Enumerable.Reverse(_processes).Concat(_retired)) await process.DisposeAsync();
         foreach (var cgroup in _cgroups) cgroup?.Dispose();
         if (!Succeeded || Environment.GetEnvironmentVariable("BENCH_KEEP") == "1")
         {

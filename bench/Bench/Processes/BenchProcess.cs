@@ -96,6 +96,14 @@ public sealed class BenchProcess : IAsyncDisposable
         lock (log) log.WriteLine(line);
     }
 
+    /// <summary>Kills the process at once, like <c>kill -9</c>, and waits for it to be gone; its log stays open until disposed.</summary>
+    public void Kill()
+    {
+        if (_process.HasExited) return;
+        _process.Kill(entireProcessTree: true);
+        _process.WaitForExit();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

@@ -1,3 +1,4 @@
+using Alerts.Bench.Runs;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -52,6 +53,79 @@ public static class OperatorScenarios
         return [new($"the ETA after 15 s of steady delivery, {budget:N0}/s", "within 20 % of the time that remained",
             $"ETA {eta:N1} s, {remained:N1} s remained ({error:P0} off); rate shown {asked?.GetProperty("rate").GetDouble():N0}/s",
             error <= 0.2)];
+    }
+
+    /// <summary>
+    /// <c>SCENARIO=cancel</c>: an operator cancels a file delivering at 1,000/s. At most 50 requests reach the receiver
+    /// after the call returns and none after a second; the report has one line per row, delivered or cancelled, and says
+    /// delivered for exactly as many as the receiver got.
+    /// </summary>
+    public static async Task<ScenarioResult[]> CancelAsync(BenchOptions options)
+    {
+        var budget = options.Rate > 0 ? options.Rate : 1_000;
+        await using var run = await ScenarioCluster.StartAsync(options, budget);
+        var rows = options.RowsGiven ? options.Rows : (int)(30 * budget);
+        var fileId = run.Drop(rows, options.Users);
+        await run.UntilAsync(fileId, s => s.Delivered() >= 3 * budget, TimeSpan.FromMinutes(2));
+        (await run.Cluster.Gateway.PostAsync($"/files/{fileId}/cancel", null)).EnsureSuccessStatusCode();
+        var atTheCall = await run.NotifierStatAsync("received");
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var aSecondLater = await run.NotifierStatAsync("received");
+        await Task.Delay(Held);
+        var atTheEnd = await run.NotifierStatAsync("received");
+        var statuses = await run.ReportStatusesAsync(fileId);
+        var status = (await run.StatusAsync(fileId))?.GetProperty("status").GetString();
+        var lines = statuses.Values.Sum();
+        var delivered = statuses.GetValueOrDefault("Delivered");
+        return [
+            new($"a file cancelled at {budget:N0}/s", "≤ 50 requests after the call, none after 1 s",
+                $"{atTheEnd - atTheCall} after the call, {atTheEnd - aSecondLater} after 1 s; status {status}",
+                atTheEnd - atTheCall <= 50 && atTheEnd == aSecondLater && status == "Cancelled"),
+            new("the cancelled file's report", "one line per row: delivered or cancelled; delivered as the receiver got them",
+                $"{lines:N0} lines for {rows:N0} rows: {string.Join(", ", statuses.Select(s => $"{s.Value:N0} {s.Key}"))}; the receiver got {atTheEnd:N0}",
+                lines == rows && delivered + statuses.GetValueOrDefault("Cancelled") == rows && delivered == atTheEnd),
+        ];
+    }
+
+    /// <summary>
+    /// <c>SCENARIO=priority</c>: while a 100,000-row file runs at 1,000/s, a 2,000-row file is uploaded with high
+    /// priority; it must complete within 5 s of its upload. The bulk file is cancelled afterwards.
+    /// </summary>
+    public static async Task<ScenarioResult[]> PriorityAsync(BenchOptions options)
+    {
+        var budget = options.Rate > 0 ? options.Rate : 1_000;
+        await using var run = await ScenarioCluster.StartAsync(options, budget);
+        var bulkId = run.Drop(options.RowsGiven ? options.Rows : 100_000, options.Users);
+        await run.UntilAsync(bulkId, s => s.Delivered() >= 5 * budget, TimeSpan.FromMinutes(2));
+        var uploadedAt = DateTimeOffset.UtcNow;
+        var urgentId = await run.UploadAsync(2_000, 2_000, ("priority", "high"));
+        var done = await run.CompletedAsync(urgentId, TimeSpan.FromMinutes(2));
+        var bulk = await run.StatusAsync(bulkId);
+        await run.Cluster.Gateway.PostAsync($"/files/{bulkId}/cancel", null);
+        var took = (done.CompletedAt() - uploadedAt).TotalSeconds;
+        return [new($"a 2,000-row high-priority file beside a 100,000-row normal one at {budget:N0}/s", "completes within 5 s of its upload",
+            $"{took:N1} s ({done.Delivered():N0} delivered); the bulk file had {bulk?.Delivered():N0} delivered by then",
+            took <= 5 && done.Delivered() == 2_000)];
+    }
+
+    /// <summary>
+    /// <c>SCENARIO=schedule</c>: a file uploaded to start 20 s ahead; every silo is killed and started again meanwhile.
+    /// Nothing of it may go before its time, and it must start within 2 s of it.
+    /// </summary>
+    public static async Task<ScenarioResult[]> ScheduleAsync(BenchOptions options)
+    {
+        var budget = options.Rate > 0 ? options.Rate : 1_000;
+        await using var run = await ScenarioCluster.StartAsync(options, budget);
+        var notBefore = DateTimeOffset.UtcNow.AddSeconds(20);
+        var fileId = await run.UploadAsync(2_000, 2_000, ("notBefore", notBefore.ToString("O")));
+        var shown = (await run.StatusAsync(fileId))?.GetProperty("status").GetString();
+        run.Cluster.RestartSilos();
+        var done = await run.CompletedAsync(fileId, TimeSpan.FromMinutes(3));
+        var times = await EndToEndRun.DeliveryTimesAsync(run.Cluster, fileId);
+        var first = times.Count > 0 ? (times.Min() - notBefore).TotalSeconds : double.NaN;
+        return [new($"a file scheduled 20 s ahead, every silo killed and restarted meanwhile", "shows Scheduled; nothing before its time, the first delivery within 2 s of it",
+            $"shown {shown}; first delivery {first:+0.0;-0.0} s from its time; {done.Delivered():N0} delivered",
+            shown == "Scheduled" && first is >= 0 and <= 2 && done.Delivered() == 2_000)];
     }
 
     private sealed record Hold(long AfterTheCall, long AfterASecond, DateTimeOffset ResumedAt);

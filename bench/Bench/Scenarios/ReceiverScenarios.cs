@@ -30,6 +30,9 @@ public static class ReceiverScenarios
             ["partition"] = SiloFaultScenarios.PartitionAsync,
             ["pause"] = OperatorScenarios.PauseAsync,
             ["eta"] = OperatorScenarios.EtaAsync,
+            ["cancel"] = OperatorScenarios.CancelAsync,
+            ["priority"] = OperatorScenarios.PriorityAsync,
+            ["schedule"] = OperatorScenarios.ScheduleAsync,
         };
 
     /// <summary>

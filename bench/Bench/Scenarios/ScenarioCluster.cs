@@ -35,6 +35,31 @@ public sealed class ScenarioCluster(BenchCluster cluster, double budget) : IAsyn
         return fileId;
     }
 
+    /// <summary>Uploads a generated file of distinct alerts through the gateway, with these form fields; returns its id.</summary>
+    public async Task<string> UploadAsync(int rows, int users, params (string Name, string Value)[] fields)
+    {
+        var name = $"scenario-{++_files}.csv";
+        var staged = Path.Combine(cluster.Work, name);
+        AlertRows.WriteCsv(staged, rows, users, salt: name);
+        using var form = new MultipartFormDataContent { { new StreamContent(File.OpenRead(staged)), "file", name } };
+        foreach (var (field, value) in fields) form.Add(new StringContent(value), field);
+        using var response = await cluster.Gateway.PostAsync("/upload", form);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("fileId").GetString()!;
+    }
+
+    /// <summary>How many of the file's report lines have each status.</summary>
+    public async Task<Dictionary<string, int>> ReportStatusesAsync(string fileId)
+    {
+        using var response = await cluster.Gateway.GetAsync($"/files/{fileId}/report", HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        using var csv = new CsvHelper.CsvParser(new StreamReader(await response.Content.ReadAsStreamAsync()), System.Globalization.CultureInfo.InvariantCulture);
+        var counts = new Dictionary<string, int>();
+        await csv.ReadAsync(); // header
+        while (await csv.ReadAsync()) counts[csv.Record![2]] = counts.GetValueOrDefault(csv.Record![2]) + 1;
+        return counts;
+    }
+
     public async Task<JsonElement?> StatusAsync(string fileId)
     {
         var response = await cluster.Gateway.GetAsync($"/files/{fileId}");
@@ -55,7 +80,7 @@ public sealed class ScenarioCluster(BenchCluster cluster, double budget) : IAsyn
     }
 
     public Task<JsonElement> CompletedAsync(string fileId, TimeSpan timeout) =>
-        UntilAsync(fileId, s => s.GetProperty("status").GetString() is "Completed" or "Failed", timeout);
+        UntilAsync(fileId, s => s.GetProperty("status").GetString() is "Completed" or "Failed" or "Cancelled", timeout);
 
     /// <summary>Alerts delivered in each whole second since the file was discovered.</summary>
     public async Task<int[]> PerSecondAsync(string fileId, JsonElement completed) =>
