@@ -110,7 +110,8 @@ public static class OperatorScenarios
 
     /// <summary>
     /// <c>SCENARIO=schedule</c>: a file uploaded to start 20 s ahead; every silo is killed and started again meanwhile.
-    /// Nothing of it may go before its time, and it must start within 2 s of it.
+    /// Nothing of it may go before its time, and it must start within 2 s of it. Then all delivery is paused and every
+    /// silo restarted again: it must still be paused.
     /// </summary>
     public static async Task<ScenarioResult[]> ScheduleAsync(BenchOptions options)
     {
@@ -123,9 +124,32 @@ public static class OperatorScenarios
         var done = await run.CompletedAsync(fileId, TimeSpan.FromMinutes(3));
         var times = await EndToEndRun.DeliveryTimesAsync(run.Cluster, fileId);
         var first = times.Count > 0 ? (times.Min() - notBefore).TotalSeconds : double.NaN;
-        return [new($"a file scheduled 20 s ahead, every silo killed and restarted meanwhile", "shows Scheduled; nothing before its time, the first delivery within 2 s of it",
-            $"shown {shown}; first delivery {first:+0.0;-0.0} s from its time; {done.Delivered():N0} delivered",
-            shown == "Scheduled" && first is >= 0 and <= 2 && done.Delivered() == 2_000)];
+        var paused = await PausedAcrossRestartAsync(run);
+        return [
+            new($"a file scheduled 20 s ahead, every silo killed and restarted meanwhile", "shows Scheduled; nothing before its time, the first delivery within 2 s of it",
+                $"shown {shown}; first delivery {first:+0.0;-0.0} s from its time; {done.Delivered():N0} delivered",
+                shown == "Scheduled" && first is >= 0 and <= 2 && done.Delivered() == 2_000),
+            paused,
+        ];
+    }
+
+    // All delivery paused, every silo killed and started again: still paused, a file dropped then sends nothing, and
+    // resumed it completes.
+    private static async Task<ScenarioResult> PausedAcrossRestartAsync(ScenarioCluster run)
+    {
+        (await run.Cluster.Gateway.PostAsync("/delivery/pause", null)).EnsureSuccessStatusCode();
+        run.Cluster.RestartSilos();
+        var fileId = run.Drop(1_000, 1_000);
+        await run.UntilAsync(fileId, s => s.GetProperty("status").GetString() is "Delivering", TimeSpan.FromMinutes(2));
+        var before = await run.NotifierStatAsync("received");
+        await Task.Delay(Held);
+        var whilePaused = await run.NotifierStatAsync("received") - before;
+        var state = await run.Cluster.Gateway.GetFromJsonAsync<JsonElement>("/delivery");
+        (await run.Cluster.Gateway.PostAsync("/delivery/resume", null)).EnsureSuccessStatusCode();
+        var done = await run.CompletedAsync(fileId, TimeSpan.FromMinutes(2));
+        return new("all delivery paused, every silo killed and restarted", "still paused after the restart: nothing sent; resumed, the file completes",
+            $"paused {state.GetProperty("paused").GetBoolean()}; {whilePaused} requests in {Held.TotalSeconds:N0} s while paused; {done.Delivered():N0} of 1,000 delivered once resumed",
+            state.GetProperty("paused").GetBoolean() && whilePaused == 0 && done.Delivered() == 1_000);
     }
 
     private sealed record Hold(long AfterTheCall, long AfterASecond, DateTimeOffset ResumedAt);

@@ -186,6 +186,39 @@ public sealed class UserDeliveriesTests
         Assert.True(firstQueuedAt < secondQueuedAt);
     }
 
+    [Fact]
+    public void An_urgent_files_alerts_are_taken_before_older_ones_of_other_files_and_oldest_first_among_them()
+    {
+        var user = new UserDeliveries(_clock, _recovery, _ => { }, fileId => fileId == "urgent");
+        user.FromRecord(Alert("n1"), record: null);
+        user.FromRecord(Alert("u1") with { FileId = "urgent" }, record: null);
+        user.FromRecord(Alert("n2"), record: null);
+        user.FromRecord(Alert("u2") with { FileId = "urgent" }, record: null);
+
+        var order = new List<string>();
+        while (user.TryTakeDue(out var alert, out _, out _)) order.Add(alert.AlertId);
+
+        Assert.Equal(["u1", "u2", "n1", "n2"], order);
+    }
+
+    [Fact]
+    public void Alerts_set_aside_for_a_cancelled_file_are_dropped_and_no_longer_counted_while_others_stay_aside()
+    {
+        _user.FromRecord(Alert("a1"), record: null);
+        _user.FromRecord(Alert("b1") with { FileId = "g" }, record: null);
+        _user.TryTakeDue(out var first, out var firstQueuedAt, out _);
+        _user.TryTakeDue(out var second, out var secondQueuedAt, out _);
+        _user.Park(first, firstQueuedAt);
+        _user.Park(second, secondQueuedAt);
+
+        var dropped = _user.DropParked(fileId => fileId == "f");
+        var stillAside = _user.FirstParkedFile;
+
+        Assert.Equal((1, "g", 1), (dropped, stillAside, _held));
+        Assert.Null(_user.FromMemory(first)); // forgotten: a dispatch again would look up its record
+        Assert.Equal(1, _user.Unpark(_ => false));
+    }
+
     // A new alert, queued, taken and tried: what comes of the attempt is the test's.
     private Alert Attempted(string id)
     {
