@@ -113,13 +113,15 @@ public sealed class BenchCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Kills every silo at once (<c>kill -9</c>), then starts each again on its own ports (logs <c>silo-N-restarted.log</c>).</summary>
+    /// <summary>Kills every silo at once (<c>kill -9</c>), then starts each again on its own ports (logs <c>silo-N-restart-K.log</c>).</summary>
     public void RestartSilos()
     {
+        var restart = _retired.Count / _siloStarts.Count + 1;
         var silos = _processes.Where(p => p.Name.StartsWith("silo-", StringComparison.Ordinal)).ToList();
         foreach (var silo in silos) silo.Kill();
+        _processes.RemoveAll(silos.Contains);
         _retired.AddRange(silos);
-        for (var n = 1; n <= _siloStarts.Count; n++) _processes[_processes.FindIndex(p => p.Name == $"silo-{n}")] = _siloStarts[n - 1]($"silo-{n}-restarted.log");
+        for (var n = 1; n <= _siloStarts.Count; n++) _processes.Add(_siloStarts[n - 1]($"silo-{n}-restart-{restart}.log"));
     }
 
     /// <summary>A counter summed over every silo's <c>/metrics</c>, 0 where a silo has none yet.</summary>

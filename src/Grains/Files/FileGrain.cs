@@ -35,22 +35,20 @@ public sealed partial class FileGrain(
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(3); // a segment answers in milliseconds when its silo does
     private static readonly TimeSpan ResumePeriod = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan MinimumReminderPeriod = TimeSpan.FromMinutes(1);
-    // Counts are written at most this often: the segments hold the truth, and the next poll brings it back.
     private static readonly TimeSpan CheckpointEvery = TimeSpan.FromSeconds(1);
     private readonly FileProcessingOptions _options = processing.Value;
     private readonly RecentRate _recent = new(); // the rate and ETA shown: the last seconds, not the whole history
-    private CoalescingWriter? _writer;
+    private StateWriter? _writer;
+    private BatchWorkerFromDelegate? _advancer;
     private IGrainTimer? _heartbeat;
-    private bool _advancing;
-    private bool _advanceAgain;
     private bool _completing;
     private bool _stale;
-    private DateTimeOffset _checkpointedAt;
 
     private FileState State => file.State;
     private string FileId => this.GetPrimaryKeyString();
     private bool IsKnown => file.RecordExists || State.Path.Length > 0;
-    private CoalescingWriter Writer => _writer ??= new(() => _stale ? Task.CompletedTask : file.WriteStateAsync());
+    // Counts are checkpointed at most once a second: the segments hold the truth, and the next poll brings it back.
+    private StateWriter Writer => _writer ??= new(() => _stale ? Task.CompletedTask : file.WriteStateAsync(), time, CheckpointEvery);
 
     // Whatever step of starting or running a crash hit, an active file resumes: each activation ensures its reminder.
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -204,7 +202,7 @@ public sealed partial class FileGrain(
 
     public Task SegmentChangedAsync()
     {
-        if (IsKnown && State.IsActive) _ = AdvanceAsync();
+        if (IsKnown && State.IsActive && !_stale) (_advancer ??= new(AdvanceGuardedAsync)).Notify();
         return Task.CompletedTask;
     }
 
@@ -331,24 +329,18 @@ public sealed partial class FileGrain(
     private void StartHeartbeat() => _heartbeat ??= this.RegisterGrainTimer(
         _ => AdvanceAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, HeartbeatPeriod) { Interleave = true, KeepAlive = true });
 
-    /// <summary>Polls the segments, plans and starts more while fewer than allowed are reading, and completes the file when all settled.</summary>
-    private async Task AdvanceAsync()
+    /// <summary>
+    /// Polls the segments, plans and starts more while fewer than allowed are reading, and completes the file when all
+    /// settled. One pass at a time; asked again meanwhile, it makes one more.
+    /// </summary>
+    private Task AdvanceAsync() => _stale ? Task.CompletedTask : (_advancer ??= new(AdvanceGuardedAsync)).NotifyAndWaitForWorkToBeServiced();
+
+    private async Task AdvanceGuardedAsync()
     {
         if (_stale) return;
-        if (_advancing)
-        {
-            _advanceAgain = true;
-            return;
-        }
-        _advancing = true;
         try
         {
-            do
-            {
-                _advanceAgain = false;
-                await AdvanceOnceAsync();
-            }
-            while (_advanceAgain && State.IsActive);
+            await AdvanceOnceAsync();
         }
         catch (InconsistentStateException error)
         {
@@ -362,10 +354,6 @@ public sealed partial class FileGrain(
         catch (Exception error)
         {
             LogAdvanceFailed(error, FileId); // the heartbeat tries again
-        }
-        finally
-        {
-            _advancing = false;
         }
     }
 
@@ -383,7 +371,7 @@ public sealed partial class FileGrain(
             State.Status = FileStatus.Delivering;
         if (State.Status == FileStatus.Delivering && State.Planned && State.Segments.All(s => s.Progress.Status == FileStatus.Completed && !State.Lags(s)))
             await CompleteAsync();
-        else await CheckpointAsync();
+        else await Writer.CheckpointAsync();
     }
 
     /// <summary>Whether the file's scheduled time has come (or it has none); when it comes, its hold goes.</summary>
@@ -450,15 +438,6 @@ public sealed partial class FileGrain(
             // A start that does not answer in time (the silo it landed on froze) is made again by the next poll.
             if ((await AskAsync(index, retry: false)).Progress is { } progress) State.Apply(index, progress, _options.InvalidRowSample);
         }
-    }
-
-    /// <summary>Writes the counts unless they were written within <see cref="CheckpointEvery"/>; the next heartbeat writes what waited.</summary>
-    private Task CheckpointAsync()
-    {
-        var now = time.GetUtcNow();
-        if (now - _checkpointedAt < CheckpointEvery) return Task.CompletedTask;
-        _checkpointedAt = now;
-        return Writer.SaveAsync();
     }
 
     private static string? Unreadable(string path)

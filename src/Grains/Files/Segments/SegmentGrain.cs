@@ -36,14 +36,12 @@ public sealed partial class SegmentGrain(
     private readonly Dictionary<long, PendingRow> _window = [];
     // When each window line was last dispatched by this activation; a line missing here is due now.
     private readonly Dictionary<long, DateTimeOffset> _dispatchedAt = [];
-    private CoalescingWriter? _writer;
+    private StateWriter? _writer;
     private IAlertReader? _reader;
     private IAlertReader? _retryReader;
     private IGrainTimer? _heartbeat;
-    private bool _pumping;
+    private BatchWorkerFromDelegate? _pump;
     private int _crashesSeen = cluster.CrashedSilos;
-    private DateTimeOffset _checkpointedAt;
-    private bool _unsaved;
     // Completed is told to the file only once it is stored: the file archives the file on that word.
     private bool _completing;
     private bool _forgotten;
@@ -56,12 +54,12 @@ public sealed partial class SegmentGrain(
     private RowSource Rows => new(Plan.Format, Plan.Path, Plan.End, Plan.MaxRowBytes, Plan.AlertMessage);
 
     // The window is stored as it is at the moment the write starts, with the counts it settled into.
-    private CoalescingWriter Writer => _writer ??= new(() =>
+    private StateWriter Writer => _writer ??= new(() =>
     {
         if (_forgotten || _stale) return Task.CompletedTask; // its file expired, or another activation owns the state
         State.Pending = PendingCheckpoint.Of(_window.Values);
         return segment.WriteStateAsync();
-    });
+    }, time, CheckpointEvery);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -115,7 +113,7 @@ public sealed partial class SegmentGrain(
             else Settle(c.Line, c.DuplicateRow ? DispatchOutcome.DuplicateRow : c.Delivered ? DispatchOutcome.Delivered : DispatchOutcome.DeadLettered, c.HttpStatus, c.Error);
         }
         _ = PumpAsync(); // the window has room again; the confirmer need not wait for the next chunk
-        return CheckpointAsync();
+        return Writer.CheckpointAsync();
     }
 
     public async Task<SegmentProgress> RetryDeadLettersAsync(string path, int round)
@@ -198,41 +196,31 @@ public sealed partial class SegmentGrain(
         }
         await RedispatchStaleAsync();
         await PumpAsync();
-        if (_unsaved) await CheckpointAsync();
+        await Writer.FlushAsync(); // progress a checkpoint put off
     }
 
-    /// <summary>Writes progress unless it was written within <see cref="CheckpointEvery"/>; the heartbeat writes what waited.</summary>
-    private Task CheckpointAsync()
-    {
-        var now = time.GetUtcNow();
-        if (now - _checkpointedAt < CheckpointEvery)
-        {
-            _unsaved = true;
-            return Task.CompletedTask;
-        }
-        _checkpointedAt = now;
-        _unsaved = false;
-        return Writer.SaveAsync();
-    }
+    /// <summary>
+    /// Reads and dispatches chunks while the window has room, then completes the segment when all is confirmed. One pass
+    /// at a time; asked again meanwhile, it makes one more.
+    /// </summary>
+    private Task PumpAsync() => (_pump ??= new(PumpOnceAsync)).NotifyAndWaitForWorkToBeServiced();
 
-    /// <summary>Reads and dispatches chunks while the window has room, then completes the segment when all is confirmed.</summary>
-    private async Task PumpAsync()
+    private async Task PumpOnceAsync()
     {
-        if (_pumping || _stale || State.Plan is null || !State.IsActive) return;
-        _pumping = true;
+        if (_stale || State.Plan is null || !State.IsActive) return;
         try
         {
             while (State.Status == FileStatus.Reading && _window.Count < _options.Window)
             {
                 var alerts = ReadChunk(Math.Min(_options.ChunkRows, _options.Window - _window.Count));
                 Dispatch(alerts);
-                await CheckpointAsync();
+                await Writer.CheckpointAsync();
             }
             while (State.Retry is not null && _window.Count < _options.Window)
             {
                 var alerts = await FindDeadLettersAsync(Math.Min(_options.ChunkRows, _options.Window - _window.Count));
                 Dispatch(alerts);
-                await CheckpointAsync();
+                await Writer.CheckpointAsync();
             }
             await CompleteIfDoneAsync();
         }
@@ -247,10 +235,6 @@ public sealed partial class SegmentGrain(
         catch (Exception error)
         {
             LogPumpFailed(error, this.GetPrimaryKeyString()); // the heartbeat tries again
-        }
-        finally
-        {
-            _pumping = false;
         }
     }
 
@@ -413,7 +397,7 @@ public sealed partial class SegmentGrain(
             await FailAsync($"file disappeared: {error.Message}");
             return;
         }
-        await CheckpointAsync();
+        await Writer.CheckpointAsync();
     }
 
     private async Task CompleteIfDoneAsync()
