@@ -25,6 +25,20 @@ public sealed record DeliveryRecord
     [Id(11)] public bool InFlight { get; init; }
     [Id(12)] public string UserId { get; init; } = "";
 
+    /// <summary>The mark journaled just before a request goes: the attempts before it and the first attempt's time.</summary>
+    public static DeliveryRecord SendingNow(Alert alert, int attemptsBefore, DateTimeOffset firstAttemptAt, DateTimeOffset now) => new()
+    {
+        AlertId = alert.AlertId,
+        FileId = alert.FileId,
+        UserId = alert.UserId,
+        Line = alert.Line,
+        Round = alert.Round,
+        At = now,
+        Attempts = attemptsBefore,
+        FirstAttemptAt = firstAttemptAt,
+        InFlight = true,
+    };
+
     public DeliveryStatus Status => Delivered ? DeliveryStatus.Delivered
         : InFlight ? DeliveryStatus.InFlight
         : NextAttemptAt is null ? DeliveryStatus.DeadLettered : DeliveryStatus.Retrying;

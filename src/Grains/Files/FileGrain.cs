@@ -125,6 +125,7 @@ public sealed partial class FileGrain(
         if (State.IsHeld(now)) await Control.HoldFileAsync(FileId);
         else await Control.ReleaseFileAsync(FileId);
         await StartResumingAsync(); // its reminder comes at the time, also after every silo restarted
+        _heartbeat?.Change(UntilTime(), HeartbeatPeriod);
         LogScheduled(FileId, State.NotBefore);
         return Summary();
     }
@@ -324,10 +325,13 @@ public sealed partial class FileGrain(
     }
 
     // A scheduled file's reminder comes at its time: a cluster restarted meanwhile starts it then, not a period later.
-    private TimeSpan ResumeDue() => State.NotBefore - time.GetUtcNow() is { } wait && wait > TimeSpan.Zero ? wait : ResumePeriod;
+    private TimeSpan ResumeDue() => UntilTime() is { } wait && wait > TimeSpan.Zero ? wait : ResumePeriod;
 
+    // A scheduled file's first beat comes at its time, not up to a period after it.
     private void StartHeartbeat() => _heartbeat ??= this.RegisterGrainTimer(
-        _ => AdvanceAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, HeartbeatPeriod) { Interleave = true, KeepAlive = true });
+        _ => AdvanceAsync(), new GrainTimerCreationOptions(UntilTime(), HeartbeatPeriod) { Interleave = true, KeepAlive = true });
+
+    private TimeSpan UntilTime() => State.NotBefore - time.GetUtcNow() is { } wait && wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
 
     /// <summary>
     /// Polls the segments, plans and starts more while fewer than allowed are reading, and completes the file when all

@@ -13,16 +13,11 @@ using Orleans.Placement;
 namespace Alerts.Grains.Notifications;
 
 /// <summary>
-/// One user's alerts: the I/O around <see cref="UserDeliveries"/>, which holds the rules. Dispatch (one-way) settles
-/// from memory what it can; the rest are looked up in their records beside it, and what memory or a record decided is
-/// confirmed to the file while the others are queued. Delivery workers beside the grain's turns, at most
-/// <see cref="WebhookOptions.PerUserConcurrency"/> of them, each make one attempt at a time (with one worker a user's
-/// alerts arrive in file order). Every attempt is journaled in the silo's <see cref="DeliveryRecords"/> as in flight
-/// just before it is sent, and its outcome replaces that mark; an outcome is written before it is confirmed to the file
-/// through the batcher, never by awaiting the file itself. The grain holds no state of its own: a back-off lives in its
-/// record, and the file's re-dispatch brings it back to a new activation. On deactivation the workers stop taking
-/// work, let an attempt in flight finish, wait for its records to be written, and hand back to the files what they
-/// did not send.
+/// One user's alerts: the I/O around <see cref="UserDeliveries"/> (the rules) and <see cref="UserWakeups"/> (what puts
+/// alerts back in the queue). Dispatch (one-way) settles from memory what it can and looks up the rest in their records;
+/// up to <see cref="WebhookOptions.PerUserConcurrency"/> workers each make one attempt at a time, journaled as in flight
+/// just before it is sent; an outcome is written, then confirmed to its file through the batcher. No state of its own: a
+/// back-off lives in its record. On deactivation, attempts in flight finish and what was not sent goes back to the files.
 /// </summary>
 [Reentrant]
 [RandomPlacement] // users, and so one file's HTTP work, spread over every silo, whichever holds the file
@@ -46,17 +41,19 @@ public sealed partial class NotificationGrain(
     // Deactivation stops both; a silo's drain stops the first only. The second gives up on writes that keep failing.
     private readonly CancellationTokenSource _stopping = CancellationTokenSource.CreateLinkedTokenSource(drain.Stopping);
     private readonly CancellationTokenSource _abandon = new();
-    private readonly int _concurrency = webhook.Value.PerUserConcurrency;
-    private readonly List<Task> _workers = [];
-    private int _working;
-    private IGrainTimer? _wake;
-    private Task? _recoveryWait;
-    private Task? _unparkWait;
+    private UserWorkers? _workers;
+    private UserWakeups? _wakeups;
     private Action<Exception>? _writeFailed;
     private Action<DeliveryRecord>? _onWritten;
     private Action<Alert, int, DateTimeOffset>? _markInFlight;
 
     private string UserId => this.GetPrimaryKeyString();
+
+    private UserWorkers Workers => _workers ??= new(_state, webhook.Value.PerUserConcurrency, AttemptAsync, drain, HandBackUnsent, _stopping.Token);
+
+    private UserWakeups Wakeups => _wakeups ??= new(_state, permits, recovery, time,
+        (wake, dueIn) => this.RegisterGrainTimer(wake, new GrainTimerCreationOptions(dueIn, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = true }),
+        () => Workers.Start(), _stopping.Token);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -72,10 +69,10 @@ public sealed partial class NotificationGrain(
         await using var deadline = cancellationToken.Register(_abandon.Cancel);
         _stopping.Cancel();
         HandBackUnsent();
-        _wake?.Dispose();
+        _wakeups?.Dispose();
         try
         {
-            await Task.WhenAll(_workers).WaitAsync(cancellationToken);
+            if (_workers is not null) await _workers.Stopped.WaitAsync(cancellationToken);
             await Task.WhenAll(_background).WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException)
@@ -83,7 +80,7 @@ public sealed partial class NotificationGrain(
             LogStoppedInFlight(UserId, reason.ReasonCode.ToString());
         }
         // Their records say when they are due: the next activation takes them over when the files re-dispatch.
-        foreach (var alert in _state.HandBackBackoffs()) confirmations.Enqueue(alert, Confirmation.HandBack(alert));
+        foreach (var alert in _state.HandBackBackoffs()) HandBack(alert);
         _state.Clear();
         _stopping.Dispose(); // linked to the silo's drain: undisposed, every activation ever made stays registered there
     }
@@ -95,18 +92,18 @@ public sealed partial class NotificationGrain(
             List<Alert>? unknown = null;
             foreach (var alert in alerts)
             {
-                if (_stopping.IsCancellationRequested) confirmations.Enqueue(alert, Confirmation.HandBack(alert)); // to the next activation
+                if (_stopping.IsCancellationRequested) HandBack(alert); // to the next activation
                 else if (_state.FromMemory(alert) is { } outcome) Confirm(alert, outcome);
                 else (unknown ??= []).Add(alert);
             }
             if (unknown is not null) Track(LookUpAsync(unknown));
-            if (_state.DueCount > 0) StartDelivering(); // memory may accept one: a dead letter of an earlier round
+            if (_state.DueCount > 0) Workers.Start(); // memory may accept one: a dead letter of an earlier round
         }
         catch (Exception error)
         {
             // One-way: thrown, this would reach no one, and the file would wait out its re-dispatch timeout.
             LogDispatchFailed(error, UserId, alerts.Count);
-            foreach (var alert in alerts) confirmations.Enqueue(alert, Confirmation.HandBack(alert));
+            foreach (var alert in alerts) HandBack(alert);
         }
         return Task.CompletedTask;
     }
@@ -130,7 +127,7 @@ public sealed partial class NotificationGrain(
         {
             _state.LookupEnded();
             LogLookupFailed(error, UserId, alerts.Count);
-            foreach (var alert in alerts) confirmations.Enqueue(alert, Confirmation.HandBack(alert)); // dispatched again on the file's next beat
+            foreach (var alert in alerts) HandBack(alert); // dispatched again on the file's next beat
             return;
         }
         try
@@ -138,7 +135,7 @@ public sealed partial class NotificationGrain(
             for (var i = 0; i < alerts.Count; i++)
             {
                 var alert = alerts[i];
-                if (_stopping.IsCancellationRequested) confirmations.Enqueue(alert, Confirmation.HandBack(alert)); // to the user's next activation
+                if (_stopping.IsCancellationRequested) HandBack(alert); // to the user's next activation
                 else Confirm(alert, _state.FromMemory(alert) ?? _state.FromRecord(alert, found[i]), found[i]);
             }
         }
@@ -146,8 +143,8 @@ public sealed partial class NotificationGrain(
         {
             _state.LookupEnded(); // only now: what this lookup read may predate a write whose outcome memory still holds
         }
-        StartDelivering();
-        ScheduleWake();
+        Workers.Start();
+        Wakeups.ScheduleBackoffs();
     }
 
     public async Task<IReadOnlyList<DeliveryRecord>> GetDeliveriesAsync()
@@ -168,39 +165,14 @@ public sealed partial class NotificationGrain(
             : new Confirmation(alert.Line, outcome == DispatchOutcome.Delivered, record?.HttpStatus, record?.LastError, Round: alert.Round));
     }
 
-    /// <summary>Starts workers up to the user's concurrency, one per queued alert.</summary>
-    private void StartDelivering()
-    {
-        if (_stopping.IsCancellationRequested) return;
-        _workers.RemoveAll(worker => worker.IsCompleted);
-        for (var more = Math.Min(_concurrency - _working, _state.DueCount); more > 0; more--)
-        {
-            _working++; // counted before it starts: it may finish before the call returns
-            _workers.Add(DeliverDueAsync());
-        }
-    }
-
-    private async Task DeliverDueAsync()
-    {
-        using var busy = drain.Enter();
-        try
-        {
-            while (!_stopping.IsCancellationRequested && _state.TryTakeDue(out var alert, out var queuedAt, out var previous))
-                await AttemptAsync(alert, queuedAt, previous);
-        }
-        finally
-        {
-            _working--;
-            if (_stopping.IsCancellationRequested) HandBackUnsent();
-        }
-    }
-
     // What was never sent goes back to its files now, for the user's next activation, rather than after the
     // files' re-dispatch timeout.
     private void HandBackUnsent()
     {
-        foreach (var alert in _state.HandBackUnsent()) confirmations.Enqueue(alert, Confirmation.HandBack(alert));
+        foreach (var alert in _state.HandBackUnsent()) HandBack(alert);
     }
+
+    private void HandBack(Alert alert) => confirmations.Enqueue(alert, Confirmation.HandBack(alert));
 
     private async Task AttemptAsync(Alert alert, long queuedAt, DeliveryRecord? previous)
     {
@@ -214,7 +186,7 @@ public sealed partial class NotificationGrain(
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
             _state.HandBack(alert); // stopped while it waited for a permit: never sent
-            confirmations.Enqueue(alert, Confirmation.HandBack(alert));
+            HandBack(alert);
             return;
         }
         catch (Exception error)
@@ -226,7 +198,7 @@ public sealed partial class NotificationGrain(
         }
         if (record is null)
         {
-            Park(alert, queuedAt); // its file was paused while it waited
+            Wakeups.Park(alert, queuedAt); // its file was paused or cancelled while it waited
             return;
         }
         _state.Attempted(alert); // before a back-off is scheduled: the wake-up skips alerts still queued
@@ -235,7 +207,7 @@ public sealed partial class NotificationGrain(
         {
             _state.BackedOff(alert, record);
             Track(WriteBackOffAsync(record)); // a silo that dies resumes the back-off from this record
-            ScheduleWake();
+            Wakeups.ScheduleBackoffs();
             return;
         }
         _state.Settled(alert, record);
@@ -243,50 +215,9 @@ public sealed partial class NotificationGrain(
         Track(outcomes.WriteThenConfirmAsync(alert, record, WriteFailed, _onWritten ??= _state.Written, _abandon.Token));
     }
 
-    // Held by an operator: set aside, it keeps no worker from the user's alerts of other files; cancelled, it goes.
-    private void Park(Alert alert, long queuedAt)
-    {
-        if (permits.IsFileCancelled(alert.FileId))
-        {
-            _state.HandBack(alert);
-            return;
-        }
-        _state.Park(alert, queuedAt);
-        if (_unparkWait is null || _unparkWait.IsCompleted) _unparkWait = UnparkWhenResumedAsync();
-    }
-
-    // One wait at a time, on the file of the first alert set aside (which also keeps the silo hearing of resumes).
-    private async Task UnparkWhenResumedAsync()
-    {
-        try
-        {
-            while (_state.FirstParkedFile is { } fileId)
-            {
-                await permits.WhileFilePausedAsync(fileId, _stopping.Token);
-                _state.DropParked(permits.IsFileCancelled);
-                if (_state.Unpark(permits.IsFilePaused) > 0) StartDelivering();
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // deactivating: what is set aside is handed back
-        }
-    }
-
     // Journaled, not awaited: after a crash, an alert found in flight is sent again and counted as uncertain.
     private void MarkInFlight(Alert alert, int attemptsBefore, DateTimeOffset firstAttemptAt) =>
-        records.Journal(new DeliveryRecord
-        {
-            AlertId = alert.AlertId,
-            FileId = alert.FileId,
-            UserId = alert.UserId,
-            Line = alert.Line,
-            Round = alert.Round,
-            At = time.GetUtcNow(),
-            Attempts = attemptsBefore,
-            FirstAttemptAt = firstAttemptAt,
-            InFlight = true,
-        });
+        records.Journal(DeliveryRecord.SendingNow(alert, attemptsBefore, firstAttemptAt, time.GetUtcNow()));
 
     // Pruned as new ones come rather than by a continuation each: a user has a few at most.
     private void Track(Task work)
@@ -304,59 +235,14 @@ public sealed partial class NotificationGrain(
         await records.WriteUntilStoredAsync(record, WriteFailed, _abandon.Token);
     }
 
-    /// <summary>
-    /// Sets the wake-up timer for the earliest back-off that is not already queued, and waits for the webhook to come
-    /// back from an outage, which makes every back-off due.
-    /// </summary>
-    private void ScheduleWake()
-    {
-        if (!_state.AnyBackingOff || _state.NextWake() is not { } next || _stopping.IsCancellationRequested) return;
-        var dueIn = TimeSpan.FromTicks(Math.Max(0, (next - time.GetUtcNow()).Ticks));
-        if (_wake is null)
-            _wake = this.RegisterGrainTimer(WakeAsync, new GrainTimerCreationOptions(dueIn, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = true });
-        else
-            _wake.Change(dueIn, Timeout.InfiniteTimeSpan);
-        _recoveryWait ??= WakeWhenWebhookBackAsync();
-    }
-
-    // One wait per user with back-offs, on the silo's one signal; it resumes on the grain's turns.
-    private async Task WakeWhenWebhookBackAsync()
-    {
-        try
-        {
-            await recovery.NextBack.WaitAsync(_stopping.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            return; // deactivating
-        }
-        finally
-        {
-            _recoveryWait = null;
-        }
-        await WakeAsync(CancellationToken.None);
-    }
-
-    private Task WakeAsync(CancellationToken cancellationToken)
-    {
-        _state.QueueDueBackoffs();
-        StartDelivering();
-        ScheduleWake();
-        return Task.CompletedTask;
-    }
-
     [LoggerMessage(LogLevel.Warning, "Alert {AlertId} for user {UserId} could not be attempted; its file will dispatch it again")]
     private partial void LogDeliveryFailed(Exception error, string alertId, string userId);
-
     [LoggerMessage(LogLevel.Error, "User {UserId}: taking {Count} dispatched alerts failed; their files will dispatch them again")]
     private partial void LogDispatchFailed(Exception error, string userId, int count);
-
     [LoggerMessage(LogLevel.Warning, "User {UserId}: looking up {Count} alerts' records failed; their files will dispatch them again")]
     private partial void LogLookupFailed(Exception error, string userId, int count);
-
     [LoggerMessage(LogLevel.Warning, "User {UserId}: writing a delivery record failed; trying again")]
     private partial void LogWriteFailed(Exception error, string userId);
-
     [LoggerMessage(LogLevel.Warning, "User {UserId}: deactivated ({Reason}) before its attempt in flight finished or its records were written; those alerts may be sent again")]
     private partial void LogStoppedInFlight(string userId, string reason);
 }

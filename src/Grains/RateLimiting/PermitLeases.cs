@@ -45,13 +45,9 @@ public sealed partial class PermitLeases(
     private readonly SlidingCount _sent = new(time), _passed = new(time);
     private int _waiting, _used, _answered, _throttled, _failed;
     private long _retryAfterTicks, _lastThrottledSentAtTicks;
-    private volatile bool _endpointDown, _deliveryPaused;
-    private volatile FileHolds _files = FileHolds.None; // replaced whole, never changed in place
-    private TaskCompletionSource _filesChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private int _heldByFile; // alerts waiting for their file to be resumed: the silo keeps leasing, to hear of it
+    private volatile bool _endpointDown;
+    private readonly OperatorHolds _holds = new();
     private IPermitHolder? _holder; // this, as the limiter reaches it
-    private readonly Lock _holdsLock = new();
-    private long _holdsVersion; // the newest operator's holds heard, told at once or with a lease
     private double _clusterRate;
     private LeaseGrant? _lastShare; // the last lease the limiter granted that was not a pause
     private long _lastShareAt;
@@ -61,32 +57,16 @@ public sealed partial class PermitLeases(
 
     public bool EndpointDown => _endpointDown;
 
-    public bool DeliveryPaused => _deliveryPaused;
+    public bool DeliveryPaused => _holds.AllPaused;
 
-    public bool IsFilePaused(string fileId) => _files.IsHeld(fileId);
+    public bool IsFilePaused(string fileId) => _holds.IsHeld(fileId);
 
-    public bool IsFileCancelled(string fileId) => _files.Cancelled.Contains(fileId);
+    public bool IsFileCancelled(string fileId) => _holds.IsCancelled(fileId);
 
-    public bool IsFileUrgent(string fileId) => _files.Urgent.Contains(fileId);
+    public bool IsFileUrgent(string fileId) => _holds.IsUrgent(fileId);
 
-    public async ValueTask WhileFilePausedAsync(string fileId, CancellationToken cancellationToken = default)
-    {
-        if (!IsFilePaused(fileId) || IsFileCancelled(fileId)) return;
-        if (Interlocked.Increment(ref _heldByFile) == 1) Hurry();
-        try
-        {
-            while (true)
-            {
-                var changed = Volatile.Read(ref _filesChanged).Task; // read before the check: no change is missed
-                if (!IsFilePaused(fileId) || IsFileCancelled(fileId)) return;
-                await changed.WaitAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            Interlocked.Decrement(ref _heldByFile);
-        }
-    }
+    public ValueTask WhileFilePausedAsync(string fileId, CancellationToken cancellationToken = default) =>
+        _holds.WhileHeldAsync(fileId, Hurry, cancellationToken); // the first to wait wakes an idle lease loop: it must hear of the resume
 
     /// <summary>The limiter says at once that an operator paused, resumed, cancelled or prioritised delivery or a file.</summary>
     public Task HoldsChangedAsync(DeliveryHolds holds)
@@ -95,32 +75,12 @@ public sealed partial class PermitLeases(
         return Task.CompletedTask;
     }
 
-    // A lease answered before a change may be read after the change was told: only newer news counts.
     private void HearHolds(DeliveryHolds holds)
     {
-        lock (_holdsLock)
-        {
-            if (holds.Version == 0 || holds.Version < _holdsVersion) return;
-            _holdsVersion = holds.Version;
-            HearDeliveryPaused(holds.All);
-            HearFiles(holds);
-        }
-    }
-
-    private void HearDeliveryPaused(bool paused)
-    {
-        if (paused == _deliveryPaused) return;
-        if (paused) LogDeliveryPaused();
+        if (!_holds.Hear(holds)) return;
+        if (_holds.AllPaused) LogDeliveryPaused();
         else LogDeliveryResumed();
-        _deliveryPaused = paused;
         Hurry();
-    }
-
-    private void HearFiles(DeliveryHolds holds)
-    {
-        if (_files.Same(holds)) return;
-        _files = FileHolds.Of(holds);
-        Interlocked.Exchange(ref _filesChanged, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).SetResult();
     }
 
     /// <summary>Whether a request may go now: this silo is confirmed a member and its records store keeps up.</summary>
@@ -196,7 +156,7 @@ public sealed partial class PermitLeases(
         Task<LeaseGrant>? next = null; // asked for before the current lease ends, so that no gap opens between leases
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (next is null && Volatile.Read(ref _waiting) == 0 && Volatile.Read(ref _throttled) == 0 && Volatile.Read(ref _heldByFile) == 0)
+            if (next is null && Volatile.Read(ref _waiting) == 0 && Volatile.Read(ref _throttled) == 0 && !_holds.AnyWaiting)
             {
                 if (_inSplit) SayGoodbye(limiter); // nothing to send: its part of the budget goes to the busy silos at once
                 await _hurry.WaitAsync(Idle, stoppingToken);
@@ -288,7 +248,7 @@ public sealed partial class PermitLeases(
     /// <summary>The share last granted, to spend while the limiter does not answer; null when there is none to go on with.</summary>
     private LeaseGrant? Fallback()
     {
-        if (_lastShare is not { } share || time.GetElapsedTime(_lastShareAt) > FallbackFor || Volatile.Read(ref _throttled) > 0 || _deliveryPaused)
+        if (_lastShare is not { } share || time.GetElapsedTime(_lastShareAt) > FallbackFor || Volatile.Read(ref _throttled) > 0 || _holds.AllPaused)
         {
             if (_fallingBack) LogFallbackOver(FallbackFor);
             _fallingBack = false;
@@ -348,7 +308,7 @@ public sealed partial class PermitLeases(
                 pacing.Add(next.Result.Permits);
                 (next, early) = (null, false);
             }
-            var room = Fenced() || _deliveryPaused ? 0 : pacing.Room(_permits.Waiting, _permits.Available, _inFlight.Room(pacing.Rate));
+            var room = Fenced() || _holds.AllPaused ? 0 : pacing.Room(_permits.Waiting, _permits.Available, _inFlight.Room(pacing.Rate));
             var (release, dropped) = pacing.Due(elapsed, room);
             if (release > 0) _permits.Release(release);
             if (dropped > 0) AlertsMetrics.PermitsUnused.Add(dropped);
