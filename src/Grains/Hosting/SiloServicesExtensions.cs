@@ -50,6 +50,8 @@ public static class SiloServicesExtensions
         services.AddSingleton<SiloLiveness>();
         services.AddHostedService(sp => sp.GetRequiredService<SiloLiveness>());
         services.AddSingleton<WebhookRecovery>();
+        services.AddSingleton<LimiterFallback>();
+        services.AddSingleton<SendingFence>();
         services.AddSingleton<PermitLeases>();
         services.AddHostedService(sp => sp.GetRequiredService<PermitLeases>());
         services.TryAddSingleton<IWebhookPermits>(sp => sp.GetRequiredService<PermitLeases>());

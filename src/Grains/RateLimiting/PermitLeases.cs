@@ -16,18 +16,17 @@ namespace Alerts.Grains.RateLimiting;
 /// over the lease period, and reports back how the requests fared. Permits left unspent at the end
 /// of a lease expire: letting them pile up would let the silo burst past the budget later.
 /// While the limiter does not answer (its silo frozen or cut off, until the cluster evicts it and it comes back on
-/// another), the silo goes on at the share it was last granted, for at most <see cref="FallbackFor"/>: each silo's
-/// share, so never above the budget in sum. Nothing is released while the silo cannot confirm it is still a member
-/// (<see cref="SiloLiveness"/>) or its records store hangs: what it sent then could be sent again by another silo.
+/// another), the silo goes on at the share it was last granted (<see cref="LimiterFallback"/>). Nothing is released
+/// while <see cref="SendingFence"/> says the silo may not send.
 /// </summary>
 public sealed partial class PermitLeases(
     IGrainFactory grains,
     ILocalSiloDetails silo,
     IOptions<WebhookOptions> webhook,
-    SiloLiveness liveness,
-    DeliveryRecords records,
+    SendingFence fence,
     WebhookRecovery recovery,
     TimeProvider time,
+    LimiterFallback fallback,
     ILogger<PermitLeases> log) : BackgroundService, IWebhookPermits, IPermitHolder
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(5);
@@ -35,34 +34,21 @@ public sealed partial class PermitLeases(
     private static readonly TimeSpan EarlyAskSpacing = TimeSpan.FromMilliseconds(50); // 429s that keep coming: a report at most this often
     private const double AskAhead = 0.25; // of a lease period: far more than a lease call takes, even on busy cores
     private static readonly TimeSpan LeaseTimeout = TimeSpan.FromSeconds(1); // a lease answers in milliseconds while the limiter's silo does
-    /// <summary>How long a silo goes on at its last share without an answer from the limiter: eviction and reactivation take about 15 s.</summary>
-    public static readonly TimeSpan FallbackFor = TimeSpan.FromSeconds(30);
-    /// <summary>A records commit waiting this long means Redis is out of reach (normally a few milliseconds).</summary>
-    public static readonly TimeSpan RecordsHangLimit = TimeSpan.FromMilliseconds(100);
     private readonly PermitQueue _permits = new();
     private readonly InFlightLimit _inFlight = new();
     private readonly SemaphoreSlim _hurry = new(0);
-    private readonly SlidingCount _sent = new(time), _passed = new(time);
-    private int _waiting, _used, _answered, _throttled, _failed;
-    private long _retryAfterTicks, _lastThrottledSentAtTicks;
+    private readonly RequestTally _tally = new(time);
+    private int _waiting;
     private volatile bool _endpointDown;
     private readonly OperatorHolds _holds = new();
     private IPermitHolder? _holder; // this, as the limiter reaches it
     private double _clusterRate;
-    private LeaseGrant? _lastShare; // the last lease the limiter granted that was not a pause
-    private long _lastShareAt;
-    private volatile bool _fallingBack;
     private volatile bool _inSplit; // asked for permits since it last said it wants none
-    private volatile bool _fenced; // as the lease loop last saw: it then asks for nothing
 
     public bool EndpointDown => _endpointDown;
-
     public bool DeliveryPaused => _holds.AllPaused;
-
     public bool IsFilePaused(string fileId) => _holds.IsHeld(fileId);
-
     public bool IsFileCancelled(string fileId) => _holds.IsCancelled(fileId);
-
     public bool IsFileUrgent(string fileId) => _holds.IsUrgent(fileId);
 
     public ValueTask WhileFilePausedAsync(string fileId, CancellationToken cancellationToken = default) =>
@@ -84,24 +70,9 @@ public sealed partial class PermitLeases(
     }
 
     /// <summary>Whether a request may go now: this silo is confirmed a member and its records store keeps up.</summary>
-    public bool MaySend => FenceReason() is null;
+    public bool MaySend => fence.MaySend;
 
-    private string? FenceReason() =>
-        !liveness.Confirmed ? "this silo cannot confirm it is still a member of the cluster (cut off, or declared dead)"
-        : records.Hanging(RecordsHangLimit) ? $"its delivery records store has not answered for over {RecordsHangLimit.TotalMilliseconds:N0} ms"
-        : null;
-
-    // Logged once each way: an operator sees when and why a silo stopped sending, and when it went on.
-    private bool Fenced()
-    {
-        var reason = FenceReason();
-        if ((reason is not null) != _fenced)
-        {
-            if (reason is not null) LogFenced(reason, _sent.LastSecond());
-            else LogUnfenced();
-        }
-        return _fenced = reason is not null;
-    }
+    private bool Fenced() => fence.Check(_tally.SentLastSecond);
 
     public async ValueTask WaitAsync(long age, CancellationToken cancellationToken = default)
     {
@@ -109,7 +80,7 @@ public sealed partial class PermitLeases(
         try
         {
             await _permits.WaitAsync(age, cancellationToken).ConfigureAwait(false);
-            Interlocked.Increment(ref _used);
+            _tally.Used();
             _inFlight.Sent();
         }
         finally
@@ -123,40 +94,22 @@ public sealed partial class PermitLeases(
     public void Report(WebhookResult result, DateTimeOffset sentAt)
     {
         _inFlight.Answered(time.GetUtcNow() - sentAt);
-        _sent.Add();
-        if (result.Status != 429)
-        {
-            if (result.Status is not null) _passed.Add();
-            if (RetryPolicy.IsTransient(result.Status)) Interlocked.Increment(ref _failed);
-            Interlocked.Increment(ref _answered);
-            if (_endpointDown) Hurry();
-            return;
-        }
-        RaiseTo(ref _retryAfterTicks, (result.RetryAfter ?? TimeSpan.Zero).Ticks);
-        RaiseTo(ref _lastThrottledSentAtTicks, sentAt.UtcTicks);
-        Interlocked.Increment(ref _throttled);
-        Hurry();
+        if (_tally.Answered(result, sentAt) || _endpointDown) Hurry();
     }
 
     public void NotSent() => _inFlight.NotSent();
-
-    private static void RaiseTo(ref long field, long value)
-    {
-        long seen;
-        while (value > (seen = Interlocked.Read(ref field)) && Interlocked.CompareExchange(ref field, value, seen) != seen) { }
-    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         AlertsMetrics.ObserveCircuit(() => _endpointDown);
         AlertsMetrics.ObserveClusterRate(() => Volatile.Read(ref _clusterRate));
-        AlertsMetrics.ObserveLimiterFallback(() => _fallingBack);
+        AlertsMetrics.ObserveLimiterFallback(() => fallback.Active);
         var limiter = grains.GetGrain<IRateLimiterGrain>(webhook.Value.Url);
         _holder = grains.CreateObjectReference<IPermitHolder>(this);
         Task<LeaseGrant>? next = null; // asked for before the current lease ends, so that no gap opens between leases
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (next is null && Volatile.Read(ref _waiting) == 0 && Volatile.Read(ref _throttled) == 0 && !_holds.AnyWaiting)
+            if (next is null && Volatile.Read(ref _waiting) == 0 && !_tally.Throttled && !_holds.AnyWaiting)
             {
                 if (_inSplit) SayGoodbye(limiter); // nothing to send: its part of the budget goes to the busy silos at once
                 await _hurry.WaitAsync(Idle, stoppingToken);
@@ -171,7 +124,7 @@ public sealed partial class PermitLeases(
                 {
                     // The limiter does not answer: the same call stays out (no pile of calls to a silo that is not there).
                     next = asked;
-                    if (Fallback() is not { } share)
+                    if (fallback.Share(_tally.Throttled, _holds.AllPaused) is not { } share)
                     {
                         await Task.Delay(webhook.Value.RequestTimeout / 10, time, stoppingToken);
                         continue;
@@ -211,7 +164,7 @@ public sealed partial class PermitLeases(
     {
         if (!asked.IsCompleted)
         {
-            if (_fallingBack) return null;
+            if (fallback.Active) return null;
             try
             {
                 await asked.WaitAsync(LeaseTimeout, time);
@@ -228,57 +181,22 @@ public sealed partial class PermitLeases(
 
     private void Heard(LeaseGrant grant)
     {
-        if (_fallingBack) LogLimiterBack();
-        _fallingBack = false;
-        if (grant.EndpointDown != _endpointDown)
+        fallback.Heard(grant);
+        if (grant.EndpointDown && !_endpointDown) LogEndpointDown(webhook.Value.Url);
+        if (!grant.EndpointDown && _endpointDown)
         {
-            if (grant.EndpointDown) LogEndpointDown(webhook.Value.Url);
-            else
-            {
-                LogEndpointBack(webhook.Value.Url);
-                recovery.Back(time.GetUtcNow());
-            }
+            LogEndpointBack(webhook.Value.Url);
+            recovery.Back(time.GetUtcNow()); // every alert that backed off meanwhile is due now
         }
         _endpointDown = grant.EndpointDown;
         if (grant.Holds is { } holds) HearHolds(holds);
         Volatile.Write(ref _clusterRate, grant.EndpointDown ? 0 : grant.ClusterRate);
-        (_lastShare, _lastShareAt) = grant.Pause > TimeSpan.Zero || grant.EndpointDown ? (null, 0) : (grant, time.GetTimestamp());
-    }
-
-    /// <summary>The share last granted, to spend while the limiter does not answer; null when there is none to go on with.</summary>
-    private LeaseGrant? Fallback()
-    {
-        if (_lastShare is not { } share || time.GetElapsedTime(_lastShareAt) > FallbackFor || Volatile.Read(ref _throttled) > 0 || _holds.AllPaused)
-        {
-            if (_fallingBack) LogFallbackOver(FallbackFor);
-            _fallingBack = false;
-            return null;
-        }
-        if (!_fallingBack) LogFallingBack(share.Permits / share.Period.TotalSeconds);
-        _fallingBack = true;
-        return share;
     }
 
     private LeaseRequest TakeReport()
     {
-        _inSplit = !_fenced;
-        var used = Interlocked.Exchange(ref _used, 0);
-        var retryAfter = Interlocked.Exchange(ref _retryAfterTicks, 0);
-        var throttledSentAt = Interlocked.Exchange(ref _lastThrottledSentAtTicks, 0);
-        return new LeaseRequest
-        {
-            SiloId = silo.SiloAddress.ToString(),
-            Silo = silo.SiloAddress,
-            Holder = _holder,
-            Wanted = _fenced ? 0 : 2 * (used + Volatile.Read(ref _waiting)) + 1, // fenced, it takes no share from the others
-            Answered = Interlocked.Exchange(ref _answered, 0),
-            Throttled = Interlocked.Exchange(ref _throttled, 0),
-            Failed = Interlocked.Exchange(ref _failed, 0),
-            RetryAfter = retryAfter > 0 ? TimeSpan.FromTicks(retryAfter) : null,
-            LastThrottledSentAt = throttledSentAt > 0 ? new DateTimeOffset(throttledSentAt, TimeSpan.Zero) : null,
-            SentLastSecond = _sent.LastSecond(),
-            PassedLastSecond = _passed.LastSecond(),
-        };
+        _inSplit = !fence.Fenced;
+        return _tally.Take(new LeaseRequest { SiloId = silo.SiloAddress.ToString(), Silo = silo.SiloAddress, Holder = _holder }, Volatile.Read(ref _waiting), fence.Fenced);
     }
 
     /// <summary>
@@ -312,7 +230,7 @@ public sealed partial class PermitLeases(
             var (release, dropped) = pacing.Due(elapsed, room);
             if (release > 0) _permits.Release(release);
             if (dropped > 0) AlertsMetrics.PermitsUnused.Add(dropped);
-            if (next is null && !_fallingBack && Volatile.Read(ref _throttled) > 0 && elapsed - askedEarlyAt >= EarlyAskSpacing)
+            if (next is null && !fallback.Active && _tally.Throttled && elapsed - askedEarlyAt >= EarlyAskSpacing)
                 (next, early, askedEarlyAt) = (askNext(), true, elapsed);
             if (next is null && grant.Period - elapsed <= AskAhead * grant.Period && Volatile.Read(ref _waiting) > 0) next = askNext();
             // An early ask that the limiter does not answer holds this lease no longer than any other ask would.
@@ -332,31 +250,12 @@ public sealed partial class PermitLeases(
 
     [LoggerMessage(LogLevel.Warning, "The webhook {Url} is failing as a whole (its circuit is open): alerts wait, spending no attempts, while one request at a time probes it")]
     private partial void LogEndpointDown(string url);
-
     [LoggerMessage(LogLevel.Information, "The webhook {Url} answers again (its circuit is closed): delivery resumes")]
     private partial void LogEndpointBack(string url);
-
-    [LoggerMessage(LogLevel.Warning, "The rate limiter does not answer (its silo may be frozen or cut off): this silo goes on at its last share, {Rate:F0}/s, until it answers or the cluster moves it")]
-    private partial void LogFallingBack(double rate);
-
-    [LoggerMessage(LogLevel.Warning, "The rate limiter has not answered for {Limit}: this silo sends nothing until it does")]
-    private partial void LogFallbackOver(TimeSpan limit);
-
-    [LoggerMessage(LogLevel.Warning, "Sending paused: {Reason} ({Sent} requests in the last second)")]
-    private partial void LogFenced(string reason, int sent);
-
-    [LoggerMessage(LogLevel.Warning, "Sending resumed")]
-    private partial void LogUnfenced();
-
     [LoggerMessage(LogLevel.Warning, "Delivery is paused by an operator: alerts wait, spending no attempts")]
     private partial void LogDeliveryPaused();
-
     [LoggerMessage(LogLevel.Information, "Delivery resumed")]
     private partial void LogDeliveryResumed();
-
-    [LoggerMessage(LogLevel.Information, "The rate limiter answers again")]
-    private partial void LogLimiterBack();
-
     [LoggerMessage(LogLevel.Warning, "Leasing webhook permits failed; trying again")]
     private partial void LogLeaseFailed(Exception error);
 

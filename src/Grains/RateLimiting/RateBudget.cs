@@ -25,7 +25,7 @@ public sealed class RateBudget
 
     /// <summary>
     /// How long a silo that stopped asking without a word keeps its part of the split: as long as a silo whose calls to
-    /// the limiter go unanswered spends its last share (<c>PermitLeases.FallbackFor</c>), so the sum never passes the
+    /// the limiter go unanswered spends its last share (<c>LimiterFallback.For</c>), so the sum never passes the
     /// rate. A silo going idle says so (a request for nothing); a dead one is forgotten when the cluster declares it dead.
     /// </summary>
     public static readonly TimeSpan KeepSilentSilo = TimeSpan.FromSeconds(30);
