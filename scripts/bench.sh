@@ -14,6 +14,7 @@
 #   or an operator's controls, each checked against its target; RATE defaults to 200 there (1,000 for lower-limit,
 #   freeze, partition, pause, eta, cancel, priority and schedule), SILOS to 2 (3 for freeze and partition), OUTAGE to
 #   120 seconds (45 for freeze, 60 for partition). SCALE and SCENARIO default SILOS to 2, anything else to 1.
+#   COLD=1: the silos get no warm-up file and the runtime no bench-only setting: the first file on a fresh cluster.
 #   BENCH_KEEP=1 keeps each cluster's scratch folder, logs included (a failed run always keeps it).
 #   Any Notifier__Chaos__* variable (LatencyMs, JitterMs, …) also reaches the bench's notifiers, e.g.
 #   Notifier__Chaos__LatencyMs=50 make bench.
@@ -24,8 +25,8 @@ case "${SCENARIO:-}" in *partition*|all) install_iptables ;; esac
 # process starting to deliver keeps putting off: after the warm-up file, the measured run still spent about
 # 5 % of the silo's CPU compiling. Without the delay every process it starts is warm when measured, as a
 # silo that has run a minute is (8-9 µs less silo CPU per alert at 100,000 rows, the steady figure unchanged).
-export DOTNET_TC_CallCountingDelayMs=${DOTNET_TC_CallCountingDelayMs:-0}
+[ -n "${COLD:-}" ] || export DOTNET_TC_CallCountingDelayMs=${DOTNET_TC_CallCountingDelayMs:-0}
 exec dotnet "$ROOT/bench/Bench/bin/$CONFIG/net10.0/Alerts.Bench.dll" \
   ${ROWS:+--rows "$ROWS"} --users "${USERS:-20000}" ${SILOS:+--silos "$SILOS"} \
   --rate "${RATE:-0}" --receiver-rate "${RECEIVER_RATE:-0}" --concurrency "${CONCURRENCY:-64}" \
-  --runs "${RUNS:-3}" --files "${FILES:-1}" --pin "${PIN:-0}" ${SCALE:+--scale} ${SCENARIO:+--scenario "$SCENARIO"} ${OUTAGE:+--outage "$OUTAGE"}
+  --runs "${RUNS:-3}" --files "${FILES:-1}" --pin "${PIN:-0}" ${SCALE:+--scale} ${SCENARIO:+--scenario "$SCENARIO"} ${OUTAGE:+--outage "$OUTAGE"} ${COLD:+--cold}

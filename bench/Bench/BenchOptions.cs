@@ -38,6 +38,9 @@ public sealed record BenchOptions(int Rows, int Users, int Silos, double Rate, d
     /// <summary>Whether --outage was given (the silo fault scenarios default to their own length otherwise).</summary>
     public bool OutageGiven { get; init; }
 
+    /// <summary>--cold: the silos get no warm-up file, as a user's first file after <c>make up</c> meets them.</summary>
+    public bool Cold { get; init; }
+
     public const double Unlimited = 10_000_000;
 
     public double SenderBudget => Rate > 0 ? Rate : Unlimited;
@@ -76,6 +79,7 @@ public sealed record BenchOptions(int Rows, int Users, int Silos, double Rate, d
             OutageGiven = args.Contains("--outage"),
             Files = int.Parse(Value("--files", "1"), CultureInfo.InvariantCulture),
             Pin = int.Parse(Value("--pin", "0"), CultureInfo.InvariantCulture),
+            Cold = args.Contains("--cold"),
         };
         if (options.Files <= 0 || options.Files > options.Rows) throw new ArgumentException("--files must be between 1 and --rows");
         if (options.Pin < 0) throw new ArgumentException("--pin must be >= 0");

@@ -25,7 +25,7 @@ public static class EndToEndRun
     public static async Task<EndToEndResult> RunAsync(BenchCluster cluster, BenchOptions options)
     {
         await NotifierWarmUp.RunAsync(cluster.Notifier);
-        await WarmUpSilosAsync(cluster, options);
+        if (!options.Cold) await WarmUpSilosAsync(cluster, options);
         var before = await cluster.Notifier.GetFromJsonAsync<JsonElement>("/stats");
         var outputBefore = OutputRows(cluster);
         var fileIds = DropFiles(cluster, options);

@@ -31,4 +31,6 @@ public sealed record DeliveryState
     [Id(3)] public double Rate { get; init; }
     /// <summary>Whether the webhook's circuit is open.</summary>
     [Id(4)] public bool EndpointDown { get; init; }
+    /// <summary>Each silo's part of the work now: requests per second and users held.</summary>
+    [Id(5)] public IReadOnlyList<SiloLoad> Silos { get; init; } = [];
 }

@@ -25,6 +25,23 @@ public sealed record LeaseRequest
     [Id(9)] public SiloAddress? Silo { get; init; }
     /// <summary>The silo's permit holder, which the limiter tells at once of an operator's pause or resume.</summary>
     [Id(10)] public IPermitHolder? Holder { get; init; }
+    /// <summary>Users' grains the silo holds in memory now: its share of the cluster's users.</summary>
+    [Id(11)] public int ActiveUsers { get; init; }
+}
+
+/// <summary>One silo's part of the work, as it last told the limiter: whether every silo pulls its weight.</summary>
+[GenerateSerializer, Immutable, Alias("alerts.SiloLoad")]
+public sealed record SiloLoad
+{
+    [Id(0)] public required string Silo { get; init; }
+    /// <summary>Requests it sent in the last second (0 once it has not reported for a few seconds: idle).</summary>
+    [Id(1)] public int SentPerSecond { get; init; }
+    /// <summary>Of those, requests the receiver took (any answer but 429).</summary>
+    [Id(2)] public int AnsweredPerSecond { get; init; }
+    /// <summary>Users' grains it holds in memory.</summary>
+    [Id(3)] public int ActiveUsers { get; init; }
+    /// <summary>Permits granted to it since the limiter started.</summary>
+    [Id(4)] public long PermitsGranted { get; init; }
 }
 
 /// <summary>
@@ -60,4 +77,6 @@ public sealed record RateLimiterStats
     [Id(3)] public int Cuts { get; init; }
     /// <summary>Whether the webhook's circuit is open (the endpoint is failing as a whole).</summary>
     [Id(4)] public bool EndpointDown { get; init; }
+    /// <summary>Each silo's part, by silo address.</summary>
+    [Id(5)] public IReadOnlyList<SiloLoad> Silos { get; init; } = [];
 }

@@ -41,6 +41,7 @@ public sealed partial class DeliveryControlGrain(
             Budget = budget.Value.PermitsPerSecond,
             Rate = control.State.Paused || stats is null || stats.EndpointDown ? 0 : stats.Rate,
             EndpointDown = stats?.EndpointDown ?? false,
+            Silos = stats?.Silos ?? [],
         };
     }
 

@@ -27,6 +27,7 @@ public sealed partial class PermitLeases(
     WebhookRecovery recovery,
     TimeProvider time,
     LimiterFallback fallback,
+    Notifications.ActiveUsers users,
     ILogger<PermitLeases> log) : BackgroundService, IWebhookPermits, IPermitHolder
 {
     private static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(5);
@@ -196,7 +197,7 @@ public sealed partial class PermitLeases(
     private LeaseRequest TakeReport()
     {
         _inSplit = !fence.Fenced;
-        return _tally.Take(new LeaseRequest { SiloId = silo.SiloAddress.ToString(), Silo = silo.SiloAddress, Holder = _holder }, Volatile.Read(ref _waiting), fence.Fenced);
+        return _tally.Take(new LeaseRequest { SiloId = silo.SiloAddress.ToString(), Silo = silo.SiloAddress, Holder = _holder, ActiveUsers = users.Count }, Volatile.Read(ref _waiting), fence.Fenced);
     }
 
     /// <summary>

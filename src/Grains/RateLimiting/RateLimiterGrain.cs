@@ -17,12 +17,14 @@ public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOption
     TimeProvider time) : Grain, IRateLimiterGrain
 {
     private static readonly TimeSpan DeadSiloPause = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan SiloIdleAfter = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan AskAgainWhetherPaused = TimeSpan.FromSeconds(3); // in case news of a change was lost
     private static readonly TimeSpan TellingAtMost = TimeSpan.FromMilliseconds(500); // a silo that does not answer hears at its next lease
     private static readonly TimeSpan AskingAtMost = TimeSpan.FromSeconds(2); // the switches' silo may be frozen: leases must not wait on it
     private DeliveryHolds _holds = DeliveryHolds.None;
     private readonly Dictionary<string, IPermitHolder> _holders = [];
     private readonly Dictionary<string, SiloAddress> _silos = [];
+    private readonly Dictionary<string, (LeaseRequest Report, DateTimeOffset At)> _reports = []; // each silo's last, for its load
     private MembershipVersion _seenVersion = MembershipVersion.MinValue;
 
     private readonly RateBudget _budget = new(options.Value, time.GetUtcNow());
@@ -99,6 +101,7 @@ public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOption
     private void ForgetDeadSilos(LeaseRequest request)
     {
         if (request.Silo is { } asking) _silos[request.SiloId] = asking;
+        _reports[request.SiloId] = (request, time.GetUtcNow());
         if (request.Holder is { } holder) _holders[request.SiloId] = holder;
         var snapshot = membership.CurrentSnapshot;
         if (snapshot.Version == _seenVersion) return;
@@ -108,8 +111,23 @@ public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOption
             _budget.Forget(id);
             _silos.Remove(id);
             _holders.Remove(id);
+            _reports.Remove(id);
         }
     }
 
-    public Task<RateLimiterStats> GetStatsAsync() => Task.FromResult(_budget.Stats() with { EndpointDown = _circuit.IsOpen });
+    public Task<RateLimiterStats> GetStatsAsync()
+    {
+        var stats = _budget.Stats();
+        var now = time.GetUtcNow();
+        var silos = _reports.OrderBy(r => r.Key, StringComparer.Ordinal).Select(r => new SiloLoad
+        {
+            Silo = r.Key,
+            // A silo with nothing to send stops asking: what it last said of its second is old news.
+            SentPerSecond = now - r.Value.At <= SiloIdleAfter ? r.Value.Report.SentLastSecond : 0,
+            AnsweredPerSecond = now - r.Value.At <= SiloIdleAfter ? r.Value.Report.PassedLastSecond : 0,
+            ActiveUsers = r.Value.Report.ActiveUsers,
+            PermitsGranted = stats.Granted.GetValueOrDefault(r.Key),
+        });
+        return Task.FromResult(stats with { EndpointDown = _circuit.IsOpen, Silos = [.. silos] });
+    }
 }

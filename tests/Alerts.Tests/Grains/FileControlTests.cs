@@ -97,10 +97,14 @@ public sealed class FileControlTests(FileControlTests.ControlFixture fixture) : 
             await fixture.StartFileAsync(urgentId, urgent, priority: FilePriority.High);
             var summary = await fixture.CompletedAsync(urgentId, TimeSpan.FromMinutes(1));
             var bulkDuring = fixture.Webhook.CallsFor("bulk-").Count() - bulkBefore;
+            var silos = (await fixture.Grains.GetGrain<IDeliveryControlGrain>(0).GetAsync()).Silos; // the bulk file still runs
 
             Assert.Equal((300L, FilePriority.High), (summary.Delivered, summary.Priority));
             // At 300/s the urgent file takes about a second; behind the bulk file's queued alerts it would wait for thousands.
             Assert.True(bulkDuring < 300, $"{bulkDuring} requests of the bulk file went while the urgent one was delivered");
+            // Each silo's part is visible: both send, both hold users, both were granted permits.
+            Assert.Equal(2, silos.Count);
+            Assert.All(silos, silo => Assert.True(silo.SentPerSecond > 0 && silo.ActiveUsers > 0 && silo.PermitsGranted > 0, silo.ToString()));
         }
         finally
         {

@@ -132,6 +132,9 @@ public sealed class StatusPageTests(RedisClusterFixture cluster) : IDisposable
         _browser.FindElement(By.Id("upload-button")).Click();
         await UntilAsync(() => _browser.FindElement(By.Id("detail-status")).Text == "Completed", "the file delivered now completes");
         await UntilAsync(() => double.Parse(_browser.FindElement(By.Id("cluster-chart")).GetDomAttribute("data-max") ?? "0") > 0, "the chart shows deliveries");
+        // Each silo's part: both of the cluster's silos sent some of the file's alerts, so both are listed.
+        await UntilAsync(() => _browser.FindElements(By.CssSelector("#silos tbody tr")).Count == 2, "both silos listed with their part");
+        var users = _browser.FindElements(By.CssSelector("#silos tbody tr td:nth-child(4)")).Select(td => td.Text).ToList();
         Screenshot("charts");
 
         Assert.Equal("high", priority);
@@ -142,6 +145,7 @@ public sealed class StatusPageTests(RedisClusterFixture cluster) : IDisposable
         Assert.NotEmpty(_browser.FindElements(By.CssSelector("#cluster-chart canvas"))); // drawn by the chart library, served by the gateway
         Assert.NotEmpty(_browser.FindElements(By.CssSelector("#file-chart canvas")));
         Assert.Contains("budget/s", _browser.FindElement(By.Id("cluster-chart")).Text);
+        Assert.All(users, held => Assert.True(int.TryParse(held, System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture, out _), held));
     }
 
     [Fact]

@@ -204,6 +204,9 @@ function showDelivery(d) {
     : d.endpointDown ? "The webhook is down: alerts wait for it."
     : `Delivering at up to ${Math.round(d.rate)}/s (budget ${Math.round(d.budget)}/s).`;
   $("delivery-switch").textContent = d.paused ? "Resume delivery" : "Pause all delivery";
+  const sending = d.silos.reduce((sum, s) => sum + s.sentPerSecond, 0);
+  fillTable($("silos"), d.silos, (s) => [s.silo, s.sentPerSecond.toLocaleString(), s.answeredPerSecond.toLocaleString(),
+    s.activeUsers.toLocaleString(), sending > 0 ? `${Math.round(s.sentPerSecond / sending * 100)} %` : ""]);
   $("delivery-switch").hidden = false;
 }
 
