@@ -15,11 +15,8 @@ public static class OperatorScenarios
 
     public static async Task<ScenarioResult[]> PauseAsync(BenchOptions options)
     {
-        var budget = options.Rate > 0 ? options.Rate : 1_000;
-        await using var run = await ScenarioCluster.StartAsync(options, budget);
-        var rows = options.RowsGiven ? options.Rows : (int)(30 * budget);
-        var fileId = run.Drop(rows, options.Users);
-        await run.UntilAsync(fileId, s => s.Delivered() >= 3 * budget, TimeSpan.FromMinutes(2));
+        var (run, fileId, budget, rows) = await DeliveringAsync(options);
+        await using var _ = run;
         var file = await HoldAsync(run, $"/files/{fileId}/pause", $"/files/{fileId}/resume");
         await run.UntilAsync(fileId, s => s.Delivered() >= rows / 2, TimeSpan.FromMinutes(2));
         var all = await HoldAsync(run, "/delivery/pause", "/delivery/resume");
@@ -62,11 +59,8 @@ public static class OperatorScenarios
     /// </summary>
     public static async Task<ScenarioResult[]> CancelAsync(BenchOptions options)
     {
-        var budget = options.Rate > 0 ? options.Rate : 1_000;
-        await using var run = await ScenarioCluster.StartAsync(options, budget);
-        var rows = options.RowsGiven ? options.Rows : (int)(30 * budget);
-        var fileId = run.Drop(rows, options.Users);
-        await run.UntilAsync(fileId, s => s.Delivered() >= 3 * budget, TimeSpan.FromMinutes(2));
+        var (run, fileId, budget, rows) = await DeliveringAsync(options);
+        await using var _ = run;
         (await run.Cluster.Gateway.PostAsync($"/files/{fileId}/cancel", null)).EnsureSuccessStatusCode();
         var atTheCall = await run.NotifierStatAsync("received");
         await Task.Delay(TimeSpan.FromSeconds(1));
@@ -150,6 +144,25 @@ public static class OperatorScenarios
         return new("all delivery paused, every silo killed and restarted", "still paused after the restart: nothing sent; resumed, the file completes",
             $"paused {state.GetProperty("paused").GetBoolean()}; {whilePaused} requests in {Held.TotalSeconds:N0} s while paused; {done.Delivered():N0} of 1,000 delivered once resumed",
             state.GetProperty("paused").GetBoolean() && whilePaused == 0 && done.Delivered() == 1_000);
+    }
+
+    // A fresh cluster at the scenario's budget (1,000/s unless RATE says) with a 30 s file dropped, delivering for 3 s.
+    private static async Task<(ScenarioCluster Run, string FileId, double Budget, int Rows)> DeliveringAsync(BenchOptions options)
+    {
+        var budget = options.Rate > 0 ? options.Rate : 1_000;
+        var run = await ScenarioCluster.StartAsync(options, budget);
+        try
+        {
+            var rows = options.RowsGiven ? options.Rows : (int)(30 * budget);
+            var fileId = run.Drop(rows, options.Users);
+            await run.UntilAsync(fileId, s => s.Delivered() >= 3 * budget, TimeSpan.FromMinutes(2));
+            return (run, fileId, budget, rows);
+        }
+        catch
+        {
+            await run.DisposeAsync();
+            throw;
+        }
     }
 
     private sealed record Hold(long AfterTheCall, long AfterASecond, DateTimeOffset ResumedAt);
