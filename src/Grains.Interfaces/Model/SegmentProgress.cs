@@ -24,4 +24,7 @@ public sealed record SegmentProgress
     [Id(11)] public IReadOnlyList<DeadLetter> DeadLetters { get; init; } = [];
 
     public bool IsDone => Status is FileStatus.Completed or FileStatus.Failed;
+
+    /// <summary>The counts above, to sum (stored as fields: states saved before keep their numbers).</summary>
+    public Counts Counts => new(Rows, Valid, Invalid, DuplicateRows, Delivered, DeadLettered);
 }

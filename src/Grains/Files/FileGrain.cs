@@ -105,7 +105,7 @@ public sealed partial class FileGrain(
         State.CompletedAt = time.GetUtcNow();
         (State.PausedAt, State.NotBefore) = (null, null); // the cancel's hold took their place
         PlanMove(folders.Value.Archive);
-        LogCancelled(FileId, State.Delivered);
+        LogCancelled(FileId, State.Counts.Delivered);
         await Writer.SaveAsync();
         await FinishMoveAsync();
         await StopResumingAsync();
@@ -214,7 +214,7 @@ public sealed partial class FileGrain(
     public async Task<int> RetryDeadLettersAsync()
     {
         if (!IsKnown || State.Status != FileStatus.Completed || _completing || !File.Exists(State.Path)) return 0;
-        var requeued = State.DeadLettered;
+        var requeued = State.Counts.DeadLettered;
         if (requeued == 0) return 0;
         State.RetryRound++;
         State.DeadLetters.Clear();
@@ -402,7 +402,7 @@ public sealed partial class FileGrain(
             .Select(s => AskAsync(s.index, State.Lags(s.entry)));
         foreach (var (index, progress) in await Task.WhenAll(asked))
             if (progress is not null) State.Apply(index, progress, _options.InvalidRowSample);
-        _recent.Add(time.GetUtcNow(), State.Delivered + State.DeadLettered);
+        _recent.Add(time.GetUtcNow(), State.Counts.Settled);
     }
 
     private async Task<(int Index, SegmentProgress? Progress)> AskAsync(int index, bool retry)
@@ -477,9 +477,10 @@ public sealed partial class FileGrain(
                 LogChanged(FileId, change);
             }
             PlanMove(folders.Value.Archive);
-            LogCompleted(FileId, State.Delivered, State.DeadLettered, State.Invalid);
+            var counts = State.Counts;
+            LogCompleted(FileId, counts.Delivered, counts.DeadLettered, counts.Invalid);
             if (State.DeadLetters is [var first, ..])
-                LogDeadLetters(FileId, State.DeadLettered, first.Line, first.HttpStatus, first.Error);
+                LogDeadLetters(FileId, counts.DeadLettered, first.Line, first.HttpStatus, first.Error);
             await Writer.SaveAsync();
             await FinishMoveAsync();
             await StopResumingAsync();

@@ -73,13 +73,8 @@ public sealed class FileState
 
     public bool IsActive => Status is FileStatus.Discovered or FileStatus.Reading or FileStatus.Delivering;
 
-    public long Rows => Segments.Sum(s => s.Progress.Rows);
-    public long Valid => Segments.Sum(s => s.Progress.Valid);
-    public long Invalid => Segments.Sum(s => s.Progress.Invalid);
-    public long DuplicateRows => Segments.Sum(s => s.Progress.DuplicateRows);
-    public long Delivered => Segments.Sum(s => s.Progress.Delivered);
-    public long DeadLettered => Segments.Sum(s => s.Progress.DeadLettered);
-    public long Pending => Valid - DuplicateRows - Delivered - DeadLettered;
+    /// <summary>The segments' counts, summed.</summary>
+    public Counts Counts => Segments.Aggregate(default(Counts), (sum, segment) => sum + segment.Progress.Counts);
 
     /// <summary>Bytes read so far, over all segments.</summary>
     public long BytesRead => Segments.Sum(s => Math.Max(0, s.Progress.NextOffset - s.Start));

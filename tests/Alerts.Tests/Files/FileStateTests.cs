@@ -17,7 +17,7 @@ public sealed class FileStateTests
         Assert.Equal([5L, 2_001L, 2_002L], state.InvalidRows.Select(r => r.Line));
         Assert.Equal(FileState.DeadLetterSample, state.DeadLetters.Count);
         Assert.Equal(Enumerable.Range(10, 60).Concat(Enumerable.Range(2_100, 40)).Select(n => (long)n), state.DeadLetters.Select(d => d.Line));
-        Assert.Equal(140, state.DeadLettered);
+        Assert.Equal(140, state.Counts.DeadLettered); // summed over the segments
         Assert.Equal(1_000 + 500, state.BytesRead);
         Assert.Equal((0L, 0L), (state.Segments[0].Progress.InvalidRows.Count, (long)state.Segments[0].Progress.DeadLetters.Count)); // samples are not kept twice
     }

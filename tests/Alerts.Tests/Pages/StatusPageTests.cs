@@ -38,13 +38,17 @@ public sealed class StatusPageTests(RedisClusterFixture cluster) : IDisposable
         Assert.EndsWith($"#file={fileId}", _browser.Url);
         Assert.Equal($"{_prefix}.csv", _browser.FindElement(By.Id("detail-name")).Text);
         Assert.Equal("30", _browser.FindElement(By.CssSelector("dd[data-count='delivered']")).Text);
-        // Each figure sits under its own label, however the grid wraps.
-        Assert.All(_browser.FindElements(By.CssSelector("#detail-counts dd")), value =>
-        {
-            var label = value.FindElement(By.XPath("preceding-sibling::dt[1]"));
-            Assert.Equal(value.GetDomAttribute("data-count"), label.Text);
-            Assert.Equal((label.Location.X, true), (value.Location.X, label.Location.Y < value.Location.Y));
-        });
+        // Each figure sits under its own label, however the grid wraps. Read in one go: the page redraws the grid every
+        // two seconds, and element by element a slow machine would read half of one drawing and half of the next.
+        var pairs = (IReadOnlyCollection<object>)((IJavaScriptExecutor)_browser).ExecuteScript("""
+            return [...document.querySelectorAll("#detail-counts dd")].map((dd) => {
+              const dt = dd.previousElementSibling, v = dd.getBoundingClientRect(), l = dt.getBoundingClientRect();
+              return [dd.dataset.count, dt.textContent, Math.round(v.left) === Math.round(l.left), l.top < v.top];
+            });
+            """)!;
+        Assert.NotEmpty(pairs);
+        Assert.All(pairs.Cast<IReadOnlyCollection<object>>().Select(p => p.ToArray()), pair =>
+            Assert.Equal((pair[0], true, true), (pair[1], (bool)pair[2], (bool)pair[3])));
         Assert.Contains($"{_prefix}.csv accepted", _browser.FindElement(By.Id("upload-result")).Text);
         await UntilAsync(() => _browser.FindElements(By.CssSelector($"#files tr[data-file-id='{fileId}'][data-status='Completed']")).Count == 1, "the list shows it completed");
         Assert.Equal(30, cluster.Notifier.ReadRows().Count(r => r.UserId.StartsWith(_prefix)));
