@@ -469,13 +469,14 @@ public sealed partial class FileGrain(
         _completing = true; // a retry waits until the file is wholly completed: its heartbeat and reminder are stopped below
         try
         {
-            State.Status = FileStatus.Completed;
-            State.CompletedAt = time.GetUtcNow();
+            // Looked at before the status changes: a reader must never see the file completed without its warning.
             if (State.RetryRound == 0 && await TakenContent.ChangeAsync(State.Path, State.Size, State.TakenModified, FileId) is { } change)
             {
                 State.Warning = change;
                 LogChanged(FileId, change);
             }
+            State.Status = FileStatus.Completed;
+            State.CompletedAt = time.GetUtcNow();
             PlanMove(folders.Value.Archive);
             var counts = State.Counts;
             LogCompleted(FileId, counts.Delivered, counts.DeadLettered, counts.Invalid);
