@@ -82,7 +82,7 @@ public static class FileEndpoints
                 if (change.Problem(time.GetUtcNow()) is { } problem) return Results.Problem(problem, statusCode: StatusCodes.Status400BadRequest);
                 return await SwitchAsync(fileId, cluster, options.Value, async file =>
                 {
-                    var summary = await file.GetSummaryAsync();
+                    FileSummary? summary = null; // Problem() made sure at least one change is asked for
                     if (change.Priority is { } priority) summary = await file.SetPriorityAsync(priority);
                     if (change.SetsNotBefore) summary = await file.ScheduleAsync(change.NotBefore);
                     return summary;

@@ -47,38 +47,25 @@ public sealed partial class DeliveryControlGrain(
 
     public Task<DeliveryHolds> GetHoldsAsync() => Task.FromResult(Holds);
 
-    public async Task HoldFileAsync(string fileId)
-    {
-        if (control.State.PausedFiles.Add(fileId)) await SaveChangeAsync();
-        await TellLimiterAsync();
-    }
+    public Task HoldFileAsync(string fileId) => ChangedAsync(control.State.PausedFiles.Add(fileId));
 
-    public async Task ReleaseFileAsync(string fileId)
-    {
-        if (control.State.PausedFiles.Remove(fileId)) await SaveChangeAsync();
-        await TellLimiterAsync();
-    }
+    public Task ReleaseFileAsync(string fileId) => ChangedAsync(control.State.PausedFiles.Remove(fileId));
 
-    public async Task CancelFileAsync(string fileId)
-    {
-        if (control.State.CancelledFiles.Add(fileId) | control.State.PausedFiles.Remove(fileId) | control.State.UrgentFiles.Remove(fileId))
-            await SaveChangeAsync();
-        await TellLimiterAsync();
-    }
+    public Task CancelFileAsync(string fileId) =>
+        ChangedAsync(control.State.CancelledFiles.Add(fileId) | control.State.PausedFiles.Remove(fileId) | control.State.UrgentFiles.Remove(fileId));
 
-    public async Task SetUrgentAsync(string fileId, bool urgent)
-    {
-        if (urgent ? control.State.UrgentFiles.Add(fileId) : control.State.UrgentFiles.Remove(fileId)) await SaveChangeAsync();
-        await TellLimiterAsync();
-    }
+    public Task SetUrgentAsync(string fileId, bool urgent) =>
+        ChangedAsync(urgent ? control.State.UrgentFiles.Add(fileId) : control.State.UrgentFiles.Remove(fileId));
 
-    public async Task ForgetFileAsync(string fileId)
+    public Task ForgetFileAsync(string fileId) =>
+        ChangedAsync(control.State.CancelledFiles.Remove(fileId) | control.State.PausedFiles.Remove(fileId) | control.State.UrgentFiles.Remove(fileId));
+
+    // Stored first when it changed; the limiter is told even when not: the caller may be repeating a call whose
+    // telling did not get through.
+    private async Task ChangedAsync(bool changed)
     {
-        if (control.State.CancelledFiles.Remove(fileId) | control.State.PausedFiles.Remove(fileId) | control.State.UrgentFiles.Remove(fileId))
-        {
-            await SaveChangeAsync();
-            await TellLimiterAsync();
-        }
+        if (changed) await SaveChangeAsync();
+        await TellLimiterAsync();
     }
 
     // Stored already: a limiter that does not answer (its silo frozen) reads the switches when it comes back or moves.

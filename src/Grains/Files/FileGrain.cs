@@ -80,17 +80,15 @@ public sealed partial class FileGrain(
         if (State.PausedAt is not null)
         {
             State.PausedAt = null;
-            await ReleaseUnlessHeldAsync(); // released first: a file shown running is never held
+            await MatchHoldAsync(); // released first: a file shown running is never held
             await Writer.SaveAsync();
             LogResumed(FileId);
         }
         return Summary();
     }
 
-    private async Task ReleaseUnlessHeldAsync()
-    {
-        if (!State.IsHeld(time.GetUtcNow())) await Control.ReleaseFileAsync(FileId);
-    }
+    // Held while paused or waiting for its time, released otherwise.
+    private Task MatchHoldAsync() => State.IsHeld(time.GetUtcNow()) ? Control.HoldFileAsync(FileId) : Control.ReleaseFileAsync(FileId);
 
     /// <remarks>
     /// The hold comes first, so that nothing more is sent while the rest is done; then the segments stop. What they
@@ -122,8 +120,7 @@ public sealed partial class FileGrain(
         var now = time.GetUtcNow();
         State.NotBefore = notBefore > now ? notBefore : null;
         await Writer.SaveAsync(); // saved first: an activation after a crash makes the hold
-        if (State.IsHeld(now)) await Control.HoldFileAsync(FileId);
-        else await Control.ReleaseFileAsync(FileId);
+        await MatchHoldAsync();
         await StartResumingAsync(); // its reminder comes at the time, also after every silo restarted
         _heartbeat?.Change(UntilTime(), HeartbeatPeriod);
         LogScheduled(FileId, State.NotBefore);
@@ -384,7 +381,7 @@ public sealed partial class FileGrain(
         if (State.NotBefore is not { } notBefore) return true;
         if (notBefore > time.GetUtcNow()) return false;
         State.NotBefore = null;
-        await ReleaseUnlessHeldAsync();
+        await MatchHoldAsync();
         await Writer.SaveAsync();
         LogTimeCame(FileId);
         return true;

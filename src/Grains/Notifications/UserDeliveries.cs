@@ -127,10 +127,12 @@ public sealed class UserDeliveries(TimeProvider time, WebhookRecovery recovery, 
     /// <summary>Gives up the alerts set aside whose files were cancelled: they are never sent. Returns how many.</summary>
     public int DropParked(Func<string, bool> fileCancelled)
     {
-        var dropped = _parked.Where(p => fileCancelled(p.Alert.FileId)).Select(p => p.Alert).ToList();
-        foreach (var alert in dropped) HandBack(alert);
-        _parked.RemoveAll(p => fileCancelled(p.Alert.FileId));
-        return dropped.Count;
+        return _parked.RemoveAll(parked =>
+        {
+            if (!fileCancelled(parked.Alert.FileId)) return false;
+            HandBack(parked.Alert);
+            return true;
+        });
     }
 
     /// <summary>The attempt came back (or failed to be made): the alert is no longer queued.</summary>

@@ -22,9 +22,8 @@ public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOption
     private static readonly TimeSpan TellingAtMost = TimeSpan.FromMilliseconds(500); // a silo that does not answer hears at its next lease
     private static readonly TimeSpan AskingAtMost = TimeSpan.FromSeconds(2); // the switches' silo may be frozen: leases must not wait on it
     private DeliveryHolds _holds = DeliveryHolds.None;
-    private readonly Dictionary<string, IPermitHolder> _holders = [];
-    private readonly Dictionary<string, SiloAddress> _silos = [];
-    private readonly Dictionary<string, (LeaseRequest Report, DateTimeOffset At)> _reports = []; // each silo's last, for its load
+    // Each silo's last request, and when: its address, its permit holder, its load.
+    private readonly Dictionary<string, (LeaseRequest Report, DateTimeOffset At)> _reports = [];
     private MembershipVersion _seenVersion = MembershipVersion.MinValue;
 
     private readonly RateBudget _budget = new(options.Value, time.GetUtcNow());
@@ -56,7 +55,7 @@ public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOption
     {
         Hold(holds);
         // Every silo is told now, not at its next lease, and the operator's call returns once they have applied it.
-        await Task.WhenAll(_holders.Values.Select(holder => TellAsync(holder, holds)));
+        await Task.WhenAll(_reports.Values.Select(r => r.Report.Holder).OfType<IPermitHolder>().Select(holder => TellAsync(holder, holds)));
     }
 
     private static async Task TellAsync(IPermitHolder holder, DeliveryHolds holds)
@@ -85,7 +84,8 @@ public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOption
     public Task<LeaseGrant> LeaseAsync(LeaseRequest request)
     {
         var now = time.GetUtcNow();
-        ForgetDeadSilos(request);
+        _reports[request.SiloId] = (request, now);
+        ForgetDeadSilos();
         if (request.Silo is { } silo && membership.CurrentSnapshot.GetSiloStatus(silo) == SiloStatus.Dead)
             return Task.FromResult(new LeaseGrant(0, options.Value.LeasePeriod, DeadSiloPause));
         _circuit.Observe(request, now);
@@ -98,19 +98,14 @@ public sealed class RateLimiterGrain(IOptions<RateLimitOptions> options, IOption
 
     // A silo keeps its part of the split while it is silent (it may be spending its last share on its own), but not once
     // the cluster has declared it dead: then its part goes to the others.
-    private void ForgetDeadSilos(LeaseRequest request)
+    private void ForgetDeadSilos()
     {
-        if (request.Silo is { } asking) _silos[request.SiloId] = asking;
-        _reports[request.SiloId] = (request, time.GetUtcNow());
-        if (request.Holder is { } holder) _holders[request.SiloId] = holder;
         var snapshot = membership.CurrentSnapshot;
         if (snapshot.Version == _seenVersion) return;
         _seenVersion = snapshot.Version;
-        foreach (var (id, address) in _silos.Where(s => snapshot.GetSiloStatus(s.Value) == SiloStatus.Dead).ToList())
+        foreach (var id in _reports.Where(r => r.Value.Report.Silo is { } silo && snapshot.GetSiloStatus(silo) == SiloStatus.Dead).Select(r => r.Key).ToList())
         {
             _budget.Forget(id);
-            _silos.Remove(id);
-            _holders.Remove(id);
             _reports.Remove(id);
         }
     }

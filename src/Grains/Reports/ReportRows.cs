@@ -22,10 +22,10 @@ internal sealed class ReportRows(string fileId, ReportSource source)
     public ReportLine Describe(SourceRow row, string? alertId, DeliveryRecord? record)
     {
         if (alertId is null) return new ReportLine { Line = row.Line, Status = ReportStatus.Invalid, Error = row.Error };
-        if (record is not null) return record.Line != row.Line ? Duplicate(row, record.Line) : Cancelled(FromRecord(row, record));
+        if (record is not null) return record.Line != row.Line ? Duplicate(row, record.Line) : CancelledIfUnsettled(FromRecord(row, record));
         if (_unrecorded.TryGetValue(alertId, out var first)) return Duplicate(row, first);
         _unrecorded[alertId] = row.Line;
-        if (source.Cancelled && !_deadLetters.ContainsKey(row.Line)) return Cancelled(new ReportLine { Line = row.Line, UserId = row.UserId, Status = ReportStatus.Pending });
+        if (source.Cancelled && !_deadLetters.ContainsKey(row.Line)) return new ReportLine { Line = row.Line, UserId = row.UserId, Status = ReportStatus.Cancelled, Error = "cancelled" };
         // While the file is delivered, a row with no record may also be a repeat whose first row is still queued.
         if (_pending.Contains(row.Line) || source.Active) return new ReportLine { Line = row.Line, UserId = row.UserId, Status = ReportStatus.Pending };
         if (_deadLetters.TryGetValue(row.Line, out var dead))
@@ -34,8 +34,8 @@ internal sealed class ReportRows(string fileId, ReportSource source)
     }
 
     // In a cancelled file, what had no final outcome never will: it is not sent.
-    private ReportLine Cancelled(ReportLine line) =>
-        source.Cancelled && line.Status is ReportStatus.Pending or ReportStatus.Retrying
+    private ReportLine CancelledIfUnsettled(ReportLine line) =>
+        source.Cancelled && line.Status == ReportStatus.Retrying
             ? line with { Status = ReportStatus.Cancelled, Error = line.Error is { } last ? $"cancelled (last attempt: {last})" : "cancelled" }
             : line;
 
