@@ -24,9 +24,9 @@ public static class OperatorScenarios
         var perSecond = await run.PerSecondAsync(fileId, done);
         Console.WriteLine($"  delivered per second: {string.Join(' ', perSecond)}");
         var received = await run.NotifierStatAsync("received");
-        return [Judge("a file paused and resumed", file, perSecond, done, budget), Judge("all delivery paused and resumed", all, perSecond, done, budget),
+        return run.Done([Judge("a file paused and resumed", file, perSecond, done, budget), Judge("all delivery paused and resumed", all, perSecond, done, budget),
             new($"every alert once, {budget:N0}/s budget", "all delivered, no request twice", $"{done.Delivered():N0} of {rows:N0} delivered; {received:N0} requests",
-                done.Delivered() == rows && received == rows)];
+                done.Delivered() == rows && received == rows)]);
     }
 
     /// <summary>
@@ -47,9 +47,9 @@ public static class OperatorScenarios
         var eta = asked?.GetProperty("etaSeconds").GetDouble() ?? double.NaN;
         var remained = (done.CompletedAt() - askedAt).TotalSeconds;
         var error = Math.Abs(eta - remained) / remained;
-        return [new($"the ETA after 15 s of steady delivery, {budget:N0}/s", "within 20 % of the time that remained",
+        return run.Done([new($"the ETA after 15 s of steady delivery, {budget:N0}/s", "within 20 % of the time that remained",
             $"ETA {eta:N1} s, {remained:N1} s remained ({error:P0} off); rate shown {asked?.GetProperty("rate").GetDouble():N0}/s",
-            error <= 0.2)];
+            error <= 0.2)]);
     }
 
     /// <summary>
@@ -71,14 +71,14 @@ public static class OperatorScenarios
         var status = (await run.StatusAsync(fileId))?.GetProperty("status").GetString();
         var lines = statuses.Values.Sum();
         var delivered = statuses.GetValueOrDefault("Delivered");
-        return [
+        return run.Done([
             new($"a file cancelled at {budget:N0}/s", "≤ 50 requests after the call, none after 1 s",
                 $"{atTheEnd - atTheCall} after the call, {atTheEnd - aSecondLater} after 1 s; status {status}",
                 atTheEnd - atTheCall <= 50 && atTheEnd == aSecondLater && status == "Cancelled"),
             new("the cancelled file's report", "one line per row: delivered or cancelled; delivered as the receiver got them",
                 $"{lines:N0} lines for {rows:N0} rows: {string.Join(", ", statuses.Select(s => $"{s.Value:N0} {s.Key}"))}; the receiver got {atTheEnd:N0}",
                 lines == rows && delivered + statuses.GetValueOrDefault("Cancelled") == rows && delivered == atTheEnd),
-        ];
+        ]);
     }
 
     /// <summary>
@@ -97,9 +97,9 @@ public static class OperatorScenarios
         var bulk = await run.StatusAsync(bulkId);
         await run.Cluster.Gateway.PostAsync($"/files/{bulkId}/cancel", null);
         var took = (done.CompletedAt() - uploadedAt).TotalSeconds;
-        return [new($"a 2,000-row high-priority file beside a 100,000-row normal one at {budget:N0}/s", "completes within 5 s of its upload",
+        return run.Done([new($"a 2,000-row high-priority file beside a 100,000-row normal one at {budget:N0}/s", "completes within 5 s of its upload",
             $"{took:N1} s ({done.Delivered():N0} delivered); the bulk file had {bulk?.Delivered():N0} delivered by then",
-            took <= 5 && done.Delivered() == 2_000)];
+            took <= 5 && done.Delivered() == 2_000)]);
     }
 
     /// <summary>
@@ -119,12 +119,12 @@ public static class OperatorScenarios
         var times = await EndToEndRun.DeliveryTimesAsync(run.Cluster, fileId);
         var first = times.Count > 0 ? (times.Min() - notBefore).TotalSeconds : double.NaN;
         var paused = await PausedAcrossRestartAsync(run);
-        return [
+        return run.Done([
             new($"a file scheduled 20 s ahead, every silo killed and restarted meanwhile", "shows Scheduled; nothing before its time, the first delivery within 2 s of it",
                 $"shown {shown}; first delivery {first:+0.0;-0.0} s from its time; {done.Delivered():N0} delivered",
                 shown == "Scheduled" && first is >= 0 and <= 2 && done.Delivered() == 2_000),
             paused,
-        ];
+        ]);
     }
 
     // All delivery paused, every silo killed and started again: still paused, a file dropped then sends nothing, and

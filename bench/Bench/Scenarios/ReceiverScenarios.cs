@@ -54,9 +54,9 @@ public static class ReceiverScenarios
         var received = await run.NotifierStatAsync("received");
         var pauses = await run.Cluster.SiloCounterAsync("alerts_ratelimit_pauses_total");
         var share = rows / done.Seconds() / run.Budget;
-        return [new($"a fifth of requests refused at random, {run.Budget:N0}/s budget", "≥ 0.65 of the budget delivered over the file (0.8 at best)",
+        return run.Done([new($"a fifth of requests refused at random, {run.Budget:N0}/s budget", "≥ 0.65 of the budget delivered over the file (0.8 at best)",
             $"{done.Seconds():N1} s, {share:P0} of the budget, {done.Delivered():N0} of {rows:N0} delivered; {throttled:N0} 429s of {received:N0} requests; {pauses} pauses over the silos",
-            share >= 0.65 && done.Delivered() == rows)];
+            share >= 0.65 && done.Delivered() == rows)]);
     }
 
     /// <summary>
@@ -76,9 +76,9 @@ public static class ReceiverScenarios
         var after = silos.Select(s => s.MemoryMiB()).ToList();
         var peak = silos.Select(s => s.PeakMemoryMiB()).ToList();
         var shown = string.Join("; ", silos.Select((s, i) => $"{s.Name}: {atStart[i]:N0} MiB before, {peak[i]:N0} peak, {atEnd[i]:N0} at the end, {after[i]:N0} five minutes later"));
-        return [new($"memory after {rows:N0} users", "5 min after the file, each silo ≤ 2 × its memory before it",
+        return run.Done([new($"memory after {rows:N0} users", "5 min after the file, each silo ≤ 2 × its memory before it",
             $"{done.Delivered():N0} delivered in {done.Seconds():N0} s; {shown}",
-            after.Zip(atStart).All(m => m.First <= 2 * m.Second))];
+            after.Zip(atStart).All(m => m.First <= 2 * m.Second))]);
     }
 
     /// <summary>
@@ -97,8 +97,8 @@ public static class ReceiverScenarios
         var perSecond = await run.PerSecondAsync(fileId, done);
         Console.WriteLine($"  delivered per second: {string.Join(' ', perSecond)}");
         var share = rows / done.Seconds() / budget;
-        return [new($"a heavy user (a quarter of {rows:N0} rows), 50 ms receiver, {budget:N0}/s budget", "≥ 0.9 of the budget over the file",
-            $"{done.Seconds():N1} s, {share:P0} of the budget, {done.Delivered():N0} delivered", share >= 0.9 && done.Delivered() == rows)];
+        return run.Done([new($"a heavy user (a quarter of {rows:N0} rows), 50 ms receiver, {budget:N0}/s budget", "≥ 0.9 of the budget over the file",
+            $"{done.Seconds():N1} s, {share:P0} of the budget, {done.Delivered():N0} delivered", share >= 0.9 && done.Delivered() == rows)]);
     }
 
     public static double Budget(BenchOptions options) => options.Rate > 0 ? options.Rate : DefaultBudget;
@@ -119,9 +119,9 @@ public static class ReceiverScenarios
         var perSecond = await run.PerSecondAsync(fileId, done);
         var reached = Array.FindIndex(perSecond, n => n >= 0.9 * run.Budget);
         var after10 = MeanRate(perSecond, from: 10);
-        return [new("one 429 at light traffic", "≥ 0.9 of the budget within 10 s",
+        return run.Done([new("one 429 at light traffic", "≥ 0.9 of the budget within 10 s",
             $"{throttled} 429 on the light file; next file: first second at ≥ 0.9 × budget was second {reached}, {after10 / run.Budget:P0} of the budget from 10 s on, {rows / done.Seconds() / run.Budget:P0} over the file",
-            throttled == 1 && reached is >= 0 and <= 10 && (after10 is double.NaN || after10 >= 0.9 * run.Budget))];
+            throttled == 1 && reached is >= 0 and <= 10 && (after10 is double.NaN || after10 >= 0.9 * run.Budget))]);
     }
 
     /// <summary>Retry-After of days and in the past: the cluster keeps delivering within the maximum pause.</summary>
@@ -138,6 +138,7 @@ public static class ReceiverScenarios
             results.Add(new($"Retry-After: {name}", $"{rows:N0} rows in ≤ {limit:N0} s (rows ÷ budget + {allowed.TotalSeconds:N0} s pause + {Slack} s)",
                 $"{done.Seconds():N1} s, {done.Delivered():N0} delivered, {done.DeadLettered()} dead",
                 done.Seconds() <= limit && done.Delivered() == rows));
+            run.Done();
         }
         return [.. results];
     }
@@ -163,9 +164,9 @@ public static class ReceiverScenarios
         var limit = remaining / run.Budget + Slack;
         var perSecond = await run.PerSecondAsync(fileId, done);
         Console.WriteLine($"  delivered per second: {string.Join(' ', perSecond)}");
-        return [new($"outage of {options.OutageSeconds} s ({(mode == "Refuse" ? "connections refused" : "503 to everything")})", $"no dead letters; the {remaining:N0} rows left go out in ≤ {limit:N0} s after it",
+        return run.Done([new($"outage of {options.OutageSeconds} s ({(mode == "Refuse" ? "connections refused" : "503 to everything")})", $"no dead letters; the {remaining:N0} rows left go out in ≤ {limit:N0} s after it",
             $"{done.DeadLettered()} dead, {done.Delivered():N0} of {rows:N0} delivered ({before.Delivered():N0} before it); done {after:N1} s after it ended",
-            done.DeadLettered() == 0 && done.Delivered() == rows && after <= limit)];
+            done.DeadLettered() == 0 && done.Delivered() == rows && after <= limit)]);
     }
 
     /// <summary>A webhook answering 307 to another host: nothing recorded Delivered, nothing sent elsewhere.</summary>
@@ -177,9 +178,9 @@ public static class ReceiverScenarios
         var done = await run.CompletedAsync(run.Drop(rows, 50), TimeSpan.FromMinutes(2));
         var redirected = await run.NotifierStatAsync("redirected");
         var written = await run.NotifierStatAsync("written");
-        return [new("redirects (307 to another host)", "0 recorded Delivered; every alert a dead letter saying where it was sent",
+        return run.Done([new("redirects (307 to another host)", "0 recorded Delivered; every alert a dead letter saying where it was sent",
             $"{done.Delivered()} delivered, {done.DeadLettered()} dead, {redirected} redirects answered, {written} rows written",
-            done.Delivered() == 0 && done.DeadLettered() == rows && written == 0)];
+            done.Delivered() == 0 && done.DeadLettered() == rows && written == 0)]);
     }
 
     /// <summary>The receiver limited below the budget (RECEIVER_RATE, default 0.4 × RATE): ≥ 0.9 of its limit within 10 s, under 1 % 429s.</summary>
@@ -196,9 +197,9 @@ public static class ReceiverScenarios
         var after10 = MeanRate(perSecond, from: 10);
         var throttled = await run.NotifierStatAsync("throttled");
         var received = await run.NotifierStatAsync("received");
-        return [new($"receiver limit {limit:N0}/s under a {budget:N0}/s budget", "≥ 0.9 of the limit from 10 s on; < 1 % 429s",
+        return run.Done([new($"receiver limit {limit:N0}/s under a {budget:N0}/s budget", "≥ 0.9 of the limit from 10 s on; < 1 % 429s",
             $"{after10 / limit:P1} of the limit from 10 s on, {rows / done.Seconds() / limit:P1} over the file; {throttled} 429s of {received:N0} requests ({(double)throttled / received:P2})",
-            after10 >= 0.9 * limit && throttled < 0.01 * received)];
+            after10 >= 0.9 * limit && throttled < 0.01 * received)]);
     }
 
     /// <summary>Mean per second over whole seconds from <paramref name="from"/>, leaving out the last (partial) one.</summary>

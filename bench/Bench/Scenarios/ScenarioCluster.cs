@@ -89,11 +89,16 @@ public sealed class ScenarioCluster(BenchCluster cluster, double budget) : IAsyn
     public async Task<long> NotifierStatAsync(string counter) =>
         (await cluster.Notifier.GetFromJsonAsync<JsonElement>("/stats")).GetProperty(counter).GetInt64();
 
-    public async ValueTask DisposeAsync()
+    /// <summary>The scenario ran to its end: its cluster's logs may go (they stay when it threw, to be read).</summary>
+    public void Done() => cluster.Succeeded = true;
+
+    public ScenarioResult[] Done(ScenarioResult[] results)
     {
-        cluster.Succeeded = true;
-        await cluster.DisposeAsync();
+        Done();
+        return results;
     }
+
+    public ValueTask DisposeAsync() => cluster.DisposeAsync();
 }
 
 public static class FileStatusFields

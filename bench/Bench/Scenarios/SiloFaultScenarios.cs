@@ -62,10 +62,10 @@ public static class SiloFaultScenarios
         var back = Array.FindIndex(perSecond, faultSecond + 3, n => n >= Held * budget) - faultSecond;
         var resent = await run.NotifierStatAsync("duplicates");
         var stopped = await ExitedAsync(victim, TimeSpan.FromSeconds(30));
-        return [new($"the limiter's silo, one of {silos}, {fault} {length.TotalSeconds:N0} s, {budget:N0}/s budget, {rows:N0} rows",
+        return run.Done([new($"the limiter's silo, one of {silos}, {fault} {length.TotalSeconds:N0} s, {budget:N0}/s budget, {rows:N0} rows",
             $"≥ {Held:P0} of the budget from {Detection.TotalSeconds:N0} s into the fault; all delivered, ≤ {MaxResent} re-sent; the faulty silo stops",
             $"{held / budget:P0} of the budget from {Detection.TotalSeconds:N0} s to the end (back at ≥ {Held:P0} {back} s in); {done.Delivered():N0} of {rows:N0} delivered, {resent} re-sent; the faulty silo {(stopped ? "stopped" : "still runs")}",
-            held >= Held * budget && done.Delivered() == rows && resent <= MaxResent && stopped)];
+            held >= Held * budget && done.Delivered() == rows && resent <= MaxResent && stopped)]);
     }
 
     /// <summary>The silo that holds the rate limiter: the worst one to lose, since every silo's leases wait on it.</summary>

@@ -3,7 +3,14 @@ namespace Alerts.Grains.Interfaces.Model;
 /// <summary>
 /// What came of rows so far, as a segment, a file and its summary count them: one set of counts summed up the levels.
 /// </summary>
-public readonly record struct Counts(long Rows, long Valid, long Invalid, long DuplicateRows, long Delivered, long DeadLettered)
+[GenerateSerializer, Immutable, Alias("alerts.Counts")]
+public readonly record struct Counts(
+    [property: Id(0)] long Rows,
+    [property: Id(1)] long Valid,
+    [property: Id(2)] long Invalid,
+    [property: Id(3)] long DuplicateRows,
+    [property: Id(4)] long Delivered,
+    [property: Id(5)] long DeadLettered)
 {
     /// <summary>Valid, distinct alerts without a final outcome yet.</summary>
     public long Pending => Valid - DuplicateRows - Delivered - DeadLettered;

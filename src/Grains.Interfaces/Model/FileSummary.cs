@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Alerts.Grains.Interfaces.Model;
 
 /// <summary>A file's status as served at <c>GET /files/{id}</c>.</summary>
@@ -7,16 +9,18 @@ public sealed record FileSummary
     [Id(0)] public required string FileId { get; init; }
     [Id(1)] public required string Name { get; init; }
     [Id(2)] public FileStatus Status { get; init; }
+    /// <summary>What came of the rows so far; JSON shows its counts as fields of their own (<see cref="Rows"/> to <see cref="Pending"/>).</summary>
+    [Id(24), JsonIgnore] public Counts Counts { get; init; }
     /// <summary>Records read, header excluded.</summary>
-    [Id(3)] public long Rows { get; init; }
-    [Id(4)] public long Valid { get; init; }
-    [Id(5)] public long Invalid { get; init; }
+    public long Rows { get => Counts.Rows; init => Counts = Counts with { Rows = value }; }
+    public long Valid { get => Counts.Valid; init => Counts = Counts with { Valid = value }; }
+    public long Invalid { get => Counts.Invalid; init => Counts = Counts with { Invalid = value }; }
     /// <summary>Rows repeating an alert (same user and message) of an earlier row; sent once.</summary>
-    [Id(6)] public long DuplicateRows { get; init; }
-    [Id(7)] public long Delivered { get; init; }
-    [Id(8)] public long DeadLettered { get; init; }
+    public long DuplicateRows { get => Counts.DuplicateRows; init => Counts = Counts with { DuplicateRows = value }; }
+    public long Delivered { get => Counts.Delivered; init => Counts = Counts with { Delivered = value }; }
+    public long DeadLettered { get => Counts.DeadLettered; init => Counts = Counts with { DeadLettered = value }; }
     /// <summary>Valid, distinct alerts without a final outcome yet.</summary>
-    [Id(9)] public long Pending { get; init; }
+    public long Pending => Counts.Pending;
     /// <summary>The first invalid rows, with line numbers and reasons.</summary>
     [Id(10)] public IReadOnlyList<InvalidRow> InvalidRows { get; init; } = [];
     /// <summary>Why the file failed, for <see cref="FileStatus.Failed"/>.</summary>

@@ -10,12 +10,15 @@ public sealed record SegmentProgress
     [Id(1)] public int Round { get; init; }
     /// <summary>Byte offset of the segment's next unread record.</summary>
     [Id(2)] public long NextOffset { get; init; }
-    [Id(3)] public long Rows { get; init; }
-    [Id(4)] public long Valid { get; init; }
-    [Id(5)] public long Invalid { get; init; }
-    [Id(6)] public long DuplicateRows { get; init; }
-    [Id(7)] public long Delivered { get; init; }
-    [Id(8)] public long DeadLettered { get; init; }
+    [Id(12)] private Counts? _counts;
+
+    /// <summary>What came of the segment's rows so far.</summary>
+    public Counts Counts
+    {
+        get => _counts ?? new(_storedRows, _storedValid, _storedInvalid, _storedDuplicateRows, _storedDelivered, _storedDeadLettered);
+        init => _counts = value;
+    }
+
     /// <summary>Why the segment failed (its file is gone), for <see cref="FileStatus.Failed"/>.</summary>
     [Id(9)] public string? Error { get; init; }
     /// <summary>The segment's first invalid rows, by line.</summary>
@@ -25,6 +28,14 @@ public sealed record SegmentProgress
 
     public bool IsDone => Status is FileStatus.Completed or FileStatus.Failed;
 
-    /// <summary>The counts above, to sum (stored as fields: states saved before keep their numbers).</summary>
-    public Counts Counts => new(Rows, Valid, Invalid, DuplicateRows, Delivered, DeadLettered);
+    // A file's state saved before Counts existed holds its segments' six counts in fields of their own: the serializer
+    // reads them, nothing writes them.
+#pragma warning disable CS0649
+    [Id(3)] private long _storedRows;
+    [Id(4)] private long _storedValid;
+    [Id(5)] private long _storedInvalid;
+    [Id(6)] private long _storedDuplicateRows;
+    [Id(7)] private long _storedDelivered;
+    [Id(8)] private long _storedDeadLettered;
+#pragma warning restore CS0649
 }

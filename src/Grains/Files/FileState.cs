@@ -93,7 +93,7 @@ public sealed class FileState
         && Segments.Count(s => !s.Progress.IsDone) < 2 * parallel;
 
     /// <summary>A segment whose dead letters are still from before the current retry round.</summary>
-    public bool Lags(SegmentEntry segment) => segment.Progress.Round < RetryRound && segment.Progress.DeadLettered > 0;
+    public bool Lags(SegmentEntry segment) => segment.Progress.Round < RetryRound && segment.Progress.Counts.DeadLettered > 0;
 
     /// <summary>Takes a segment's progress: its counts in its entry, its samples merged into the file's.</summary>
     public void Apply(int index, SegmentProgress progress, int invalidRowSample)

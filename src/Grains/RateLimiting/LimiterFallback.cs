@@ -13,6 +13,9 @@ public sealed partial class LimiterFallback(TimeProvider time, ILogger<LimiterFa
     /// <summary>How long a silo goes on at its last share without an answer from the limiter: eviction and reactivation take about 15 s.</summary>
     public static readonly TimeSpan For = TimeSpan.FromSeconds(30);
 
+    /// <summary>How long a lease is waited for: it answers in milliseconds while the limiter's silo does.</summary>
+    public static readonly TimeSpan LeaseTimeout = TimeSpan.FromSeconds(1);
+
     private LeaseGrant? _lastShare; // the last lease granted that was not a pause
     private long _lastShareAt;
     private volatile bool _active;
@@ -26,6 +29,24 @@ public sealed partial class LimiterFallback(TimeProvider time, ILogger<LimiterFa
         if (_active) LogLimiterBack();
         _active = false;
         (_lastShare, _lastShareAt) = grant.Pause > TimeSpan.Zero || grant.EndpointDown ? (null, 0) : (grant, time.GetTimestamp());
+    }
+
+    /// <summary>The limiter's answer, waited for up to <see cref="LeaseTimeout"/> (not at all while falling back); null if none came.</summary>
+    public async Task<LeaseGrant?> AnswerAsync(Task<LeaseGrant> asked)
+    {
+        if (!asked.IsCompleted)
+        {
+            if (_active) return null;
+            try
+            {
+                await asked.WaitAsync(LeaseTimeout, time);
+            }
+            catch (TimeoutException)
+            {
+                return null;
+            }
+        }
+        return await asked;
     }
 
     /// <summary>The share to spend while the limiter does not answer; null when there is none to go on with.</summary>

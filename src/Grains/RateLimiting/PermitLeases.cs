@@ -34,19 +34,17 @@ public sealed partial class PermitLeases(
     private static readonly TimeSpan Idle = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan EarlyAskSpacing = TimeSpan.FromMilliseconds(50); // 429s that keep coming: a report at most this often
     private const double AskAhead = 0.25; // of a lease period: far more than a lease call takes, even on busy cores
-    private static readonly TimeSpan LeaseTimeout = TimeSpan.FromSeconds(1); // a lease answers in milliseconds while the limiter's silo does
     private readonly PermitQueue _permits = new();
     private readonly InFlightLimit _inFlight = new();
     private readonly SemaphoreSlim _hurry = new(0);
     private readonly RequestTally _tally = new(time);
     private int _waiting;
-    private volatile bool _endpointDown;
     private readonly OperatorHolds _holds = new();
     private IPermitHolder? _holder; // this, as the limiter reaches it
     private double _clusterRate;
     private volatile bool _inSplit; // asked for permits since it last said it wants none
 
-    public bool EndpointDown => _endpointDown;
+    public bool EndpointDown => recovery.Down;
     public bool DeliveryPaused => _holds.AllPaused;
     public bool IsFilePaused(string fileId) => _holds.IsHeld(fileId);
     public bool IsFileCancelled(string fileId) => _holds.IsCancelled(fileId);
@@ -95,14 +93,14 @@ public sealed partial class PermitLeases(
     public void Report(WebhookResult result, DateTimeOffset sentAt)
     {
         _inFlight.Answered(time.GetUtcNow() - sentAt);
-        if (_tally.Answered(result, sentAt) || _endpointDown) Hurry();
+        if (_tally.Answered(result, sentAt) || recovery.Down) Hurry();
     }
 
     public void NotSent() => _inFlight.NotSent();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        AlertsMetrics.ObserveCircuit(() => _endpointDown);
+        AlertsMetrics.ObserveCircuit(() => recovery.Down);
         AlertsMetrics.ObserveClusterRate(() => Volatile.Read(ref _clusterRate));
         AlertsMetrics.ObserveLimiterFallback(() => fallback.Active);
         var limiter = grains.GetGrain<IRateLimiterGrain>(webhook.Value.Url);
@@ -120,7 +118,7 @@ public sealed partial class PermitLeases(
             {
                 var asked = next ?? limiter.LeaseAsync(TakeReport());
                 next = null;
-                var grant = await AnswerAsync(asked);
+                var grant = await fallback.AnswerAsync(asked);
                 if (grant is null)
                 {
                     // The limiter does not answer: the same call stays out (no pile of calls to a silo that is not there).
@@ -133,10 +131,11 @@ public sealed partial class PermitLeases(
                     next = await SpendAsync(share, () => asked, stoppingToken) ?? asked;
                     continue;
                 }
+                AlertsMetrics.PermitsLeased.Add(grant.Permits);
                 Heard(grant);
                 if (grant.Pause > TimeSpan.Zero)
                 {
-                    if (!grant.DeliveryPaused) AlertsMetrics.Pauses.Add(1);
+                    if (!grant.DeliveryPaused && !grant.EndpointDown) AlertsMetrics.Pauses.Add(1); // a 429's pause, not an operator's or the circuit's
                     await Task.Delay(grant.Pause, time, stoppingToken);
                 }
                 else next = await SpendAsync(grant, () => limiter.LeaseAsync(TakeReport()), stoppingToken);
@@ -160,36 +159,14 @@ public sealed partial class PermitLeases(
             goodbye => LogLeaseFailed(goodbye.Exception!), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
     }
 
-    /// <summary>The limiter's answer, waited for up to <see cref="LeaseTimeout"/> (not at all while falling back); null if none came.</summary>
-    private async Task<LeaseGrant?> AnswerAsync(Task<LeaseGrant> asked)
-    {
-        if (!asked.IsCompleted)
-        {
-            if (fallback.Active) return null;
-            try
-            {
-                await asked.WaitAsync(LeaseTimeout, time);
-            }
-            catch (TimeoutException)
-            {
-                return null;
-            }
-        }
-        var grant = await asked;
-        AlertsMetrics.PermitsLeased.Add(grant.Permits);
-        return grant;
-    }
-
     private void Heard(LeaseGrant grant)
     {
         fallback.Heard(grant);
-        if (grant.EndpointDown && !_endpointDown) LogEndpointDown(webhook.Value.Url);
-        if (!grant.EndpointDown && _endpointDown)
+        if (recovery.Heard(grant.EndpointDown, time.GetUtcNow()))
         {
-            LogEndpointBack(webhook.Value.Url);
-            recovery.Back(time.GetUtcNow()); // every alert that backed off meanwhile is due now
+            if (grant.EndpointDown) LogEndpointDown(webhook.Value.Url);
+            else LogEndpointBack(webhook.Value.Url);
         }
-        _endpointDown = grant.EndpointDown;
         if (grant.Holds is { } holds) HearHolds(holds);
         Volatile.Write(ref _clusterRate, grant.EndpointDown ? 0 : grant.ClusterRate);
     }
@@ -235,7 +212,7 @@ public sealed partial class PermitLeases(
                 (next, early, askedEarlyAt) = (askNext(), true, elapsed);
             if (next is null && grant.Period - elapsed <= AskAhead * grant.Period && Volatile.Read(ref _waiting) > 0) next = askNext();
             // An early ask that the limiter does not answer holds this lease no longer than any other ask would.
-            if (elapsed >= grant.Period && (!early || elapsed >= grant.Period + LeaseTimeout)) break;
+            if (elapsed >= grant.Period && (!early || elapsed >= grant.Period + LimiterFallback.LeaseTimeout)) break;
             await Task.Delay(Tick, time, stoppingToken);
         }
         var expired = pacing.Unreleased; // a pause ended the lease early

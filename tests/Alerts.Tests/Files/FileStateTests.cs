@@ -31,7 +31,7 @@ public sealed class FileStateTests
 
         Assert.Empty(state.DeadLetters);
         Assert.True(state.Lags(state.Segments[0]));
-        state.Apply(0, Progress(100, round: 1) with { DeadLettered = 0 }, invalidRowSample: 100);
+        state.Apply(0, Progress(100, round: 1), invalidRowSample: 100);
         Assert.False(state.Lags(state.Segments[0]));
     }
 
@@ -71,7 +71,7 @@ public sealed class FileStateTests
             NextOffset = nextOffset,
             InvalidRows = [.. (invalid ?? []).Select(line => new InvalidRow(line, "bad"))],
             DeadLetters = deadLetters,
-            DeadLettered = deadLetters.Count,
+            Counts = new Counts(0, 0, 0, 0, 0, deadLetters.Count),
         };
     }
 }

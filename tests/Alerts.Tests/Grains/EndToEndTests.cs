@@ -178,7 +178,7 @@ public sealed class EndToEndTests(ClusterFixture fixture)
             s => s?.Status == FileStatus.Failed, "the binary file failed");
 
         Assert.Equal("not a UTF-8 text file (binary content)", summary!.Error);
-        Assert.True(File.Exists(Path.Combine(fixture.Inbox, "failed", $"{_prefix}.csv")));
+        await Eventually.Until(() => File.Exists(Path.Combine(fixture.Inbox, "failed", $"{_prefix}.csv")), "the file moved to failed"); // moved after the status is set
     }
 
     [Fact]

@@ -44,4 +44,26 @@ public sealed class LimiterFallbackTests
 
         Assert.All(new[] { throttled, paused, afterPause, afterDown }, Assert.Null);
     }
+
+    [Fact]
+    public async Task A_lease_is_waited_for_up_to_its_timeout_and_not_at_all_while_falling_back()
+    {
+        var silent = new TaskCompletionSource<LeaseGrant>();
+        var answered = await _fallback.AnswerAsync(Task.FromResult(Share));
+        _fallback.Heard(Share);
+
+        var waiting = _fallback.AnswerAsync(silent.Task);
+        _clock.Advance(LimiterFallback.LeaseTimeout - TimeSpan.FromMilliseconds(1));
+        var stillWaiting = !waiting.IsCompleted;
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+        var timedOut = await waiting.WaitAsync(TimeSpan.FromSeconds(10));
+        _fallback.Share(throttled: false, paused: false); // falling back now
+        var whileFallingBack = _fallback.AnswerAsync(silent.Task);
+
+        Assert.Equal(Share, answered);
+        Assert.True(stillWaiting);
+        Assert.Null(timedOut);
+        Assert.True(whileFallingBack.IsCompleted);
+        Assert.Null(await whileFallingBack);
+    }
 }

@@ -40,4 +40,19 @@ public sealed class WebhookRecoveryTests
         await second.WaitAsync(TimeSpan.FromSeconds(10));
         Assert.Equal(Noon.AddMinutes(1), recovery.LastBackAt);
     }
+
+    [Fact]
+    public void Only_a_change_of_the_circuit_counts_and_its_closing_is_a_recovery()
+    {
+        var recovery = new WebhookRecovery();
+
+        Assert.False(recovery.Heard(down: false, Noon)); // up, as it was: no recovery
+        Assert.Equal(DateTimeOffset.MinValue, recovery.LastBackAt);
+        Assert.True(recovery.Heard(down: true, Noon.AddSeconds(1)));
+        Assert.True(recovery.Down);
+        Assert.False(recovery.Heard(down: true, Noon.AddSeconds(2)));
+        Assert.True(recovery.Heard(down: false, Noon.AddSeconds(3)));
+        Assert.False(recovery.Down);
+        Assert.Equal(Noon.AddSeconds(3), recovery.LastBackAt);
+    }
 }

@@ -121,10 +121,9 @@ public sealed partial class SegmentGrain(
         if (State.Plan is null || round <= State.RetryRound || State.Status != FileStatus.Completed || _completing) return Progress();
         State.Plan = Plan with { Path = path };
         State.RetryRound = round;
-        if (State.DeadLettered > 0)
+        if (State.Counts.DeadLettered > 0)
         {
-            State.DeadLettered = 0;
-            State.DeadLetters.Clear();
+            State.ForgetDeadLetters();
             State.Retry = new RowCursor(Plan.Start, Plan.LinesBefore, 0);
             State.Status = FileStatus.Delivering;
         }
@@ -242,7 +241,7 @@ public sealed partial class SegmentGrain(
     {
         var reader = _reader ??= AlertReaders.Open(Rows, State.NextOffset, State.LinesRead);
         var alerts = new List<Alert>(maxAlerts);
-        var rowsBefore = State.Rows;
+        var rowsBefore = State.Counts.Rows;
         while (alerts.Count < maxAlerts)
         {
             if (reader.Read() is not { } row)
@@ -252,18 +251,17 @@ public sealed partial class SegmentGrain(
                 TellFile(); // its next segment can start
                 break;
             }
-            var ordinal = State.Rows++;
+            var ordinal = State.CountRead(row.IsValid);
             (State.NextOffset, State.LinesRead) = (reader.Offset, reader.Lines);
             if (!row.IsValid)
             {
                 State.CountInvalid(row.Line, row.Error!, _options.InvalidRowSample);
                 continue;
             }
-            State.Valid++;
             _window[row.Line] = new PendingRow(ordinal, row.Line, row.Offset);
             alerts.Add(ToAlert(row));
         }
-        AlertsMetrics.RowsRead.Add(State.Rows - rowsBefore);
+        AlertsMetrics.RowsRead.Add(State.Counts.Rows - rowsBefore);
         return alerts;
     }
 

@@ -20,13 +20,14 @@ public sealed class SegmentState
     [Id(3)] public long NextOffset { get; set; }
     /// <summary>Physical lines of the file before <see cref="NextOffset"/>.</summary>
     [Id(4)] public long LinesRead { get; set; }
-    /// <summary>Records read (valid or not): the next row's ordinal.</summary>
-    [Id(5)] public long Rows { get; set; }
-    [Id(6)] public long Valid { get; set; }
-    [Id(7)] public long Invalid { get; set; }
-    [Id(8)] public long DuplicateRows { get; set; }
-    [Id(9)] public long Delivered { get; set; }
-    [Id(10)] public long DeadLettered { get; set; }
+    /// <summary>What came of the rows so far; its <see cref="Counts.Rows"/> (records read, valid or not) is the next row's ordinal.</summary>
+    public Counts Counts
+    {
+        get => _counts ?? new(_storedRows, _storedValid, _storedInvalid, _storedDuplicateRows, _storedDelivered, _storedDeadLettered);
+        set => _counts = value;
+    }
+
+    [Id(16)] private Counts? _counts;
     [Id(11)] public PendingCheckpoint? Pending { get; set; }
     [Id(12)] public List<InvalidRow> InvalidRows { get; set; } = [];
     /// <summary>The first <see cref="DeadLetterSample"/> dead letters of this round by line.</summary>
@@ -36,20 +37,46 @@ public sealed class SegmentState
     /// <summary>Where a retry's pass over the rows read has got to; null when none is under way.</summary>
     [Id(15)] public RowCursor? Retry { get; set; }
 
+    // State saved before Counts existed holds the six counts in fields of their own: the serializer reads them, nothing
+    // writes them.
+#pragma warning disable CS0649
+    [Id(5)] private long _storedRows;
+    [Id(6)] private long _storedValid;
+    [Id(7)] private long _storedInvalid;
+    [Id(8)] private long _storedDuplicateRows;
+    [Id(9)] private long _storedDelivered;
+    [Id(10)] private long _storedDeadLettered;
+#pragma warning restore CS0649
+
     public bool IsActive => Status is FileStatus.Reading or FileStatus.Delivering;
+
+    /// <summary>Counts a record read; returns its ordinal.</summary>
+    public long CountRead(bool valid)
+    {
+        var ordinal = Counts.Rows;
+        Counts = Counts with { Rows = ordinal + 1, Valid = Counts.Valid + (valid ? 1 : 0) };
+        return ordinal;
+    }
 
     /// <summary>Counts the outcome of a settled row.</summary>
     public void Count(long line, DispatchOutcome outcome, int? httpStatus, string? error)
     {
         switch (outcome)
         {
-            case DispatchOutcome.Delivered: Delivered++; break;
-            case DispatchOutcome.DuplicateRow: DuplicateRows++; break;
+            case DispatchOutcome.Delivered: Counts = Counts with { Delivered = Counts.Delivered + 1 }; break;
+            case DispatchOutcome.DuplicateRow: Counts = Counts with { DuplicateRows = Counts.DuplicateRows + 1 }; break;
             case DispatchOutcome.DeadLettered:
-                DeadLettered++;
+                Counts = Counts with { DeadLettered = Counts.DeadLettered + 1 };
                 KeepInSample(new DeadLetter(line, httpStatus, error));
                 break;
         }
+    }
+
+    /// <summary>A dead-letter retry round starts: the dead letters are pending again.</summary>
+    public void ForgetDeadLetters()
+    {
+        Counts = Counts with { DeadLettered = 0 };
+        DeadLetters.Clear();
     }
 
     // The sample holds the dead letters with the lowest lines, whatever order they settle in.
@@ -66,7 +93,7 @@ public sealed class SegmentState
 
     public void CountInvalid(long line, string reason, int sample)
     {
-        Invalid++;
+        Counts = Counts with { Invalid = Counts.Invalid + 1 };
         if (InvalidRows.Count < sample) InvalidRows.Add(new InvalidRow(line, reason));
     }
 
@@ -75,12 +102,7 @@ public sealed class SegmentState
         Status = Status,
         Round = RetryRound,
         NextOffset = NextOffset,
-        Rows = Rows,
-        Valid = Valid,
-        Invalid = Invalid,
-        DuplicateRows = DuplicateRows,
-        Delivered = Delivered,
-        DeadLettered = DeadLettered,
+        Counts = Counts,
         Error = Error,
         InvalidRows = [.. InvalidRows],
         DeadLetters = [.. DeadLetters.Values.OrderBy(d => d.Line)],
