@@ -4,8 +4,8 @@ namespace Alerts.Grains.Interfaces.Model;
 [GenerateSerializer, Immutable, Alias("alerts.SegmentProgress")]
 public sealed record SegmentProgress
 {
-    /// <summary><see cref="FileStatus.Reading"/>, <see cref="FileStatus.Delivering"/>, <see cref="FileStatus.Completed"/> or <see cref="FileStatus.Failed"/>.</summary>
-    [Id(0)] public FileStatus Status { get; init; }
+    /// <summary><see cref="SegmentStatus.Reading"/>, <see cref="SegmentStatus.Delivering"/>, <see cref="SegmentStatus.Completed"/> or <see cref="SegmentStatus.Failed"/>.</summary>
+    [Id(0)] public SegmentStatus Status { get; init; }
     /// <summary>The dead-letter retry round the segment is in.</summary>
     [Id(1)] public int Round { get; init; }
     /// <summary>Byte offset of the segment's next unread record.</summary>
@@ -19,14 +19,14 @@ public sealed record SegmentProgress
         init => _counts = value;
     }
 
-    /// <summary>Why the segment failed (its file is gone), for <see cref="FileStatus.Failed"/>.</summary>
+    /// <summary>Why the segment failed (its file is gone), for <see cref="SegmentStatus.Failed"/>.</summary>
     [Id(9)] public string? Error { get; init; }
     /// <summary>The segment's first invalid rows, by line.</summary>
     [Id(10)] public IReadOnlyList<InvalidRow> InvalidRows { get; init; } = [];
     /// <summary>The segment's first dead letters of this round, by line.</summary>
     [Id(11)] public IReadOnlyList<DeadLetter> DeadLetters { get; init; } = [];
 
-    public bool IsDone => Status is FileStatus.Completed or FileStatus.Failed;
+    public bool IsDone => Status is SegmentStatus.Completed or SegmentStatus.Failed;
 
     // A file's state saved before Counts existed holds its segments' six counts in fields of their own: the serializer
     // reads them, nothing writes them.

@@ -38,7 +38,7 @@ public static class AlertsMetrics
     /// <summary>Pauses of all sending this silo took because the rate limiter said so (a 429's Retry-After).</summary>
     public static readonly Counter<long> Pauses = Meter.CreateCounter<long>("alerts.ratelimit.pauses");
 
-    /// <summary>Users' grains this silo holds in memory; idle ones are let go after <c>Alerts:Records:IdleUserAfter</c>.</summary>
+    /// <summary>Users' grains this silo holds in memory; idle ones are let go after <c>Alerts:Webhook:IdleUserAfter</c>.</summary>
     public static ObservableGauge<int> ObserveActiveUsers(Func<int> count) => Meter.CreateObservableGauge("alerts.users.active", count);
 
     /// <summary>

@@ -362,15 +362,15 @@ public sealed partial class FileGrain(
     {
         if (!State.IsActive || !await TimeHasComeAsync()) return;
         await PollAsync();
-        if (State.Segments.FirstOrDefault(s => s.Progress.Status == FileStatus.Failed) is { } failed)
+        if (State.Segments.FirstOrDefault(s => s.Progress.Status == SegmentStatus.Failed) is { } failed)
         {
             await FailAsync(failed.Progress.Error ?? "a segment failed");
             return;
         }
         await PlanMoreAsync();
-        if (State.Status == FileStatus.Reading && State.Planned && State.Segments.All(s => s.Progress.Status != FileStatus.Reading))
+        if (State.Status == FileStatus.Reading && State.Planned && State.Segments.All(s => s.Progress.Status != SegmentStatus.Reading))
             State.Status = FileStatus.Delivering;
-        if (State.Status == FileStatus.Delivering && State.Planned && State.Segments.All(s => s.Progress.Status == FileStatus.Completed && !State.Lags(s)))
+        if (State.Status == FileStatus.Delivering && State.Planned && State.Segments.All(s => s.Progress.Status == SegmentStatus.Completed && !State.Lags(s)))
             await CompleteAsync();
         else await Writer.CheckpointAsync();
     }
@@ -434,7 +434,7 @@ public sealed partial class FileGrain(
                 return;
             }
             var index = State.Segments.Count;
-            State.Segments.Add(new SegmentEntry(start, end.Offset, lines, end.Lines, new SegmentProgress { Status = FileStatus.Reading, NextOffset = start }));
+            State.Segments.Add(new SegmentEntry(start, end.Offset, lines, end.Lines, new SegmentProgress { Status = SegmentStatus.Reading, NextOffset = start }));
             // Planning is deterministic: if this start is lost with an unsaved plan, the same segment is planned again.
             // A start that does not answer in time (the silo it landed on froze) is made again by the next poll.
             if ((await AskAsync(index, retry: false)).Progress is { } progress) State.Apply(index, progress, _options.InvalidRowSample);

@@ -89,7 +89,7 @@ public sealed class FileState
     /// </summary>
     public bool MayStartSegment(int parallel) =>
         !Planned && Status == FileStatus.Reading
-        && Segments.Count(s => s.Progress.Status == FileStatus.Reading) < parallel
+        && Segments.Count(s => s.Progress.Status == SegmentStatus.Reading) < parallel
         && Segments.Count(s => !s.Progress.IsDone) < 2 * parallel;
 
     /// <summary>A segment whose dead letters are still from before the current retry round.</summary>

@@ -20,9 +20,6 @@ public sealed class RecordOptions
     /// <summary>How long a lookup waits to share its read with others (default 2 ms).</summary>
     public TimeSpan LookupInterval { get; set; } = TimeSpan.FromMilliseconds(2);
 
-    /// <summary>A user's grain with nothing to do is let go after this long (default 2 minutes), giving its memory back.</summary>
-    public TimeSpan IdleUserAfter { get; set; } = TimeSpan.FromMinutes(2);
-
     /// <summary>How often finished files past their retention are looked for and removed (default 1 hour).</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromHours(1);
 
@@ -31,7 +28,6 @@ public sealed class RecordOptions
         if (Retention <= TimeSpan.Zero) yield return $"{Section}:Retention must be > 0";
         if (CommitInterval < TimeSpan.Zero || CommitInterval > TimeSpan.FromSeconds(1)) yield return $"{Section}:CommitInterval must be 0 to 1 s";
         if (LookupInterval < TimeSpan.Zero || LookupInterval > TimeSpan.FromSeconds(1)) yield return $"{Section}:LookupInterval must be 0 to 1 s";
-        if (IdleUserAfter < TimeSpan.FromSeconds(2)) yield return $"{Section}:IdleUserAfter must be at least 2 s";
         if (SweepInterval < TimeSpan.FromSeconds(1)) yield return $"{Section}:SweepInterval must be at least 1 s";
     }
 }

@@ -24,10 +24,10 @@ public static class SiloServicesExtensions
         services.AddCheckedOptions<RateLimitOptions>(configuration, RateLimitOptions.Section, o => o.Validate());
         services.AddCheckedOptions<CircuitOptions>(configuration, CircuitOptions.Section, o => o.Validate());
         services.AddCheckedOptions<RecordOptions>(configuration, RecordOptions.Section, o => o.Validate());
-        services.AddOptions<GrainCollectionOptions>().Configure<IOptions<RecordOptions>>((collection, records) =>
+        services.AddOptions<GrainCollectionOptions>().Configure<IOptions<WebhookOptions>>((collection, webhook) =>
         {
             // Users are many and come back rarely: an idle one is let go within minutes, not Orleans' default 2 hours.
-            var idle = records.Value.IdleUserAfter;
+            var idle = webhook.Value.IdleUserAfter;
             collection.ClassSpecificCollectionAge[typeof(NotificationGrain).FullName!] = idle;
             if (collection.CollectionQuantum >= idle) collection.CollectionQuantum = idle / 2;
         });

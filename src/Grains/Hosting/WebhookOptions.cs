@@ -30,6 +30,9 @@ public sealed class WebhookOptions
     /// </summary>
     public int PerUserConcurrency { get; set; } = 8;
 
+    /// <summary>A user's grain with nothing to do is let go after this long (default 2 minutes), giving its memory back.</summary>
+    public TimeSpan IdleUserAfter { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>First back-off; it doubles each attempt, with jitter (default 1 s).</summary>
     public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -61,6 +64,7 @@ public sealed class WebhookOptions
         if (RequestTimeout <= TimeSpan.Zero) yield return $"{Section}:RequestTimeout must be > 0";
         if (MaxConnections <= 0) yield return $"{Section}:MaxConnections must be > 0";
         if (PerUserConcurrency is < 1 or > 1_000) yield return $"{Section}:PerUserConcurrency must be between 1 and 1000";
+        if (IdleUserAfter < TimeSpan.FromSeconds(2)) yield return $"{Section}:IdleUserAfter must be at least 2 s";
         if (MaxAttempts < 0) yield return $"{Section}:MaxAttempts must be >= 0 (0: no cap)";
         if (ThrottlePause <= TimeSpan.Zero) yield return $"{Section}:ThrottlePause must be > 0";
         if (MaxRetryAfter < TimeSpan.Zero || MaxRetryAfter > TimeSpan.FromHours(1)) yield return $"{Section}:MaxRetryAfter must be between 0 and 1 hour";

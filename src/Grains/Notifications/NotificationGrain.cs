@@ -35,6 +35,9 @@ public sealed partial class NotificationGrain(
     ILogger<NotificationGrain> log) : Grain, INotificationGrain
 {
     private const int ListLimit = 1_000;
+    // A user seen once (the commonest shape: a file of distinct users) lets its grain go this soon after its alert is
+    // settled and stored, not after IdleUserAfter: held idle, a million of them took gigabytes.
+    private static readonly TimeSpan SeenOnceLinger = TimeSpan.FromSeconds(5);
     private readonly UserDeliveries _state = new(time, recovery, active.Holding, permits.IsFileUrgent);
     // Lookups and writes under way: deactivation waits for them.
     private readonly List<Task> _background = [];
@@ -46,6 +49,7 @@ public sealed partial class NotificationGrain(
     private Action<Exception>? _writeFailed;
     private Action<DeliveryRecord>? _onWritten;
     private Action<Alert, int, DateTimeOffset>? _markInFlight;
+    private IGrainTimer? _seenOnce;
 
     private string UserId => this.GetPrimaryKeyString();
 
@@ -58,6 +62,20 @@ public sealed partial class NotificationGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         active.Activated();
+        var linger = SeenOnceLinger < webhook.Value.IdleUserAfter ? SeenOnceLinger : webhook.Value.IdleUserAfter;
+        _seenOnce = this.RegisterGrainTimer(LetGoIfSeenOnce, new GrainTimerCreationOptions(linger, linger) { Interleave = true, KeepAlive = false });
+        return Task.CompletedTask;
+    }
+
+    // A user with more alerts than one is left to the idle age: it may well come back soon.
+    private Task LetGoIfSeenOnce()
+    {
+        if (_state.Taken > 1) _seenOnce?.Dispose();
+        else if (_state.Idle && _background.All(work => work.IsCompleted))
+        {
+            _seenOnce?.Dispose();
+            this.DeactivateOnIdle();
+        }
         return Task.CompletedTask;
     }
 

@@ -46,6 +46,19 @@ public sealed class UserDeliveries(TimeProvider time, WebhookRecovery recovery, 
     /// <summary>Alerts queued, in flight or backing off.</summary>
     public int Held => _held.Count;
 
+    /// <summary>Alerts taken on since the grain was activated (queued, or taken over from a record).</summary>
+    public int Taken { get; private set; }
+
+    /// <summary>Nothing held, set aside, looked up or waiting to be stored: the grain may go with nothing to hand back.</summary>
+    public bool Idle
+    {
+        get
+        {
+            ForgetWritten();
+            return _held.Count == 0 && _parked.Count == 0 && _lookups == 0 && _decided.Count == 0;
+        }
+    }
+
     /// <summary>What memory knows of the alert (queued, a duplicate row, or an outcome decided here), or null: look up its record.</summary>
     public DispatchOutcome? FromMemory(Alert alert)
     {
@@ -71,6 +84,7 @@ public sealed class UserDeliveries(TimeProvider time, WebhookRecovery recovery, 
                 if (record.InFlight) AlertsMetrics.UncertainResends.Add(1);
                 _retrying[alert.AlertId] = new Backoff(alert, record.InFlight ? record with { InFlight = false, NextAttemptAt = time.GetUtcNow() } : record);
                 Hold(alert.AlertId);
+                Taken++;
                 return DispatchOutcome.Queued;
         }
     }
@@ -226,6 +240,7 @@ public sealed class UserDeliveries(TimeProvider time, WebhookRecovery recovery, 
         _accepted[alert.AlertId] = alert.Line;
         Hold(alert.AlertId);
         Enqueue(alert, time.GetTimestamp());
+        Taken++;
         return DispatchOutcome.Queued;
     }
 

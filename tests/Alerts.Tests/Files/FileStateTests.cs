@@ -39,34 +39,34 @@ public sealed class FileStateTests
     public void Segments_start_while_few_read_and_until_twice_as_many_are_unsettled()
     {
         var state = new FileState { Status = FileStatus.Reading, Size = 1_000 };
-        SegmentEntry With(FileStatus status) => Entry(0, 1) with { Progress = new SegmentProgress { Status = status } };
+        SegmentEntry With(SegmentStatus status) => Entry(0, 1) with { Progress = new SegmentProgress { Status = status } };
 
-        state.Segments = [.. Enumerable.Repeat(With(FileStatus.Reading), 3)];
+        state.Segments = [.. Enumerable.Repeat(With(SegmentStatus.Reading), 3)];
         Assert.True(state.MayStartSegment(parallel: 4));
-        state.Segments.Add(With(FileStatus.Reading));
+        state.Segments.Add(With(SegmentStatus.Reading));
         Assert.False(state.MayStartSegment(parallel: 4)); // four reading
 
         // Segments smaller than a window finish reading at once: their unconfirmed alerts still count.
-        state.Segments = [.. Enumerable.Repeat(With(FileStatus.Delivering), 7)];
+        state.Segments = [.. Enumerable.Repeat(With(SegmentStatus.Delivering), 7)];
         Assert.True(state.MayStartSegment(parallel: 4));
-        state.Segments.Add(With(FileStatus.Delivering));
+        state.Segments.Add(With(SegmentStatus.Delivering));
         Assert.False(state.MayStartSegment(parallel: 4)); // eight unsettled
-        state.Segments.AddRange(Enumerable.Repeat(With(FileStatus.Completed), 20));
-        state.Segments[0] = With(FileStatus.Completed);
+        state.Segments.AddRange(Enumerable.Repeat(With(SegmentStatus.Completed), 20));
+        state.Segments[0] = With(SegmentStatus.Completed);
         Assert.True(state.MayStartSegment(parallel: 4)); // settled ones do not count
 
-        state.Segments.Add(Entry(1, 1_000) with { Progress = new SegmentProgress { Status = FileStatus.Completed } });
+        state.Segments.Add(Entry(1, 1_000) with { Progress = new SegmentProgress { Status = SegmentStatus.Completed } });
         Assert.False(state.MayStartSegment(parallel: 4)); // the whole file is planned
     }
 
-    private static SegmentEntry Entry(long start, long end) => new(start, end, 0, 0, new SegmentProgress { Status = FileStatus.Reading, NextOffset = start });
+    private static SegmentEntry Entry(long start, long end) => new(start, end, 0, 0, new SegmentProgress { Status = SegmentStatus.Reading, NextOffset = start });
 
     private static SegmentProgress Progress(long nextOffset, IEnumerable<int>? invalid = null, IEnumerable<int>? dead = null, int round = 0)
     {
         var deadLetters = (dead ?? []).Select(line => new DeadLetter(line, 400, "refused")).ToList();
         return new SegmentProgress
         {
-            Status = FileStatus.Completed,
+            Status = SegmentStatus.Completed,
             Round = round,
             NextOffset = nextOffset,
             InvalidRows = [.. (invalid ?? []).Select(line => new InvalidRow(line, "bad"))],

@@ -33,6 +33,24 @@ public sealed class EndToEndTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_users_grain_seen_once_goes_soon_after_its_alert_and_one_with_more_alerts_stays_for_the_idle_age()
+    {
+        var content = "userId,alertMessage\n" + string.Concat(Enumerable.Range(0, 20).Select(i => $"{_prefix}-once-{i},hi\n"))
+            + $"{_prefix}-twice,first\n{_prefix}-twice,second\n";
+
+        var fileId = InboxFiles.Drop(fixture.Inbox, $"{_prefix}.csv", content);
+        await CompletedAsync(fileId);
+
+        // The idle age is two minutes here; a user seen once goes within seconds of its alert.
+        var left = await Eventually.Until(UsersAsync, users => !users.Any(u => u.Contains("-once-")), "users seen once let go", TimeSpan.FromSeconds(30));
+        Assert.Contains(left, u => u.EndsWith("-twice"));
+    }
+
+    private async Task<List<string>> UsersAsync() =>
+        [.. (await fixture.Grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics())
+            .Select(s => s.GrainId.ToString()).Where(id => id.StartsWith("notification/") && id.Contains(_prefix))];
+
+    [Fact]
     public async Task A_file_saved_on_its_way_to_the_archive_but_never_moved_is_moved_there_by_its_next_activation()
     {
         // The crash this stands for: the silo died after saving the file's archive path and before moving the file.

@@ -16,7 +16,7 @@ public sealed class RetentionTests(RetentionTests.ShortRetentionFixture cluster)
         {
             ["Alerts__Records__Retention"] = "00:00:03",
             ["Alerts__Records__SweepInterval"] = "00:00:01",
-            ["Alerts__Records__IdleUserAfter"] = "00:00:02",
+            ["Alerts__Webhook__IdleUserAfter"] = "00:00:02",
         };
     }
 

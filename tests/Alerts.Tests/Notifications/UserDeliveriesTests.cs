@@ -112,6 +112,40 @@ public sealed class UserDeliveriesTests
     }
 
     [Fact]
+    public void A_user_is_idle_only_once_its_alert_is_settled_stored_and_no_lookup_is_out()
+    {
+        var fresh = _user.Idle;
+        var alert = Alert("a1");
+        _user.FromRecord(alert, record: null);
+        var queued = _user.Idle;
+        _user.TryTakeDue(out _, out _, out _);
+        _user.Attempted(alert);
+        var inFlight = _user.Idle;
+        var delivered = Record("a1", DeliveryStatus.Delivered);
+        _user.Settled(alert, delivered);
+        var unstored = _user.Idle;
+        _user.LookupStarted();
+        _user.Written(delivered);
+        var lookingUp = _user.Idle;
+        _user.LookupEnded();
+
+        Assert.Equal((true, false, false, false, false), (fresh, queued, inFlight, unstored, lookingUp));
+        Assert.True(_user.Idle);
+        Assert.Equal(1, _user.Taken);
+    }
+
+    [Fact]
+    public void Alerts_taken_on_count_new_and_taken_over_ones_not_those_a_record_settles()
+    {
+        _user.FromRecord(Alert("a1"), record: null);
+        _user.FromRecord(Alert("a2"), Record("a2", DeliveryStatus.Retrying));
+        _user.FromRecord(Alert("a3"), Record("a3", DeliveryStatus.Delivered));
+        _user.FromMemory(Alert("a1")); // the same alert again
+
+        Assert.Equal(2, _user.Taken);
+    }
+
+    [Fact]
     public void Handing_back_gives_up_what_was_queued_or_backing_off_and_stops_counting_it()
     {
         _user.FromRecord(Alert("a1"), record: null);

@@ -93,7 +93,7 @@ public sealed partial class SegmentGrain(
         if (State.Plan is null)
         {
             State.Plan = plan;
-            State.Status = FileStatus.Reading;
+            State.Status = SegmentStatus.Reading;
             (State.NextOffset, State.LinesRead) = (plan.Start, plan.LinesBefore);
             await Writer.SaveAsync();
         }
@@ -101,7 +101,7 @@ public sealed partial class SegmentGrain(
         return Progress();
     }
 
-    private SegmentProgress Progress() => _completing ? State.Progress() with { Status = FileStatus.Delivering } : State.Progress();
+    private SegmentProgress Progress() => _completing ? State.Progress() with { Status = SegmentStatus.Delivering } : State.Progress();
 
     public Task ConfirmAsync(IReadOnlyList<Confirmation> confirmations)
     {
@@ -118,14 +118,14 @@ public sealed partial class SegmentGrain(
 
     public async Task<SegmentProgress> RetryDeadLettersAsync(string path, int round)
     {
-        if (State.Plan is null || round <= State.RetryRound || State.Status != FileStatus.Completed || _completing) return Progress();
+        if (State.Plan is null || round <= State.RetryRound || State.Status != SegmentStatus.Completed || _completing) return Progress();
         State.Plan = Plan with { Path = path };
         State.RetryRound = round;
         if (State.Counts.DeadLettered > 0)
         {
             State.ForgetDeadLetters();
             State.Retry = new RowCursor(Plan.Start, Plan.LinesBefore, 0);
-            State.Status = FileStatus.Delivering;
+            State.Status = SegmentStatus.Delivering;
         }
         CloseReaders();
         await Writer.SaveAsync();
@@ -209,7 +209,7 @@ public sealed partial class SegmentGrain(
         if (_stale || State.Plan is null || !State.IsActive) return;
         try
         {
-            while (State.Status == FileStatus.Reading && _window.Count < _options.Window)
+            while (State.Status == SegmentStatus.Reading && _window.Count < _options.Window)
             {
                 var alerts = ReadChunk(Math.Min(_options.ChunkRows, _options.Window - _window.Count));
                 Dispatch(alerts);
@@ -246,7 +246,7 @@ public sealed partial class SegmentGrain(
         {
             if (reader.Read() is not { } row)
             {
-                State.Status = FileStatus.Delivering;
+                State.Status = SegmentStatus.Delivering;
                 CloseReaders();
                 TellFile(); // its next segment can start
                 break;
@@ -400,8 +400,8 @@ public sealed partial class SegmentGrain(
 
     private async Task CompleteIfDoneAsync()
     {
-        if (State.Status != FileStatus.Delivering || _window.Count > 0 || State.Retry is not null || _completing) return;
-        State.Status = FileStatus.Completed;
+        if (State.Status != SegmentStatus.Delivering || _window.Count > 0 || State.Retry is not null || _completing) return;
+        State.Status = SegmentStatus.Completed;
         _completing = true;
         try
         {
@@ -409,7 +409,7 @@ public sealed partial class SegmentGrain(
         }
         catch
         {
-            State.Status = FileStatus.Delivering; // the heartbeat completes it again
+            State.Status = SegmentStatus.Delivering; // the heartbeat completes it again
             throw;
         }
         finally
@@ -424,7 +424,7 @@ public sealed partial class SegmentGrain(
     {
         CloseReaders();
         State.Retry = null;
-        State.Status = FileStatus.Failed;
+        State.Status = SegmentStatus.Failed;
         State.Error = reason;
         StopHeartbeat();
         await Writer.SaveAsync();

@@ -14,7 +14,7 @@ public sealed class SegmentState
 
     /// <summary>Null until the segment is started.</summary>
     [Id(0)] public SegmentPlan? Plan { get; set; }
-    [Id(1)] public FileStatus Status { get; set; }
+    [Id(1)] public SegmentStatus Status { get; set; }
     [Id(2)] public string? Error { get; set; }
     /// <summary>Byte offset of the next unread record.</summary>
     [Id(3)] public long NextOffset { get; set; }
@@ -48,7 +48,7 @@ public sealed class SegmentState
     [Id(10)] private long _storedDeadLettered;
 #pragma warning restore CS0649
 
-    public bool IsActive => Status is FileStatus.Reading or FileStatus.Delivering;
+    public bool IsActive => Status is SegmentStatus.Reading or SegmentStatus.Delivering;
 
     /// <summary>Counts a record read; returns its ordinal.</summary>
     public long CountRead(bool valid)

@@ -7,10 +7,11 @@ using Orleans.Serialization;
 namespace Alerts.Tests.Files;
 
 /// <summary>
-/// State saved before <see cref="Counts"/> existed kept the six counts as fields of their own; it is read into
-/// <see cref="Counts"/> through the same serializer grain storage uses, and state saved since reads back the same.
+/// State saved before <see cref="Counts"/> and <see cref="SegmentStatus"/> existed kept the six counts as fields of their
+/// own and a segment's status as a <see cref="FileStatus"/>; it is read into them through the same serializer grain
+/// storage uses, and state saved since reads back the same.
 /// </summary>
-public sealed class StoredCountsTests
+public sealed class StoredSegmentStateTests
 {
     private static readonly Serializer Serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
     private static readonly Counts Sample = new(Rows: 10, Valid: 9, Invalid: 1, DuplicateRows: 2, Delivered: 5, DeadLettered: 1);
@@ -19,7 +20,7 @@ public sealed class StoredCountsTests
     private static T ReadAs<T>(object stored) => Serializer.Deserialize<T>(Serializer.SerializeToArray(stored))!;
 
     [Fact]
-    public void A_segment_saved_with_six_fields_reads_its_counts()
+    public void A_segment_saved_with_six_fields_and_a_file_status_reads_its_counts_and_status()
     {
         var before = new SegmentStateBeforeCounts
         {
@@ -31,14 +32,14 @@ public sealed class StoredCountsTests
 
         var read = ReadAs<SegmentState>(before);
 
-        Assert.Equal((FileStatus.Delivering, 640L, 3), (read.Status, read.NextOffset, read.RetryRound));
+        Assert.Equal((SegmentStatus.Delivering, 640L, 3), (read.Status, read.NextOffset, read.RetryRound));
         Assert.Equal(Sample, read.Counts);
         read.Count(7, DispatchOutcome.Delivered, 200, null); // counting goes on from what was stored
         Assert.Equal(Sample with { Delivered = 6 }, read.Counts);
     }
 
     [Fact]
-    public void A_files_segment_progress_saved_with_six_fields_reads_its_counts()
+    public void A_files_segment_progress_saved_with_six_fields_and_a_file_status_reads_its_counts_and_status()
     {
         var before = new SegmentProgressBeforeCounts
         {
@@ -48,7 +49,7 @@ public sealed class StoredCountsTests
 
         var read = ReadAs<SegmentProgress>(before);
 
-        Assert.Equal(FileStatus.Completed, read.Status);
+        Assert.Equal(SegmentStatus.Completed, read.Status);
         Assert.Equal(Sample, read.Counts);
         Assert.Equal(Sample + Sample, new FileState { Segments = [new(0, 1, 0, 0, read), new(1, 2, 0, 0, read)] }.Counts);
     }
@@ -64,7 +65,7 @@ public sealed class StoredCountsTests
     }
 }
 
-/// <summary>The stored shape of a segment before <see cref="Counts"/>, by field id.</summary>
+/// <summary>The stored shape of a segment before <see cref="Counts"/> and <see cref="SegmentStatus"/>, by field id.</summary>
 [GenerateSerializer, Alias("alerts.tests.SegmentStateBeforeCounts")]
 public sealed class SegmentStateBeforeCounts
 {
@@ -79,7 +80,7 @@ public sealed class SegmentStateBeforeCounts
     [Id(14)] public int RetryRound { get; set; }
 }
 
-/// <summary>The stored shape of a segment's progress (in its file's state) before <see cref="Counts"/>, by field id.</summary>
+/// <summary>The stored shape of a segment's progress (in its file's state) before <see cref="Counts"/> and <see cref="SegmentStatus"/>, by field id.</summary>
 [GenerateSerializer, Alias("alerts.tests.SegmentProgressBeforeCounts")]
 public sealed record SegmentProgressBeforeCounts
 {
