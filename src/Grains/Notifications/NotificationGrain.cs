@@ -62,20 +62,15 @@ public sealed partial class NotificationGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         active.Activated();
-        var linger = SeenOnceLinger < webhook.Value.IdleUserAfter ? SeenOnceLinger : webhook.Value.IdleUserAfter;
-        _seenOnce = this.RegisterGrainTimer(LetGoIfSeenOnce, new GrainTimerCreationOptions(linger, linger) { Interleave = true, KeepAlive = false });
+        _seenOnce = this.RegisterGrainTimer(LetGoIfSeenOnce, new GrainTimerCreationOptions(SeenOnceLinger, SeenOnceLinger) { Interleave = true, KeepAlive = false });
         return Task.CompletedTask;
     }
 
-    // A user with more alerts than one is left to the idle age: it may well come back soon.
+    // A user with more alerts than one is left to the idle age (a shorter one than this goes first): it may well come back soon.
     private Task LetGoIfSeenOnce()
     {
-        if (_state.Taken > 1) _seenOnce?.Dispose();
-        else if (_state.Idle && _background.All(work => work.IsCompleted))
-        {
-            _seenOnce?.Dispose();
-            this.DeactivateOnIdle();
-        }
+        if (_state.Taken > 1) _seenOnce!.Dispose();
+        else if (_state.Idle && _background.All(work => work.IsCompleted)) this.DeactivateOnIdle();
         return Task.CompletedTask;
     }
 
@@ -126,15 +121,11 @@ public sealed partial class NotificationGrain(
         return Task.CompletedTask;
     }
 
-    /// <summary>
-    /// Looks up the records of alerts memory does not know, beside the dispatch rather than in it (a call that completes
-    /// at once costs Orleans no asynchronous turn).
-    /// </summary>
+    // Beside the dispatch rather than in it: a call that completes at once costs Orleans no asynchronous turn.
     private async Task LookUpAsync(List<Alert> alerts)
     {
         using var busy = drain.Enter(); // a draining silo waits for its hand-backs
-        var keys = new RecordKey[alerts.Count];
-        for (var i = 0; i < keys.Length; i++) keys[i] = new RecordKey(alerts[i].FileId, UserId, alerts[i].AlertId);
+        var keys = alerts.ConvertAll(alert => new RecordKey(alert.FileId, UserId, alert.AlertId));
         _state.LookupStarted();
         DeliveryRecord?[] found;
         try
@@ -224,7 +215,7 @@ public sealed partial class NotificationGrain(
         if (record.Status == DeliveryStatus.Retrying)
         {
             _state.BackedOff(alert, record);
-            Track(WriteBackOffAsync(record)); // a silo that dies resumes the back-off from this record
+            Track(outcomes.WriteBackOffAsync(record, WriteFailed, _abandon.Token)); // a silo that dies resumes the back-off from this record
             Wakeups.ScheduleBackoffs();
             return;
         }
@@ -245,13 +236,6 @@ public sealed partial class NotificationGrain(
     }
 
     private Action<Exception> WriteFailed => _writeFailed ??= error => LogWriteFailed(error, UserId);
-
-    /// <summary>Writes until it succeeds (a Redis restart must not drop outcomes), or deactivation gives up on it.</summary>
-    private async Task WriteBackOffAsync(DeliveryRecord record)
-    {
-        using var busy = drain.Enter();
-        await records.WriteUntilStoredAsync(record, WriteFailed, _abandon.Token);
-    }
 
     [LoggerMessage(LogLevel.Warning, "Alert {AlertId} for user {UserId} could not be attempted; its file will dispatch it again")]
     private partial void LogDeliveryFailed(Exception error, string alertId, string userId);
