@@ -40,6 +40,8 @@ public static class SiloClusterExtensions
             silo.ConfigureEndpoints(host, settings.SiloPort, settings.GatewayPort, listenOnAnyHostAddress: true);
         else
             silo.ConfigureEndpoints(IPAddress.Loopback, settings.SiloPort, settings.GatewayPort);
+        // Each provider keeps a connection of its own: Orleans' grain storage closes and disposes the one it is given
+        // when it stops, which would leave membership's last write (this silo leaving) without one.
         silo.UseRedisClustering(o => o.ConfigurationOptions = redis);
         return silo.AddAlertsRedisPersistence(redis);
     }
