@@ -132,6 +132,21 @@ public sealed class BenchCluster : IAsyncDisposable
         return sum;
     }
 
+    /// <summary>Every series whose name matches, summed over its labels and over the silos.</summary>
+    public async Task<double> SiloSeriesAsync(Func<string, bool> matches)
+    {
+        using var http = new HttpClient();
+        double sum = 0;
+        foreach (var port in SiloMetricsPorts)
+            foreach (var line in (await http.GetStringAsync($"http://localhost:{port}/metrics")).Split('\n'))
+            {
+                var nameEnd = line.IndexOfAny(['{', ' ']);
+                if (nameEnd > 0 && !line.StartsWith('#') && matches(line[..nameEnd]))
+                    sum += double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            }
+        return sum;
+    }
+
     /// <summary>A series summed over its labels on one silo's <c>/metrics</c> (its index from 0), 0 where it has none yet.</summary>
     public async Task<double> SiloValueAsync(int silo, string series)
     {

@@ -10,13 +10,27 @@ namespace Alerts.Bench.Runs;
 public sealed record EndToEndResult(
     long Delivered, long DeadLettered, double Seconds, long Requests, long Throttled, long Failed,
     double P50LatencyMs, double P99LatencyMs, long PeakFileStateBytes, IReadOnlyDictionary<string, double> PeakMemoryMiB, int[] PerSecond, long OutputRows,
-    AlertCost Cost, PermitUse Permits)
+    AlertCost Cost, PermitUse Permits, SiloTraffic Traffic)
 {
     public double AlertsPerSecond => Delivered / Seconds;
 }
 
 /// <summary>Permits the silos leased from the cluster budget, and how many of them expired unused.</summary>
 public sealed record PermitUse(long Leased, long Unused);
+
+/// <summary>Orleans messages the silos sent over the network (to each other, and answers to the gateway) per alert, and their bytes.</summary>
+public sealed record SiloTraffic(double Messages, double Bytes)
+{
+    // Orleans' histogram of sent message sizes: its count is the messages, its sum their bytes (local calls are not sent).
+    private const string Sent = "orleans_messaging_sent_messages_size";
+
+    public static async Task<(double Messages, double Bytes)> ReadAsync(BenchCluster cluster) =>
+        (await cluster.SiloSeriesAsync(name => name.StartsWith(Sent) && name.EndsWith("_count")),
+         await cluster.SiloSeriesAsync(name => name.StartsWith(Sent) && name.EndsWith("_sum")));
+
+    public static SiloTraffic PerAlert((double Messages, double Bytes) before, (double Messages, double Bytes) after, long alerts) =>
+        new(Math.Round((after.Messages - before.Messages) / Math.Max(1, alerts), 2), Math.Round((after.Bytes - before.Bytes) / Math.Max(1, alerts)));
+}
 
 public static class EndToEndRun
 {
@@ -31,6 +45,7 @@ public static class EndToEndRun
         var fileIds = DropFiles(cluster, options);
 
         var costBefore = CostMeter.Read(cluster);
+        var trafficBefore = await SiloTraffic.ReadAsync(cluster);
         var done = new List<JsonElement>();
         long peakState = 0;
         foreach (var fileId in fileIds)
@@ -41,6 +56,7 @@ public static class EndToEndRun
         }
         long Sum(string field) => done.Sum(s => s.GetProperty(field).GetInt64());
         var cost = CostMeter.PerAlert(costBefore, CostMeter.Read(cluster), Sum("delivered"));
+        var traffic = SiloTraffic.PerAlert(trafficBefore, await SiloTraffic.ReadAsync(cluster), Sum("delivered"));
         var discovered = done.Min(s => s.GetProperty("discoveredAt").GetDateTimeOffset());
         var completed = done.Max(s => s.GetProperty("completedAt").GetDateTimeOffset());
         var delivered = new List<DateTimeOffset>();
@@ -54,7 +70,8 @@ public static class EndToEndRun
             Percentiles.Of(latencies, 0.5), Percentiles.Of(latencies, 0.99), peakState,
             cluster.Processes.ToDictionary(p => p.Name, p => p.PeakMemoryMiB()), Percentiles.PerSecond(delivered, discovered),
             OutputRows(cluster) - outputBefore, cost,
-            new PermitUse(await cluster.SiloCounterAsync("alerts_ratelimit_permits_leased_total"), await cluster.SiloCounterAsync("alerts_ratelimit_permits_unused_total")));
+            new PermitUse(await cluster.SiloCounterAsync("alerts_ratelimit_permits_leased_total"), await cluster.SiloCounterAsync("alerts_ratelimit_permits_unused_total")),
+            traffic);
     }
 
     /// <summary>The measured rows as <see cref="BenchOptions.Files"/> files (distinct alerts each), all dropped at once; their ids.</summary>
