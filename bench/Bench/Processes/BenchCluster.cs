@@ -132,7 +132,7 @@ public sealed class BenchCluster : IAsyncDisposable
         return sum;
     }
 
-    /// <summary>Every series whose name matches, summed over its labels and over the silos.</summary>
+    /// <summary>Every series (its name and labels, as <c>/metrics</c> writes them) that matches, summed over the silos.</summary>
     public async Task<double> SiloSeriesAsync(Func<string, bool> matches)
     {
         using var http = new HttpClient();
@@ -140,9 +140,9 @@ public sealed class BenchCluster : IAsyncDisposable
         foreach (var port in SiloMetricsPorts)
             foreach (var line in (await http.GetStringAsync($"http://localhost:{port}/metrics")).Split('\n'))
             {
-                var nameEnd = line.IndexOfAny(['{', ' ']);
-                if (nameEnd > 0 && !line.StartsWith('#') && matches(line[..nameEnd]))
-                    sum += double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+                var valueAt = line.LastIndexOf(' ');
+                if (valueAt > 0 && !line.StartsWith('#') && matches(line[..valueAt]))
+                    sum += double.Parse(line[(valueAt + 1)..], System.Globalization.CultureInfo.InvariantCulture);
             }
         return sum;
     }

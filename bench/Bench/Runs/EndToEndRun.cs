@@ -18,18 +18,28 @@ public sealed record EndToEndResult(
 /// <summary>Permits the silos leased from the cluster budget, and how many of them expired unused.</summary>
 public sealed record PermitUse(long Leased, long Unused);
 
-/// <summary>Orleans messages the silos sent over the network (to each other, and answers to the gateway) per alert, and their bytes.</summary>
-public sealed record SiloTraffic(double Messages, double Bytes)
+/// <summary>
+/// Orleans messages the silos sent over the network (to each other, and answers to the gateway) per alert, their bytes,
+/// and how many of them were requests, one-way calls and responses.
+/// </summary>
+public sealed record SiloTraffic(double Messages, double Bytes, double Requests, double OneWay, double Responses)
 {
     // Orleans' histogram of sent message sizes: its count is the messages, its sum their bytes (local calls are not sent).
     private const string Sent = "orleans_messaging_sent_messages_size";
 
-    public static async Task<(double Messages, double Bytes)> ReadAsync(BenchCluster cluster) =>
-        (await cluster.SiloSeriesAsync(name => name.StartsWith(Sent) && name.EndsWith("_count")),
-         await cluster.SiloSeriesAsync(name => name.StartsWith(Sent) && name.EndsWith("_sum")));
+    public static async Task<double[]> ReadAsync(BenchCluster cluster) =>
+    [
+        await cluster.SiloSeriesAsync(series => series.StartsWith(Sent) && series.Contains("_count")),
+        await cluster.SiloSeriesAsync(series => series.StartsWith(Sent) && series.Contains("_sum")),
+        .. await Task.WhenAll(new[] { "Request", "OneWay", "Response" }.Select(direction =>
+            cluster.SiloSeriesAsync(series => series.StartsWith(Sent) && series.Contains("_count") && series.Contains($"MessageDirection=\"{direction}\"")))),
+    ];
 
-    public static SiloTraffic PerAlert((double Messages, double Bytes) before, (double Messages, double Bytes) after, long alerts) =>
-        new(Math.Round((after.Messages - before.Messages) / Math.Max(1, alerts), 2), Math.Round((after.Bytes - before.Bytes) / Math.Max(1, alerts)));
+    public static SiloTraffic PerAlert(double[] before, double[] after, long alerts)
+    {
+        double Each(int i) => Math.Round((after[i] - before[i]) / Math.Max(1, alerts), 2);
+        return new(Each(0), Math.Round(Each(1)), Each(2), Each(3), Each(4));
+    }
 }
 
 public static class EndToEndRun
