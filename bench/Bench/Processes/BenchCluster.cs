@@ -132,19 +132,19 @@ public sealed class BenchCluster : IAsyncDisposable
         return sum;
     }
 
-    /// <summary>Every series (its name and labels, as <c>/metrics</c> writes them) that matches, summed over the silos.</summary>
-    public async Task<double> SiloSeriesAsync(Func<string, bool> matches)
+    /// <summary>Every sample on every silo's <c>/metrics</c>: its series (name and labels, as written there) and value.</summary>
+    public async Task<List<(string Series, double Value)>> SiloSamplesAsync()
     {
         using var http = new HttpClient();
-        double sum = 0;
+        var samples = new List<(string, double)>();
         foreach (var port in SiloMetricsPorts)
             foreach (var line in (await http.GetStringAsync($"http://localhost:{port}/metrics")).Split('\n'))
             {
                 var valueAt = line.LastIndexOf(' ');
-                if (valueAt > 0 && !line.StartsWith('#') && matches(line[..valueAt]))
-                    sum += double.Parse(line[(valueAt + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+                if (valueAt > 0 && !line.StartsWith('#'))
+                    samples.Add((line[..valueAt], double.Parse(line[(valueAt + 1)..], System.Globalization.CultureInfo.InvariantCulture)));
             }
-        return sum;
+        return samples;
     }
 
     /// <summary>A series summed over its labels on one silo's <c>/metrics</c> (its index from 0), 0 where it has none yet.</summary>

@@ -27,18 +27,22 @@ public sealed record SiloTraffic(double Messages, double Bytes, double Requests,
     // Orleans' histogram of sent message sizes: its count is the messages, its sum their bytes (local calls are not sent).
     private const string Sent = "orleans_messaging_sent_messages_size";
 
-    public static async Task<double[]> ReadAsync(BenchCluster cluster) =>
-    [
-        await cluster.SiloSeriesAsync(series => series.StartsWith(Sent) && series.Contains("_count")),
-        await cluster.SiloSeriesAsync(series => series.StartsWith(Sent) && series.Contains("_sum")),
-        .. await Task.WhenAll(new[] { "Request", "OneWay", "Response" }.Select(direction =>
-            cluster.SiloSeriesAsync(series => series.StartsWith(Sent) && series.Contains("_count") && series.Contains($"MessageDirection=\"{direction}\"")))),
-    ];
-
-    public static SiloTraffic PerAlert(double[] before, double[] after, long alerts)
+    /// <summary>What the silos have sent so far, in all (one scrape of each silo's metrics).</summary>
+    public static async Task<SiloTraffic> ReadAsync(BenchCluster cluster)
     {
-        double Each(int i) => Math.Round((after[i] - before[i]) / Math.Max(1, alerts), 2);
-        return new(Each(0), Math.Round(Each(1)), Each(2), Each(3), Each(4));
+        var sent = (await cluster.SiloSamplesAsync()).Where(s => s.Series.StartsWith(Sent, StringComparison.Ordinal)).ToList();
+        double Sum(string part, string? direction = null) =>
+            sent.Where(s => s.Series.Contains(part) && (direction is null || s.Series.Contains($"MessageDirection=\"{direction}\""))).Sum(s => s.Value);
+        return new(Sum("_count"), Sum("_sum"), Sum("_count", "Request"), Sum("_count", "OneWay"), Sum("_count", "Response"));
+    }
+
+    public static SiloTraffic PerAlert(SiloTraffic before, SiloTraffic after, long alerts)
+    {
+        var n = (double)Math.Max(1, alerts);
+        return new(
+            Math.Round((after.Messages - before.Messages) / n, 2), Math.Round((after.Bytes - before.Bytes) / n),
+            Math.Round((after.Requests - before.Requests) / n, 2), Math.Round((after.OneWay - before.OneWay) / n, 2),
+            Math.Round((after.Responses - before.Responses) / n, 2));
     }
 }
 

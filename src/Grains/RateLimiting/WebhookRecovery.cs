@@ -2,8 +2,9 @@ namespace Alerts.Grains.RateLimiting;
 
 /// <summary>
 /// Whether the webhook is failing as a whole (its circuit open), as this silo last heard at its lease; when it last
-/// came back from an outage (its circuit closed), and a task that completes when it next does. An alert that backed off before then is due at once: each waiting out its own
-/// back-off, grown through the outage, would leave the rate far under the budget long after the receiver is back.
+/// came back from an outage (its circuit closed), and a task that completes when it next does. An alert that backed
+/// off before then is due at once: each waiting out its own back-off, grown through the outage, would leave the rate
+/// far under the budget long after the receiver is back.
 /// Thread-safe.
 /// </summary>
 public sealed class WebhookRecovery

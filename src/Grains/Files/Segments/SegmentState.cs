@@ -27,7 +27,6 @@ public sealed class SegmentState
         set => _counts = value;
     }
 
-    [Id(16)] private Counts? _counts;
     [Id(11)] public PendingCheckpoint? Pending { get; set; }
     [Id(12)] public List<InvalidRow> InvalidRows { get; set; } = [];
     /// <summary>The first <see cref="DeadLetterSample"/> dead letters of this round by line.</summary>
@@ -36,6 +35,8 @@ public sealed class SegmentState
     [Id(14)] public int RetryRound { get; set; }
     /// <summary>Where a retry's pass over the rows read has got to; null when none is under way.</summary>
     [Id(15)] public RowCursor? Retry { get; set; }
+
+    [Id(16)] private Counts? _counts;
 
     // State saved before Counts existed holds the six counts in fields of their own: the serializer reads them, nothing
     // writes them.
