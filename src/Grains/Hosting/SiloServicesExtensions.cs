@@ -2,6 +2,7 @@ using Alerts.Grains.Common;
 using Alerts.Grains.Delivery;
 using Alerts.Grains.Inbox;
 using Alerts.Grains.Notifications;
+using Alerts.Grains.Placement;
 using Alerts.Grains.RateLimiting;
 using Alerts.Grains.Records;
 using Microsoft.Extensions.Configuration;
@@ -9,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Hosting;
 using StackExchange.Redis;
 
 namespace Alerts.Grains.Hosting;
@@ -66,6 +68,11 @@ public static class SiloServicesExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ConfirmationBatcher>());
         if (configuration.GetValue($"{FileProcessingOptions.Section}:WatchInbox", true))
             services.AddHostedService<InboxWatcher>();
+        services.AddSingleton<UserHomes>();
+        services.AddHostedService(sp => sp.GetRequiredService<UserHomes>());
+        services.AddPlacementDirector<HomePlacement, HomePlacementDirector>();
+        services.AddPlacementDirector<SiloPlacement, SiloPlacementDirector>();
+        services.AddSingleton<UserDispatcher>();
         services.AddSingleton<ActiveUsers>();
         services.AddHostedService<MemoryGiveBack>();
         services.AddHostedService<ArchiveSweeper>();

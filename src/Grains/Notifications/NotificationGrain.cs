@@ -4,11 +4,11 @@ using Alerts.Grains.Interfaces;
 using Alerts.Grains.Interfaces.Model;
 using Alerts.Grains.Records;
 using Alerts.Grains.Hosting;
+using Alerts.Grains.Placement;
 using Alerts.Grains.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
-using Orleans.Placement;
 
 namespace Alerts.Grains.Notifications;
 
@@ -20,7 +20,7 @@ namespace Alerts.Grains.Notifications;
 /// back-off lives in its record. On deactivation, attempts in flight finish and what was not sent goes back to the files.
 /// </summary>
 [Reentrant]
-[RandomPlacement] // users, and so one file's HTTP work, spread over every silo, whichever holds the file
+[HomePlacement] // users, and so one file's HTTP work, spread evenly over every silo, whichever holds the file
 public sealed partial class NotificationGrain(
     DeliveryRecords records,
     OutcomeWriter outcomes,
@@ -29,6 +29,7 @@ public sealed partial class NotificationGrain(
     DeliveryDrain drain,
     ActiveUsers active,
     WebhookRecovery recovery,
+    UserHomes homes,
     IWebhookPermits permits,
     IOptions<WebhookOptions> webhook,
     TimeProvider time,
@@ -38,6 +39,10 @@ public sealed partial class NotificationGrain(
     // A user seen once (the commonest shape: a file of distinct users) lets its grain go this soon after its alert is
     // settled and stored, not after IdleUserAfter: held idle, a million of them took gigabytes.
     private static readonly TimeSpan SeenOnceLinger = TimeSpan.FromSeconds(5);
+    // A user away from home (a silo joined) goes once idle, checked this often, or after the longest wait with its
+    // queue handed back: its next alerts activate it at home, so a newcomer takes its share of busy users too.
+    private static readonly TimeSpan AwayCheck = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan AwayAtMost = TimeSpan.FromSeconds(2);
     private readonly UserDeliveries _state = new(time, recovery, active.Holding, permits.IsFileUrgent);
     // Lookups and writes under way: deactivation waits for them.
     private readonly List<Task> _background = [];
@@ -50,6 +55,7 @@ public sealed partial class NotificationGrain(
     private Action<DeliveryRecord>? _onWritten;
     private Action<Alert, int, DateTimeOffset>? _markInFlight;
     private IGrainTimer? _seenOnce;
+    private IGrainTimer? _away;
 
     private string UserId => this.GetPrimaryKeyString();
 
@@ -72,6 +78,22 @@ public sealed partial class NotificationGrain(
         if (_state.Taken > 1) _seenOnce!.Dispose();
         else if (_state.Idle && _background.All(work => work.IsCompleted)) this.DeactivateOnIdle();
         return Task.CompletedTask;
+    }
+
+    private void LeaveForHome()
+    {
+        var since = time.GetTimestamp();
+        _away = this.RegisterGrainTimer(() =>
+        {
+            if (homes.IsAtHome(this.GetGrainId())) // membership changed back
+            {
+                _away!.Dispose();
+                _away = null;
+            }
+            else if ((_state.Idle && _background.All(work => work.IsCompleted)) || time.GetElapsedTime(since) >= AwayAtMost)
+                this.MigrateOnIdle(); // not DeactivateOnIdle: the directory names the new home at once, so a caller's stale address cannot re-activate it here
+            return Task.CompletedTask;
+        }, new GrainTimerCreationOptions(AwayCheck, AwayCheck) { Interleave = true, KeepAlive = false });
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -102,6 +124,7 @@ public sealed partial class NotificationGrain(
     {
         try
         {
+            if (_away is null && !homes.IsAtHome(this.GetGrainId())) LeaveForHome();
             List<Alert>? unknown = null;
             foreach (var alert in alerts)
             {

@@ -3,6 +3,7 @@ using Alerts.Grains.Files.Reading;
 using Alerts.Grains.Hosting;
 using Alerts.Grains.Interfaces;
 using Alerts.Grains.Interfaces.Model;
+using Alerts.Grains.Notifications;
 using Alerts.Grains.Records;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,7 @@ public sealed partial class SegmentGrain(
     [PersistentState("segment", StorageNames.Alerts)] IPersistentState<SegmentState> segment,
     IOptions<FileProcessingOptions> processing,
     DeliveryRecords records,
+    UserDispatcher dispatcher,
     ClusterChanges cluster,
     TimeProvider time,
     ILogger<SegmentGrain> log) : Grain, ISegmentGrain
@@ -41,6 +43,7 @@ public sealed partial class SegmentGrain(
     private IAlertReader? _retryReader;
     private IGrainTimer? _heartbeat;
     private BatchWorkerFromDelegate? _pump;
+    private Action<IReadOnlyList<Alert>, Exception>? _dispatchFailed;
     private int _crashesSeen = cluster.CrashedSilos;
     // Completed is told to the file only once it is stored: the file archives the file on that word.
     private bool _completing;
@@ -335,30 +338,19 @@ public sealed partial class SegmentGrain(
         TraceParent = Plan.TraceParent,
     };
 
-    /// <summary>Dispatches alerts to their users' grains, one call per user; their outcomes come back as confirmations.</summary>
+    /// <summary>Dispatches alerts to their users' grains (<see cref="UserDispatcher"/>); their outcomes come back as confirmations.</summary>
     private void Dispatch(IReadOnlyCollection<Alert> alerts)
     {
         var now = time.GetUtcNow();
-        var byUser = new Dictionary<string, List<Alert>>();
-        foreach (var alert in alerts)
-        {
-            _dispatchedAt[alert.Line] = now;
-            if (!byUser.TryGetValue(alert.UserId, out var userAlerts)) byUser.Add(alert.UserId, userAlerts = []);
-            userAlerts.Add(alert);
-        }
-        foreach (var (userId, userAlerts) in byUser)
-        {
-            try
-            {
-                _ = GrainFactory.GetGrainByKey<INotificationGrain>(userId).DispatchAsync(userAlerts); // one-way: completes at once
-            }
-            catch (Exception error)
-            {
-                // The alerts stay in the window; forgetting when they were sent makes the next heartbeat retry them.
-                foreach (var alert in userAlerts) _dispatchedAt.Remove(alert.Line);
-                LogDispatchFailed(error, this.GetPrimaryKeyString(), userId);
-            }
-        }
+        foreach (var alert in alerts) _dispatchedAt[alert.Line] = now;
+        dispatcher.Dispatch(alerts, _dispatchFailed ??= DispatchFailed);
+    }
+
+    // The alerts stay in the window; forgetting when they were sent makes the next heartbeat retry them.
+    private void DispatchFailed(IReadOnlyList<Alert> alerts, Exception error)
+    {
+        foreach (var alert in alerts) _dispatchedAt.Remove(alert.Line);
+        LogDispatchFailed(error, this.GetPrimaryKeyString(), alerts[0].UserId, alerts.Count);
     }
 
     /// <summary>Settles a window line once; news of a line already settled is ignored.</summary>
@@ -448,6 +440,6 @@ public sealed partial class SegmentGrain(
     [LoggerMessage(LogLevel.Warning, "Segment {Segment}: reading or dispatching failed; retrying")]
     private partial void LogPumpFailed(Exception error, string segment);
 
-    [LoggerMessage(LogLevel.Warning, "Segment {Segment}: dispatch to user {UserId} failed; it will be re-dispatched")]
-    private partial void LogDispatchFailed(Exception error, string segment, string userId);
+    [LoggerMessage(LogLevel.Warning, "Segment {Segment}: dispatching {Count} alerts (user {UserId} among them) failed; they will be re-dispatched")]
+    private partial void LogDispatchFailed(Exception error, string segment, string userId, int count);
 }
