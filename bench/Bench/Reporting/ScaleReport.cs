@@ -42,7 +42,7 @@ public sealed record ScaleReport(DateTimeOffset At, int Cores, BenchOptions Opti
     private static double AllCpu(EndToEndResult run) => run.Cost.CpuMicroseconds.Values.Sum();
 
     private static string Traffic(IReadOnlyList<EndToEndResult> runs) =>
-        $"{Median(runs, r => r.Traffic.Messages):N2} ({Median(runs, r => r.Traffic.Bytes):N0}): {Median(runs, r => r.Traffic.Requests):N2} requests, {Median(runs, r => r.Traffic.OneWay):N2} one-way, {Median(runs, r => r.Traffic.Responses):N2} responses";
+        $"{Median(runs, r => r.Traffic.Messages):N2} ({Median(runs, r => r.Traffic.Bytes):N0}): {Median(runs, r => r.Traffic.Requests):N2} requests, {Median(runs, r => r.Traffic.OneWay):N2} one-way, {Median(runs, r => r.Traffic.Responses):N2} responses; {Median(runs, r => r.Traffic.Directory):N2} directory requests";
 
     private static double Median(IEnumerable<EndToEndResult> runs, Func<EndToEndResult, double> figure) => Percentiles.Median(runs.Select(figure));
 }

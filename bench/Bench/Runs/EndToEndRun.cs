@@ -20,9 +20,10 @@ public sealed record PermitUse(long Leased, long Unused);
 
 /// <summary>
 /// Orleans messages the silos sent over the network (to each other, and answers to the gateway) per alert, their bytes,
-/// and how many of them were requests, one-way calls and responses.
+/// and how many of them were requests, one-way calls and responses; and the grain directory's requests to another silo
+/// (lookups, registrations and unregistrations of grains whose directory entry another silo keeps), among the requests.
 /// </summary>
-public sealed record SiloTraffic(double Messages, double Bytes, double Requests, double OneWay, double Responses)
+public sealed record SiloTraffic(double Messages, double Bytes, double Requests, double OneWay, double Responses, double Directory)
 {
     // Orleans' histogram of sent message sizes: its count is the messages, its sum their bytes (local calls are not sent).
     private const string Sent = "orleans_messaging_sent_messages_size";
@@ -30,10 +31,12 @@ public sealed record SiloTraffic(double Messages, double Bytes, double Requests,
     /// <summary>What the silos have sent so far, in all (one scrape of each silo's metrics).</summary>
     public static async Task<SiloTraffic> ReadAsync(BenchCluster cluster)
     {
-        var sent = (await cluster.SiloSamplesAsync()).Where(s => s.Series.StartsWith(Sent, StringComparison.Ordinal)).ToList();
+        var samples = await cluster.SiloSamplesAsync();
+        var sent = samples.Where(s => s.Series.StartsWith(Sent, StringComparison.Ordinal)).ToList();
+        var directory = samples.Where(s => s.Series.StartsWith("orleans_directory_", StringComparison.Ordinal) && s.Series.Contains("remote_sent")).Sum(s => s.Value);
         double Sum(string part, string? direction = null) =>
             sent.Where(s => s.Series.Contains(part) && (direction is null || s.Series.Contains($"MessageDirection=\"{direction}\""))).Sum(s => s.Value);
-        return new(Sum("_count"), Sum("_sum"), Sum("_count", "Request"), Sum("_count", "OneWay"), Sum("_count", "Response"));
+        return new(Sum("_count"), Sum("_sum"), Sum("_count", "Request"), Sum("_count", "OneWay"), Sum("_count", "Response"), directory);
     }
 
     public static SiloTraffic PerAlert(SiloTraffic before, SiloTraffic after, long alerts)
@@ -42,7 +45,7 @@ public sealed record SiloTraffic(double Messages, double Bytes, double Requests,
         return new(
             Math.Round((after.Messages - before.Messages) / n, 2), Math.Round((after.Bytes - before.Bytes) / n),
             Math.Round((after.Requests - before.Requests) / n, 2), Math.Round((after.OneWay - before.OneWay) / n, 2),
-            Math.Round((after.Responses - before.Responses) / n, 2));
+            Math.Round((after.Responses - before.Responses) / n, 2), Math.Round((after.Directory - before.Directory) / n, 2));
     }
 }
 
