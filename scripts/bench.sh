@@ -9,10 +9,11 @@
 #   (taskset), Redis, the notifier and the gateway on the cores left: separate hosts on one big machine.
 #   SCALE=1: instead of the baseline, the same rows through one silo and through SILOS (2 when
 #   not set), RUNS times (3) back to back; prints each run, the medians and the ratio.
-#   SCENARIO=one-429|retry-after|outage|outage-503|redirect|lower-limit|memory|heavy-user|scattered-429|freeze|partition|
+#   SCENARIO=one-429|retry-after|outage|outage-503|redirect|lower-limit|memory|heavy-user|scattered-429|freeze|partition|join|
 #   pause|eta|cancel|priority|schedule|all (comma-separated): instead, the sender against a misbehaving receiver or silo,
 #   or an operator's controls, each checked against its target; RATE defaults to 200 there (1,000 for lower-limit,
-#   freeze, partition, pause, eta, cancel, priority and schedule), SILOS to 2 (3 for freeze and partition), OUTAGE to
+#   freeze, partition, pause, eta, cancel, priority and schedule; 2,000 for join), SILOS to 2 (3 for freeze and partition;
+#   join starts one, then adds one), OUTAGE to
 #   120 seconds (45 for freeze, 60 for partition). SCALE and SCENARIO default SILOS to 2, anything else to 1.
 #   COLD=1: the silos get no warm-up file and the runtime no bench-only setting: the first file on a fresh cluster.
 #   BENCH_KEEP=1 keeps each cluster's scratch folder, logs included (a failed run always keeps it).

@@ -12,6 +12,8 @@ public sealed class BenchCluster : IAsyncDisposable
     private readonly List<Func<string, BenchProcess>> _siloStarts = []; // each silo's start, given its log's name
     private readonly List<BenchProcess> _retired = []; // silos killed and started again: their logs close at the end
     private readonly List<ProcessCgroup?> _cgroups = [];
+    private Dictionary<string, string> _siloEnvironment = [];
+    private BenchOptions _options = null!;
 
     private BenchCluster(string work) => Work = work;
 
@@ -71,27 +73,40 @@ public sealed class BenchCluster : IAsyncDisposable
             ["Alerts__DataRoot"] = DataRoot,
             ["Logging__LogLevel__Default"] = "Warning",
         };
-        for (var n = 1; n <= options.Silos; n++)
+        _siloEnvironment = new Dictionary<string, string>(cluster)
         {
-            SiloMetricsPorts.Add(FreePort());
-            SiloPorts.Add((FreePort(), FreePort()));
-            _cgroups.Add(ProcessCgroup.TryCreate($"bench-silo{n}"));
-            var environment = new Dictionary<string, string>(cluster)
-            {
-                ["Orleans__SiloPort"] = $"{SiloPorts[^1].Silo}",
-                ["Alerts__MetricsPort"] = $"{SiloMetricsPorts[^1]}",
-                ["Orleans__GatewayPort"] = $"{SiloPorts[^1].Gateway}",
-                ["Alerts__Webhook__Url"] = $"http://127.0.0.1:{notifierPort}/webhook",
-                ["Alerts__Webhook__PermitsPerSecond"] = $"{options.SenderBudget}",
-            };
-            var (cores, cgroup) = (options.Cores?.Silo(n), _cgroups[^1]);
-            _siloStarts.Add(log => BenchProcess.StartHost("Silo", $"silo-{n}", Path.Combine(Work, log), [], environment, cores, cgroup));
-            _processes.Add(_siloStarts[^1]($"silo-{n}.log"));
-        }
+            ["Alerts__Webhook__Url"] = $"http://127.0.0.1:{notifierPort}/webhook",
+            ["Alerts__Webhook__PermitsPerSecond"] = $"{options.SenderBudget}",
+        };
+        _options = options;
+        for (var n = 1; n <= options.Silos; n++) StartSilo(n);
         var gatewayPort = FreePort();
         _processes.Add(BenchProcess.StartHost("Gateway", "gateway", Path.Combine(Work, "gateway.log"), ["--urls", $"http://127.0.0.1:{gatewayPort}"], cluster, options.Cores?.Rest));
         Gateway = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{gatewayPort}") };
         await WaitForSilosAsync(options.Silos);
+    }
+
+    private void StartSilo(int n)
+    {
+        SiloMetricsPorts.Add(FreePort());
+        SiloPorts.Add((FreePort(), FreePort()));
+        _cgroups.Add(ProcessCgroup.TryCreate($"bench-silo{n}"));
+        var environment = new Dictionary<string, string>(_siloEnvironment)
+        {
+            ["Orleans__SiloPort"] = $"{SiloPorts[^1].Silo}",
+            ["Alerts__MetricsPort"] = $"{SiloMetricsPorts[^1]}",
+            ["Orleans__GatewayPort"] = $"{SiloPorts[^1].Gateway}",
+        };
+        var (cores, cgroup) = (_options.Cores?.Silo(n), _cgroups[^1]);
+        _siloStarts.Add(log => BenchProcess.StartHost("Silo", $"silo-{n}", Path.Combine(Work, log), [], environment, cores, cgroup));
+        _processes.Add(_siloStarts[^1]($"silo-{n}.log"));
+    }
+
+    /// <summary>Starts one more silo, and returns once the gateway counts it among the cluster's.</summary>
+    public Task AddSiloAsync()
+    {
+        StartSilo(_siloStarts.Count + 1);
+        return WaitForSilosAsync(_siloStarts.Count);
     }
 
     private async Task WaitForSilosAsync(int silos)

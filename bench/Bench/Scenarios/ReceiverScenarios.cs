@@ -28,6 +28,7 @@ public static class ReceiverScenarios
             ["scattered-429"] = Scattered429Async,
             ["freeze"] = SiloFaultScenarios.FreezeAsync,
             ["partition"] = SiloFaultScenarios.PartitionAsync,
+            ["join"] = JoinScenario.RunAsync,
             ["pause"] = OperatorScenarios.PauseAsync,
             ["eta"] = OperatorScenarios.EtaAsync,
             ["cancel"] = OperatorScenarios.CancelAsync,
