@@ -39,8 +39,8 @@ public sealed partial class NotificationGrain(
     // A user seen once (the commonest shape: a file of distinct users) lets its grain go this soon after its alert is
     // settled and stored, not after IdleUserAfter: held idle, a million of them took gigabytes.
     private static readonly TimeSpan SeenOnceLinger = TimeSpan.FromSeconds(5);
-    // A user away from home (a silo joined) goes once idle, checked this often, or after the longest wait with its
-    // queue handed back: its next alerts activate it at home, so a newcomer takes its share of busy users too.
+    // A user away from home (a silo joined) migrates there once idle, checked this often, or after the longest wait
+    // with its queue handed back to the files: so a newcomer takes its share of busy users too.
     private static readonly TimeSpan AwayCheck = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan AwayAtMost = TimeSpan.FromSeconds(2);
     private readonly UserDeliveries _state = new(time, recovery, active.Holding, permits.IsFileUrgent);
@@ -80,6 +80,7 @@ public sealed partial class NotificationGrain(
         return Task.CompletedTask;
     }
 
+    /// <summary>Moves this user to its home silo (<see cref="UserHomes"/>) once it is idle, or soon whatever it holds.</summary>
     private void LeaveForHome()
     {
         var since = time.GetTimestamp();
