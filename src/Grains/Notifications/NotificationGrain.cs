@@ -37,8 +37,9 @@ public sealed partial class NotificationGrain(
 {
     private const int ListLimit = 1_000;
     // A user seen once (the commonest shape: a file of distinct users) lets its grain go this soon after its alert is
-    // settled and stored, not after IdleUserAfter: held idle, a million of them took gigabytes.
-    private static readonly TimeSpan SeenOnceLinger = TimeSpan.FromSeconds(5);
+    // settled and stored, not after IdleUserAfter: held idle, a million of them took gigabytes. A user whose next
+    // alert comes later than this is activated again for it.
+    private static readonly TimeSpan SeenOnceLinger = TimeSpan.FromSeconds(2);
     // A user away from home (a silo joined) migrates there once idle, checked this often, or after the longest wait
     // with its queue handed back to the files: so a newcomer takes its share of busy users too.
     private static readonly TimeSpan AwayCheck = TimeSpan.FromSeconds(1);
