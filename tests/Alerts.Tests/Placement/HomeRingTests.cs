@@ -58,3 +58,20 @@ public sealed class HomeRingTests
     [Fact]
     public void No_active_silo_is_no_home() => Assert.Null(HomeRing.Empty.HomeOf(42u));
 }
+
+public sealed class SiloKeysTests
+{
+    [Fact]
+    public void A_silos_key_names_that_silo()
+    {
+        var silo = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 11_111), 42);
+
+        Assert.Equal(silo, SiloKeys.Silo(SiloKeys.Of(silo)));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not a silo")]
+    [InlineData("127.0.0.1:notaport@1")]
+    public void Any_other_key_names_no_silo(string key) => Assert.Null(SiloKeys.Silo(key));
+}
