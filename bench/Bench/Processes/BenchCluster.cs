@@ -13,7 +13,7 @@ public sealed class BenchCluster : IAsyncDisposable
     private readonly List<BenchProcess> _retired = []; // silos killed and started again: their logs close at the end
     private readonly List<ProcessCgroup?> _cgroups = [];
     private Dictionary<string, string> _siloEnvironment = [];
-    private BenchOptions _options = null!;
+    private CoreLayout? _cores; // each silo's cores when pinned
 
     private BenchCluster(string work) => Work = work;
 
@@ -78,7 +78,7 @@ public sealed class BenchCluster : IAsyncDisposable
             ["Alerts__Webhook__Url"] = $"http://127.0.0.1:{notifierPort}/webhook",
             ["Alerts__Webhook__PermitsPerSecond"] = $"{options.SenderBudget}",
         };
-        _options = options;
+        _cores = options.Cores;
         for (var n = 1; n <= options.Silos; n++) StartSilo(n);
         var gatewayPort = FreePort();
         _processes.Add(BenchProcess.StartHost("Gateway", "gateway", Path.Combine(Work, "gateway.log"), ["--urls", $"http://127.0.0.1:{gatewayPort}"], cluster, options.Cores?.Rest));
@@ -97,7 +97,7 @@ public sealed class BenchCluster : IAsyncDisposable
             ["Alerts__MetricsPort"] = $"{SiloMetricsPorts[^1]}",
             ["Orleans__GatewayPort"] = $"{SiloPorts[^1].Gateway}",
         };
-        var (cores, cgroup) = (_options.Cores?.Silo(n), _cgroups[^1]);
+        var (cores, cgroup) = (_cores?.Silo(n), _cgroups[^1]);
         _siloStarts.Add(log => BenchProcess.StartHost("Silo", $"silo-{n}", Path.Combine(Work, log), [], environment, cores, cgroup));
         _processes.Add(_siloStarts[^1]($"silo-{n}.log"));
     }

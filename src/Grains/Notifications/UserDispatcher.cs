@@ -12,8 +12,6 @@ namespace Alerts.Grains.Notifications;
 /// </summary>
 public sealed class UserDispatcher(IGrainFactory grains, UserHomes homes)
 {
-    private readonly Dictionary<SiloAddress, IDispatchRelayGrain> _relays = [];
-
     /// <summary>Dispatches <paramref name="alerts"/>; those whose send fails at once are passed to <paramref name="failed"/>.</summary>
     public void Dispatch(IEnumerable<Alert> alerts, Action<IReadOnlyList<Alert>, Exception> failed)
     {
@@ -23,13 +21,11 @@ public sealed class UserDispatcher(IGrainFactory grains, UserHomes homes)
             if (!byUser.TryGetValue(alert.UserId, out var userAlerts)) byUser.Add(alert.UserId, userAlerts = []);
             userAlerts.Add(alert);
         }
-        var ring = homes.Ring;
         Dictionary<SiloAddress, List<IReadOnlyList<Alert>>>? away = null;
         foreach (var (userId, userAlerts) in byUser)
         {
             var user = grains.GetGrainByKey<INotificationGrain>(userId);
-            var home = ring.HomeOf(user.GetGrainId());
-            if (home is null || home.Equals(homes.LocalSilo))
+            if (homes.HomeElsewhere(user.GetGrainId()) is not { } home)
             {
                 try
                 {
@@ -50,21 +46,12 @@ public sealed class UserDispatcher(IGrainFactory grains, UserHomes homes)
         {
             try
             {
-                _ = Relay(silo).DispatchAsync(batch);
+                _ = grains.GetGrainByKey<IDispatchRelayGrain>(SiloKeys.Of(silo)).DispatchAsync(batch); // one-way
             }
             catch (Exception error)
             {
                 failed([.. batch.SelectMany(userAlerts => userAlerts)], error);
             }
-        }
-    }
-
-    private IDispatchRelayGrain Relay(SiloAddress silo)
-    {
-        lock (_relays)
-        {
-            if (!_relays.TryGetValue(silo, out var relay)) _relays.Add(silo, relay = grains.GetGrain<IDispatchRelayGrain>(SiloKeys.Of(silo)));
-            return relay;
         }
     }
 }

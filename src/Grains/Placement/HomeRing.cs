@@ -19,8 +19,6 @@ public sealed class HomeRing
         _seeds = [.. _silos.Select(s => Mix((ulong)(uint)s.GetConsistentHashCode() << 32 | (uint)s.Generation))];
     }
 
-    public IReadOnlyList<SiloAddress> Silos => _silos;
-
     /// <summary>The home of a grain; null when no silo is active.</summary>
     public SiloAddress? HomeOf(GrainId grain) => HomeOf(unchecked((uint)grain.GetUniformHashCode()));
 
