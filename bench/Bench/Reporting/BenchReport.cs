@@ -51,6 +51,7 @@ public sealed record BenchReport(DateTimeOffset At, int Cores, BenchOptions Opti
             ("peak file or segment state", $"{EndToEnd.PeakFileStateBytes:N0} bytes", ""),
             ("end to end ÷ baseline", $"{BaselineRatio:N2}", ""),
             ("CPU µs per alert", string.Join(", ", EndToEnd.Cost.CpuMicroseconds.Select(c => $"{c.Key} {c.Value:N0}")), ""),
+            ("methods the silos compiled during the file", $"{EndToEnd.MethodsCompiled:N0}", ""),
             ("Orleans messages sent per alert", $"{EndToEnd.Traffic.Messages:N2} ({EndToEnd.Traffic.Bytes:N0} bytes): {EndToEnd.Traffic.Requests:N2} requests, {EndToEnd.Traffic.OneWay:N2} one-way, {EndToEnd.Traffic.Responses:N2} responses; {EndToEnd.Traffic.Directory:N2} directory requests", ""),
             ("Redis per alert", $"{EndToEnd.Cost.RedisCommands:N2} commands, {EndToEnd.Cost.RedisBytesIn:N0} bytes sent, {EndToEnd.Cost.RedisMicroseconds:N1} µs in Redis ({string.Join(", ", EndToEnd.Cost.RedisCommandsByName.Take(4).Select(c => $"{c.Key} {c.Value:N2}"))})", ""),
         };

@@ -21,6 +21,7 @@ public sealed record ScaleReport(DateTimeOffset At, int Cores, BenchOptions Opti
             rows.Add(($"run {run + 1}: alerts/s", $"{Result.OneSilo[run].AlertsPerSecond:N0}", $"{Result.ManySilos[run].AlertsPerSecond:N0}", $"{Ratios[run]:N2}"));
         rows.Add(("median alerts/s", $"{Median(Result.OneSilo, r => r.AlertsPerSecond):N0}", $"{Median(Result.ManySilos, r => r.AlertsPerSecond):N0}", $"{MedianRatio:N2}"));
         rows.Add(("median silo CPU µs per alert", $"{Median(Result.OneSilo, SiloCpu):N0}", $"{Median(Result.ManySilos, SiloCpu):N0}", ""));
+        rows.Add(("median methods the silos compiled during the file", $"{Median(Result.OneSilo, r => r.MethodsCompiled):N0}", $"{Median(Result.ManySilos, r => r.MethodsCompiled):N0}", ""));
         rows.Add(("median Orleans messages sent per alert (bytes)", Traffic(Result.OneSilo), Traffic(Result.ManySilos), ""));
         rows.Add(("median CPU µs per alert, all processes", $"{Median(Result.OneSilo, AllCpu):N0}", $"{Median(Result.ManySilos, AllCpu):N0}", ""));
         rows.Add(("CPU µs per alert by process, last run", ByProcess(Result.OneSilo[^1]), ByProcess(Result.ManySilos[^1]), ""));

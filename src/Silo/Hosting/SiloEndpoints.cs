@@ -46,7 +46,7 @@ public static class SiloEndpoints
             builder.WebHost.UseUrls($"http://{(host is "localhost" || IPAddress.TryParse(host, out _) ? host : "*")}:{port}");
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
             builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-                .AddMeter(AlertsMetrics.MeterName, "Microsoft.Orleans", "System.Net.Http")
+                .AddMeter(AlertsMetrics.MeterName, "Microsoft.Orleans", "System.Net.Http", "System.Runtime")
                 .AddPrometheusExporter());
             _app = builder.Build();
             _app.MapPrometheusScrapingEndpoint();
