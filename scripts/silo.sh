@@ -12,3 +12,6 @@ done
 start "silo-$n" "$LOGS/silo-$n.log" dotnet "$(dll Silo)" \
   --Orleans:SiloPort="$silo_port" --Orleans:GatewayPort="$gateway_port" --Alerts:MetricsPort="$metrics_port"
 wait_for "silo-$n's gateway port $gateway_port" 60 port_in_use "$gateway_port"
+# Until it is an active member: users are placed on the silos active when they first get an alert, so a file
+# uploaded the moment this returns still gives the new silo its share.
+wait_for "silo-$n to join the cluster (its /health/ready)" 90 curl -fsS "http://localhost:$metrics_port/health/ready"
