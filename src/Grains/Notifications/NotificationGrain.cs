@@ -64,7 +64,7 @@ public sealed partial class NotificationGrain(
 
     private UserWakeups Wakeups => _wakeups ??= new(_state, permits, recovery, time,
         (wake, dueIn) => this.RegisterGrainTimer(wake, new GrainTimerCreationOptions(dueIn, Timeout.InfiniteTimeSpan) { Interleave = true, KeepAlive = true }),
-        () => Workers.Start(), _stopping.Token);
+        WokeUp, _stopping.Token);
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -79,6 +79,18 @@ public sealed partial class NotificationGrain(
         if (_state.Taken > 1) _seenOnce!.Dispose();
         else if (_state.Idle && _background.All(work => work.IsCompleted)) this.DeactivateOnIdle();
         return Task.CompletedTask;
+    }
+
+    // A back-off come due, the webhook back or a paused file resumed: work that no dispatch brought, and so no check of home.
+    private void WokeUp()
+    {
+        GoHomeIfAway();
+        Workers.Start();
+    }
+
+    private void GoHomeIfAway()
+    {
+        if (_away is null && !homes.IsAtHome(this.GetGrainId())) LeaveForHome();
     }
 
     /// <summary>Moves this user to its home silo (<see cref="UserHomes"/>) once it is idle, or soon whatever it holds.</summary>
@@ -126,7 +138,7 @@ public sealed partial class NotificationGrain(
     {
         try
         {
-            if (_away is null && !homes.IsAtHome(this.GetGrainId())) LeaveForHome();
+            GoHomeIfAway();
             List<Alert>? unknown = null;
             foreach (var alert in alerts)
             {

@@ -1,6 +1,7 @@
 using Alerts.Grains.Interfaces;
 using Alerts.Grains.Placement;
 using Alerts.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
 namespace Alerts.Tests.Grains;
@@ -50,5 +51,63 @@ public sealed class HomeTests(HomeTests.OneSiloFixture fixture) : IClassFixture<
     {
         public override int PermitsPerSecond => 500; // the file takes 16 s: the new silo joins early in it
         protected override short InitialSilos => 1;
+    }
+}
+
+/// <summary>
+/// A user whose only work after a silo joined comes from its own timer (its alerts backing off), with no dispatch to
+/// reach it, goes home all the same.
+/// </summary>
+public sealed class WokenUserHomeTests(WokenUserHomeTests.BackingOffFixture fixture) : IClassFixture<WokenUserHomeTests.BackingOffFixture>
+{
+    private const int Users = 100;
+    private const int Rows = 300; // one window (the fixture's): the whole file is with its users before the join
+
+    [Fact]
+    public async Task A_user_woken_by_its_own_back_off_after_a_silo_joined_goes_home()
+    {
+        var content = InboxFiles.Csv("woken", rows: Rows, users: Users);
+        var fileId = InboxFiles.FileId(content);
+        var webhookBack = new TaskCompletionSource();
+        fixture.Webhook.Respond = (_, _) => webhookBack.Task.IsCompleted ? 200 : 503;
+
+        await fixture.StartFileAsync(fileId, content);
+        await Eventually.Until(async () => ((await fixture.Grains.GetGrain<IFileGrain>(fileId).GetSummaryAsync())?.Rows, (await UsersAsync()).Count,
+                fixture.Webhook.Calls.Select(c => c.IdempotencyKey).Distinct().Count()),
+            seen => seen == (Rows, Users, Rows), "every alert tried once, and backing off");
+        var newcomer = (await fixture.Cluster.StartAdditionalSiloAsync()).SiloAddress;
+        // Users move by their own silo's view of the members: the first silo's must have the newcomer.
+        var homes = ((InProcessSiloHandle)fixture.Cluster.Primary!).SiloHost.Services.GetRequiredService<UserHomes>();
+        await Eventually.Until(() => Enumerable.Range(0, Users).Any(i => newcomer.Equals(homes.HomeOf(User(i)))), "the first silo sees the newcomer");
+        webhookBack.SetResult();
+        await fixture.CompletedAsync(fileId, TimeSpan.FromMinutes(2));
+
+        var accepted = fixture.Webhook.Accepted.ToList();
+        Assert.Equal(Rows, accepted.Count);
+        Assert.Equal(Rows, accepted.Select(c => c.IdempotencyKey).Distinct().Count());
+        // Woken away from home, each leaves once idle; left where it was, it would stay there for its idle age (2 min).
+        var ring = new HomeRing(fixture.Cluster.Silos.Select(s => s.SiloAddress));
+        var users = await Eventually.Until(UsersAsync, found => found.All(user => user.SiloAddress.Equals(ring.HomeOf(user.GrainId))),
+            "every user's grain at home", TimeSpan.FromSeconds(30));
+        Assert.InRange(users.Count(u => u.SiloAddress.Equals(fixture.Cluster.Primary!.SiloAddress)), Users / 4, Users * 3 / 4);
+    }
+
+    private GrainId User(int i) => fixture.Grains.GetGrain<INotificationGrain>($"woken-{i}").GetGrainId();
+
+    private async Task<List<DetailedGrainStatistic>> UsersAsync() =>
+        [.. (await fixture.Grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics()).Where(s => s.GrainId.Type.ToString() == "notification")];
+
+    public sealed class BackingOffFixture : ClusterFixture
+    {
+        protected override short InitialSilos => 1;
+
+        // Each alert's first 503 puts it off for 20 s, past the join, and the circuit stays closed, so it is the
+        // user's own timer that wakes it (an open circuit holds alerts in the queue, not in back-offs).
+        protected override void Configure(TestClusterBuilder builder)
+        {
+            builder.Properties["Alerts:Webhook:InitialBackoff"] = "00:00:20";
+            builder.Properties["Alerts:Webhook:MaxBackoff"] = "00:00:20";
+            builder.Properties["Alerts:Webhook:CircuitFailures"] = "100000";
+        }
     }
 }
