@@ -140,13 +140,10 @@ public sealed class BenchCluster : IAsyncDisposable
     }
 
     /// <summary>A counter summed over every silo's <c>/metrics</c>, 0 where a silo has none yet.</summary>
-    public async Task<long> SiloCounterAsync(string series) => (long)await SiloSumAsync(series);
-
-    /// <summary>A series summed over its labels and over every silo.</summary>
-    public async Task<double> SiloSumAsync(string series)
+    public async Task<long> SiloCounterAsync(string series)
     {
-        double sum = 0;
-        for (var silo = 0; silo < SiloMetricsPorts.Count; silo++) sum += await SiloValueAsync(silo, series);
+        long sum = 0;
+        for (var silo = 0; silo < SiloMetricsPorts.Count; silo++) sum += (long)await SiloValueAsync(silo, series);
         return sum;
     }
 
