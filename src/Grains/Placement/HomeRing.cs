@@ -20,7 +20,7 @@ public sealed class HomeRing
     }
 
     /// <summary>The home of a grain; null when no silo is active.</summary>
-    public SiloAddress? HomeOf(GrainId grain) => HomeOf(unchecked((uint)grain.GetUniformHashCode()));
+    public SiloAddress? HomeOf(GrainId grain) => HomeOf(grain.GetUniformHashCode());
 
     /// <summary>The home of a key with this (uniform, stable) hash; null when no silo is active.</summary>
     public SiloAddress? HomeOf(uint keyHash)

@@ -32,15 +32,6 @@ public static class SiloKeys
 {
     public static string Of(SiloAddress silo) => silo.ToParsableString();
 
-    public static SiloAddress? Silo(string key)
-    {
-        try
-        {
-            return SiloAddress.FromParsableString(key);
-        }
-        catch (Exception) // not a silo's key: placed as if its silo were gone
-        {
-            return null;
-        }
-    }
+    /// <summary>The silo a key names; null for any other key (placed as if its silo were gone).</summary>
+    public static SiloAddress? Silo(string key) => SiloAddress.TryParse(key, null, out var silo) ? silo : null;
 }

@@ -40,12 +40,15 @@ public sealed class HomeTests(HomeTests.OneSiloFixture fixture) : IClassFixture<
 
         // Those away from home leave once idle: the users' grains left are each at home, the newcomer holding its share.
         var ring = new HomeRing(fixture.Cluster.Silos.Select(s => s.SiloAddress));
-        var users = await Eventually.Until(async () => (await fixture.Grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics())
-                .Where(s => s.GrainId.Type.ToString() == "notification").ToList(),
+        var users = await Eventually.Until(() => UserGrainsAsync(fixture.Grains),
             found => found.All(user => user.SiloAddress.Equals(ring.HomeOf(user.GrainId))), "every user's grain at home");
         Assert.True(users.Count >= Users / 2, $"{users.Count} users' grains active after the file");
         Assert.InRange(users.Count(u => u.SiloAddress.Equals(newcomer)), users.Count / 4, users.Count * 3 / 4);
     }
+
+    /// <summary>Every user's grain active in the cluster, and its silo.</summary>
+    internal static async Task<List<DetailedGrainStatistic>> UserGrainsAsync(IGrainFactory grains) =>
+        [.. (await grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics()).Where(s => s.GrainId.Type.ToString() == "notification")];
 
     public sealed class OneSiloFixture : ClusterFixture
     {
@@ -94,8 +97,7 @@ public sealed class WokenUserHomeTests(WokenUserHomeTests.BackingOffFixture fixt
 
     private GrainId User(int i) => fixture.Grains.GetGrain<INotificationGrain>($"woken-{i}").GetGrainId();
 
-    private async Task<List<DetailedGrainStatistic>> UsersAsync() =>
-        [.. (await fixture.Grains.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics()).Where(s => s.GrainId.Type.ToString() == "notification")];
+    private Task<List<DetailedGrainStatistic>> UsersAsync() => HomeTests.UserGrainsAsync(fixture.Grains);
 
     public sealed class BackingOffFixture : ClusterFixture
     {

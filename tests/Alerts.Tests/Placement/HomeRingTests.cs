@@ -5,7 +5,7 @@ namespace Alerts.Tests.Placement;
 
 public sealed class HomeRingTests
 {
-    private static readonly uint[] Keys = [.. Enumerable.Range(0, 60_000).Select(i => unchecked((uint)GrainId.Create("user", $"user-{i}").GetUniformHashCode()))];
+    private static readonly uint[] Keys = [.. Enumerable.Range(0, 60_000).Select(i => GrainId.Create("user", $"user-{i}").GetUniformHashCode())];
 
     private static SiloAddress Silo(int port, int generation = 1) => SiloAddress.New(new IPEndPoint(IPAddress.Loopback, port), generation);
 
