@@ -78,6 +78,10 @@ public sealed class BenchCluster : IAsyncDisposable
             ["Alerts__Webhook__Url"] = $"http://127.0.0.1:{notifierPort}/webhook",
             ["Alerts__Webhook__PermitsPerSecond"] = $"{options.SenderBudget}",
         };
+        // As scripts/silo.sh starts them: a GC heap per two cores of the host, since the silos share it. Pinned, each
+        // silo's cores are its own and the runtime takes a heap per core.
+        if (options.Cores is null && Environment.GetEnvironmentVariable("DOTNET_GCHeapCount") is null)
+            _siloEnvironment["DOTNET_GCHeapCount"] = $"{Math.Max(1, Environment.ProcessorCount / 2):x}";
         _cores = options.Cores;
         for (var n = 1; n <= options.Silos; n++) StartSilo(n);
         var gatewayPort = FreePort();
