@@ -10,9 +10,8 @@ while port_in_use "$silo_port" || port_in_use "$gateway_port" || port_in_use "$m
   silo_port=$((silo_port + 1)); gateway_port=$((gateway_port + 1)); metrics_port=$((metrics_port + 1))
 done
 # The server GC runs a thread per heap, one per core by default, and every collection's threads wait for each other:
-# on cores shared with more silos, Redis and the gateway, much of that wait is spinning. A heap per two cores (at least
-# one) cut two silos' CPU per alert on a 2-core host from 109-130 µs to 97-100. A silo with a host of its own can be
-# given DOTNET_GCHeapCount (hexadecimal) = its cores.
+# on cores shared with more silos, Redis and the gateway, much of that wait is spinning, so a silo gets a heap per two
+# cores (at least one). A silo with a host of its own can be given DOTNET_GCHeapCount (hexadecimal) = its cores.
 export DOTNET_GCHeapCount=${DOTNET_GCHeapCount:-$(printf '%x' $(( $(nproc) / 2 > 1 ? $(nproc) / 2 : 1 )))}
 start "silo-$n" "$LOGS/silo-$n.log" dotnet "$(dll Silo)" \
   --Orleans:SiloPort="$silo_port" --Orleans:GatewayPort="$gateway_port" --Alerts:MetricsPort="$metrics_port"
