@@ -117,8 +117,7 @@ public static class EndToEndRun
     /// A smaller file of the same shape first (half the rows, at most 20,000, with as many alerts per user), so the measured
     /// file meets running silos, as files in service do, rather than code still being compiled; then until the silos
     /// compile fewer than 50 methods a second each (at most 30 s), as the runtime re-compiles what the warm-up made hot on
-    /// a background thread. A tenth of the rows over as many users, the warm-up this replaced, left a tenth of the
-    /// silos' CPU compiling in the measured file (a profile of two silos at 100,000 rows).
+    /// a background thread.
     /// </summary>
     private static async Task WarmUpSilosAsync(BenchCluster cluster, BenchOptions options)
     {

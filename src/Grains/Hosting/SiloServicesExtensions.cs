@@ -32,9 +32,9 @@ public static class SiloServicesExtensions
             collection.ClassSpecificCollectionAge[typeof(NotificationGrain).FullName!] = idle;
             if (collection.CollectionQuantum >= idle) collection.CollectionQuantum = idle / 2;
         });
-        // Orleans caches up to a million grain addresses per silo, and a burst of users fills it: at 100,000 entries a
-        // silo still held 110 MB of live heap after 1,000,000 users had gone, at 20,000 87 MB. Calls to another silo's
-        // grains (files, segments, relays; users only while membership changes) need far fewer.
+        // Orleans caches up to a million grain addresses per silo, and a burst of users fills it with addresses of
+        // grains long gone, held as live heap. Calls to another silo's grains (files, segments, relays; users only
+        // while membership changes) need far fewer.
         services.Configure<GrainDirectoryOptions>(directory => directory.CacheSize = 20_000);
         services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService(sp => new SettingsProblems(configuration, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SettingsProblems>>()));
