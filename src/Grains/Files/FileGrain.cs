@@ -477,6 +477,7 @@ public sealed partial class FileGrain(
             PlanMove(folders.Value.Archive);
             var counts = State.Counts;
             LogCompleted(FileId, counts.Delivered, counts.DeadLettered, counts.Invalid);
+            if (counts.Pending < 0) LogOvercounted(FileId, -counts.Pending, string.Join(", ", State.Segments.Select((s, i) => $"{i}: {s.Progress.Counts}")));
             if (State.DeadLetters is [var first, ..])
                 LogDeadLetters(FileId, counts.DeadLettered, first.Line, first.HttpStatus, first.Error);
             await Writer.SaveAsync();
@@ -575,6 +576,8 @@ public sealed partial class FileGrain(
 
     [LoggerMessage(LogLevel.Information, "File {FileId} completed: {Delivered} delivered, {DeadLettered} dead-lettered, {Invalid} invalid")]
     private partial void LogCompleted(string fileId, long delivered, long deadLettered, long invalid);
+    [LoggerMessage(LogLevel.Error, "File {FileId} completed with {Excess} more rows settled than valid rows read; by segment: {Segments}")]
+    private partial void LogOvercounted(string fileId, long excess, string segments);
 
     [LoggerMessage(LogLevel.Warning, "File {FileId} has {Count} dead letters; the first, line {Line}: HTTP {HttpStatus}, {Error}. Fix the receiver, then retry them (POST /files/{FileId}/retry)")]
     private partial void LogDeadLetters(string fileId, long count, long line, int? httpStatus, string? error);

@@ -58,7 +58,8 @@ public abstract class SiloFaultTests(SiloFaultTests.ThreeSilos cluster, ITestOut
         // Declared dead, it finds out as soon as it reads the table again, sends nothing more and stops.
         await Eventually.Until(() => silo.HasExited, $"the silo stopped once it could learn it was declared dead\n{silo.Tail()}", Long);
         var file = (await cluster.CompletedAsync(fileId))!.Value;
-        Assert.Equal(Rows, file.GetProperty("delivered").GetInt64());
+        var delivered = file.GetProperty("delivered").GetInt64();
+        Assert.True(delivered == Rows, $"{delivered} delivered of {Rows}\n{cluster.LogLines("Segment ", "File ", "fail:", "crit:")}");
         Assert.Equal(Rows, cluster.Notifier.ReadRows().Distinct().Count());
         var repeats = (await cluster.Notifier.StatsAsync()).Duplicates;
         output.WriteLine($"{repeats} alerts sent twice");

@@ -49,11 +49,13 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     /// <summary>The end of the log, for failure messages.</summary>
-    public string Tail(int lines = 40)
+    public string Tail(int lines = 40) => string.Join('\n', LogLines().TakeLast(lines));
+
+    /// <summary>The whole log so far, read beside the process still writing it.</summary>
+    public string[] LogLines()
     {
         using var stream = new FileStream(LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        var all = new StreamReader(stream).ReadToEnd().Split('\n');
-        return string.Join('\n', all.TakeLast(lines));
+        return new StreamReader(stream).ReadToEnd().Split('\n');
     }
 
     public void Kill() => _process.Kill(entireProcessTree: true);

@@ -82,6 +82,10 @@ public sealed partial class SegmentGrain(
             await FailAsync("cannot read the file: permission denied");
             return;
         }
+        // Outside a retry pass, every valid row not yet settled is in the window: a stored state that says otherwise
+        // would count some rows twice or never, so an operator hears of it.
+        if (State.Retry is null && State.Counts.Pending != _window.Count)
+            LogCheckpointDisagrees(this.GetPrimaryKeyString(), State.Counts.Pending, _window.Count, State.Counts.Valid);
         StartHeartbeat(); // its first tick dispatches the whole window again: this activation has sent none of it
     }
 
@@ -433,6 +437,9 @@ public sealed partial class SegmentGrain(
         _retryReader?.Dispose();
         _retryReader = null;
     }
+
+    [LoggerMessage(LogLevel.Error, "Segment {Segment}: its stored counts leave {Pending} rows unsettled but its stored window holds {Window} (of {Valid} valid rows read)")]
+    private partial void LogCheckpointDisagrees(string segment, long pending, int window, long valid);
 
     [LoggerMessage(LogLevel.Information, "Segment {Segment}: another activation wrote its state; this one steps aside")]
     private partial void LogStale(Exception error, string segment);
