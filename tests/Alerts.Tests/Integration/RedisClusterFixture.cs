@@ -167,7 +167,7 @@ public class RedisClusterFixture : IAsyncLifetime
     }
 
     /// <summary>Every line of every process's whole log that holds one of <paramref name="words"/>, named by its log.</summary>
-    public string LogLines(params string[] words) => string.Join("\n", _processes.SelectMany(p =>
+    public string LogLinesWith(params string[] words) => string.Join("\n", _processes.SelectMany(p =>
         p.LogLines().Where(line => words.Any(w => line.Contains(w, StringComparison.Ordinal))).Select(line => $"{Path.GetFileName(p.LogPath)}: {line}")));
 
     public string Logs() => string.Join("\n", _processes.Select(p => $"--- {Path.GetFileName(p.LogPath)}\n{p.Tail()}"));

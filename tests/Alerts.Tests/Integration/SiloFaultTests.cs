@@ -59,7 +59,7 @@ public abstract class SiloFaultTests(SiloFaultTests.ThreeSilos cluster, ITestOut
         await Eventually.Until(() => silo.HasExited, $"the silo stopped once it could learn it was declared dead\n{silo.Tail()}", Long);
         var file = (await cluster.CompletedAsync(fileId))!.Value;
         var delivered = file.GetProperty("delivered").GetInt64();
-        Assert.True(delivered == Rows, $"{delivered} delivered of {Rows}\n{cluster.LogLines("Segment ", "File ")}");
+        Assert.True(delivered == Rows, $"{delivered} delivered of {Rows}\n{cluster.LogLinesWith("Segment ", "File ")}");
         Assert.Equal(Rows, cluster.Notifier.ReadRows().Distinct().Count());
         var repeats = (await cluster.Notifier.StatsAsync()).Duplicates;
         output.WriteLine($"{repeats} alerts sent twice");
