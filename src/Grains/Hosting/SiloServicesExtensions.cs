@@ -32,10 +32,18 @@ public static class SiloServicesExtensions
             collection.ClassSpecificCollectionAge[typeof(NotificationGrain).FullName!] = idle;
             if (collection.CollectionQuantum >= idle) collection.CollectionQuantum = idle / 2;
         });
-        // Orleans caches up to a million grain addresses per silo, and a burst of users fills it with addresses of
-        // grains long gone, held as live heap. Calls to another silo's grains (files, segments, relays; users only
-        // while membership changes) need far fewer.
-        services.Configure<GrainDirectoryOptions>(directory => directory.CacheSize = 20_000);
+        services.Configure<GrainDirectoryOptions>(directory =>
+        {
+            // Orleans caches up to a million grain addresses per silo, and a burst of users fills it with addresses of
+            // grains long gone, held as live heap. Calls to another silo's grains (files, segments, relays; users only
+            // while membership changes) need far fewer.
+            directory.CacheSize = 20_000;
+            // Orleans' directory is partitioned on the ring users are homed by, so a user placed at home registers, is
+            // found and is let go on its own silo. On Orleans' default ring (one arc a silo) a user new to the cluster
+            // cost two directory calls, half of them to another silo: most of the messages between silos.
+            directory.PartitionsPerSilo = HomeRing.PartitionsPerSilo;
+            directory.GetPartitionBoundaries = HomeRing.Boundaries;
+        });
         services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService(sp => new SettingsProblems(configuration, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SettingsProblems>>()));
 
