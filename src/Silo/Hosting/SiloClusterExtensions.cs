@@ -23,6 +23,11 @@ public static class SiloClusterExtensions
         silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (settings.ClusterId, settings.ServiceId));
         silo.Services.Configure<ClusterMembershipOptions>(o => FailureDetection.ApplyDefaults(o));
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Orleans:Membership")); // any of them, by its Orleans name
+#pragma warning disable ORLEANSEXP003 // experimental in Orleans 10, and what its TestCluster runs on by default
+        // Orleans' distributed directory stays consistent while silos join and leave, and takes its ring from
+        // GrainDirectoryOptions, which puts users' directory entries at their home (see AddAlertsGrainServices).
+        silo.AddDistributedGrainDirectory();
+#pragma warning restore ORLEANSEXP003
 
         if (!settings.IsDurable)
         {

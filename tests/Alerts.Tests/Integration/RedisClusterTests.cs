@@ -90,6 +90,32 @@ public sealed class RedisClusterTests(RedisClusterFixture cluster)
         Assert.All(delivered, n => Assert.True(n > 0, $"a silo delivered none of 200 users' alerts: {string.Join(", ", delivered)}"));
     }
 
+    [Fact]
+    public async Task Users_new_to_the_cluster_are_registered_at_home_with_no_directory_call_between_silos()
+    {
+        var before = await DirectoryCallsAsync();
+        var fileId = InboxFiles.Drop(cluster.Inbox, "newcomers.csv", InboxFiles.Csv("new" + Guid.NewGuid().ToString("n")[..8], rows: 1_000, users: 1_000));
+        await cluster.CompletedAsync(fileId);
+        var after = await DirectoryCallsAsync();
+
+        Assert.True(after.Registered - before.Registered >= 1_000, $"{after.Registered - before.Registered} grains registered for 1,000 users; directory meters: {after.Names}");
+        Assert.Equal(0, after.Remote - before.Remote);
+    }
+
+    /// <summary>Grains the silos registered in the distributed directory, and directory requests they sent to another silo (Orleans' default directory counts them).</summary>
+    private async Task<(double Registered, double Remote, string Names)> DirectoryCallsAsync()
+    {
+        var pages = new List<string>();
+        await cluster.SiloCountersAsync("orleans_directory_registrations", metrics: pages);
+        Assert.Equal(2, pages.Count);
+        var samples = pages.SelectMany(page => page.Split('\n')).Where(line => line.StartsWith("orleans_directory_", StringComparison.Ordinal)).ToList();
+        double Sum(Func<string, bool> which) => samples.Where(which)
+            .Sum(line => double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+        // Orleans reaches the distributed directory through its "cached" locator.
+        return (Sum(line => line.StartsWith("orleans_directory_registrations_total{", StringComparison.Ordinal) && line.Contains("locator=\"cached\",status=\"success\"")),
+            Sum(line => line.Contains("remote_sent")), string.Join(", ", samples.Select(line => line[..line.LastIndexOf(' ')]).Distinct()));
+    }
+
     /// <summary>Each silo's <c>alerts_webhook_requests_total{outcome="delivered"}</c>, scraped from its own port.</summary>
     private async Task<List<long>> DeliveredPerSiloAsync()
     {
