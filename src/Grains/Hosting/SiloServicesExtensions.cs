@@ -39,8 +39,8 @@ public static class SiloServicesExtensions
             // while membership changes) need far fewer.
             directory.CacheSize = 20_000;
             // Orleans' directory is partitioned on the ring users are homed by, so a user placed at home registers, is
-            // found and is let go on its own silo. On Orleans' default ring (one arc a silo) a user new to the cluster
-            // cost two directory calls, half of them to another silo: most of the messages between silos.
+            // found and is let go on its own silo. On any other ring, half the users new to a silo would be looked up
+            // and registered on another one: most of the messages between silos.
             directory.PartitionsPerSilo = HomeRing.PartitionsPerSilo;
             directory.GetPartitionBoundaries = HomeRing.Boundaries;
         });
