@@ -41,7 +41,7 @@ public sealed partial class FileGrain(
     private StateWriter? _writer;
     private BatchWorkerFromDelegate? _advancer;
     private IGrainTimer? _heartbeat;
-    private bool _completing;
+    private Task _completion = Task.CompletedTask;
     private bool _stale;
 
     private FileState State => file.State;
@@ -210,7 +210,10 @@ public sealed partial class FileGrain(
     /// </remarks>
     public async Task<int> RetryDeadLettersAsync()
     {
-        if (!IsKnown || State.Status != FileStatus.Completed || _completing || !File.Exists(State.Path)) return 0;
+        // A retry asked as the status turns Completed waits for the rest of completing (the archive move, the stopped
+        // reminder); WhenAny because a completion that failed is the heartbeat's to redo, not the caller's error.
+        await Task.WhenAny(_completion);
+        if (!IsKnown || State.Status != FileStatus.Completed || !File.Exists(State.Path)) return 0;
         var requeued = State.Counts.DeadLettered;
         if (requeued == 0) return 0;
         State.RetryRound++;
@@ -461,34 +464,28 @@ public sealed partial class FileGrain(
         }
     }
 
-    private async Task CompleteAsync()
+    private Task CompleteAsync() => _completion = CompleteNowAsync();
+
+    private async Task CompleteNowAsync()
     {
-        _completing = true; // a retry waits until the file is wholly completed: its heartbeat and reminder are stopped below
-        try
+        // Looked at before the status changes: a reader must never see the file completed without its warning.
+        if (State.RetryRound == 0 && await TakenContent.ChangeAsync(State.Path, State.Size, State.TakenModified, FileId) is { } change)
         {
-            // Looked at before the status changes: a reader must never see the file completed without its warning.
-            if (State.RetryRound == 0 && await TakenContent.ChangeAsync(State.Path, State.Size, State.TakenModified, FileId) is { } change)
-            {
-                State.Warning = change;
-                LogChanged(FileId, change);
-            }
-            State.Status = FileStatus.Completed;
-            State.CompletedAt = time.GetUtcNow();
-            PlanMove(folders.Value.Archive);
-            var counts = State.Counts;
-            LogCompleted(FileId, counts.Delivered, counts.DeadLettered, counts.Invalid);
-            if (counts.Pending < 0) LogOvercounted(FileId, -counts.Pending, string.Join(", ", State.Segments.Select((s, i) => $"{i}: {s.Progress.Counts}")));
-            if (State.DeadLetters is [var first, ..])
-                LogDeadLetters(FileId, counts.DeadLettered, first.Line, first.HttpStatus, first.Error);
-            await Writer.SaveAsync();
-            await FinishMoveAsync();
-            await StopResumingAsync();
-            await ScheduleExpiryAsync();
+            State.Warning = change;
+            LogChanged(FileId, change);
         }
-        finally
-        {
-            _completing = false;
-        }
+        State.Status = FileStatus.Completed;
+        State.CompletedAt = time.GetUtcNow();
+        PlanMove(folders.Value.Archive);
+        var counts = State.Counts;
+        LogCompleted(FileId, counts.Delivered, counts.DeadLettered, counts.Invalid);
+        if (counts.Pending < 0) LogOvercounted(FileId, -counts.Pending, string.Join(", ", State.Segments.Select((s, i) => $"{i}: {s.Progress.Counts}")));
+        if (State.DeadLetters is [var first, ..])
+            LogDeadLetters(FileId, counts.DeadLettered, first.Line, first.HttpStatus, first.Error);
+        await Writer.SaveAsync();
+        await FinishMoveAsync();
+        await StopResumingAsync();
+        await ScheduleExpiryAsync();
     }
 
     private async Task FailAsync(string reason)

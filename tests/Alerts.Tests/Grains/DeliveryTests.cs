@@ -79,6 +79,26 @@ public sealed class DeliveryTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_retry_asked_the_moment_a_file_reads_completed_requeues_every_dead_letter()
+    {
+        fixture.Webhook.Reset();
+        fixture.Webhook.Respond = (_, _) => 400;
+        var files = Enumerable.Range(0, 12).Select(i => InboxFiles.Csv($"{_prefix}-{i}", rows: 5, users: 5)).ToList();
+        await Task.WhenAll(files.Select(content => fixture.StartFileAsync(InboxFiles.FileId(content), content)));
+
+        // Polled with no pause, as a script that retries as soon as it sees Completed would, to land inside completing.
+        var requeued = await Task.WhenAll(files.Select(async content =>
+        {
+            var file = fixture.Grains.GetGrain<IFileGrain>(InboxFiles.FileId(content));
+            var deadline = DateTime.UtcNow.AddMinutes(2);
+            while ((await file.GetSummaryAsync())?.Status != FileStatus.Completed && DateTime.UtcNow < deadline) { }
+            return await file.RetryDeadLettersAsync();
+        }));
+
+        Assert.All(requeued, n => Assert.Equal(5, n));
+    }
+
+    [Fact]
     public async Task A_file_still_delivering_is_not_retried_so_no_alert_is_counted_in_two_rounds()
     {
         fixture.Webhook.Reset();
