@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Alerts.Grains.Files;
 using Alerts.Grains.Hosting;
 using Alerts.Grains.Interfaces;
@@ -156,22 +157,36 @@ public sealed class EndToEndTests(ClusterFixture fixture)
     public async Task A_file_written_slowly_under_its_final_name_is_taken_only_once_complete()
     {
         fixture.Webhook.Reset();
-        var path = Path.Combine(fixture.Inbox, $"{_prefix}-slow.csv");
-        var content = InboxFiles.Csv(_prefix, rows: 30, users: 30);
-        await using (var writer = new StreamWriter(path))
+        // A writer that itself stalls for the quiet period (1 s) on a loaded machine has a file rightly taken part-way:
+        // such a try proves nothing either way, so it is written again, under a name and users of its own.
+        for (var attempt = 0; ; attempt++)
         {
-            foreach (var line in content.Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            {
-                await writer.WriteLineAsync(line);
-                await writer.FlushAsync();
-                await Task.Delay(50); // 1.5 s in all, longer than the quiet period (1 s), with pauses well inside it
-            }
+            var prefix = $"{_prefix}t{attempt}";
+            var content = InboxFiles.Csv(prefix, rows: 30, users: 30);
+            var longestPause = await WriteSlowlyAsync(Path.Combine(fixture.Inbox, $"{prefix}-slow.csv"), content);
+            if (longestPause >= TimeSpan.FromSeconds(0.8) && attempt < 3) continue;
+
+            var summary = await CompletedAsync(InboxFiles.FileId(content));
+
+            Assert.Equal(30, summary.Delivered);
+            Assert.Equal(30, fixture.Webhook.AcceptedFor(prefix).Count());
+            return;
         }
+    }
 
-        var summary = await CompletedAsync(InboxFiles.FileId(content));
-
-        Assert.Equal(30, summary.Delivered);
-        Assert.Equal(30, fixture.Webhook.AcceptedFor(_prefix).Count());
+    private static async Task<TimeSpan> WriteSlowlyAsync(string path, string content)
+    {
+        var longest = TimeSpan.Zero;
+        await using var writer = new StreamWriter(path);
+        foreach (var line in content.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var started = Stopwatch.GetTimestamp();
+            await writer.WriteLineAsync(line);
+            await writer.FlushAsync();
+            await Task.Delay(50); // 1.5 s in all, longer than the quiet period, with pauses well inside it
+            longest = TimeSpan.FromTicks(Math.Max(longest.Ticks, Stopwatch.GetElapsedTime(started).Ticks));
+        }
+        return longest;
     }
 
     [Fact]
