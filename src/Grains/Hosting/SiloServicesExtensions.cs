@@ -43,6 +43,10 @@ public static class SiloServicesExtensions
             // and registered on another one: most of the messages between silos.
             directory.PartitionsPerSilo = HomeRing.PartitionsPerSilo;
             directory.GetPartitionBoundaries = HomeRing.Boundaries;
+            // Orleans holds a crashed silo's directory ranges closed for a lease, lest it is still running: a frozen
+            // limiter's grain could then live nowhere, and every silo stopped sending. A silo declared dead stops itself
+            // (SiloLiveness) and its sends are fenced by their records, so its grains may live again at once.
+            directory.RangeLeaseDuration = TimeSpan.Zero;
         });
         services.TryAddSingleton(TimeProvider.System);
         services.AddHostedService(sp => new SettingsProblems(configuration, sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SettingsProblems>>()));
