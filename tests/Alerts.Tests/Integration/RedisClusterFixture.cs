@@ -141,10 +141,13 @@ public class RedisClusterFixture : IAsyncLifetime
             }
             metrics?.Add(text);
             var line = text.Split('\n').FirstOrDefault(l => (l.StartsWith(name + "{", StringComparison.Ordinal) || l.StartsWith(name + " ", StringComparison.Ordinal)) && (label is null || l.Contains(label)));
-            counts.Add(line is null ? 0 : (long)double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+            counts.Add(line is null ? 0 : (long)SampleValue(line));
         }
         return counts;
     }
+
+    /// <summary>The value of one Prometheus sample line: what follows its last space.</summary>
+    public static double SampleValue(string line) => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
 
     /// <summary>A gauge from each of <paramref name="silos"/> (numbered from 1); -1 where a silo does not answer within 2 s.</summary>
     public async Task<List<long>> SiloGaugesAsync(string name, IEnumerable<int> silos)
@@ -156,7 +159,7 @@ public class RedisClusterFixture : IAsyncLifetime
             try
             {
                 var line = (await http.GetStringAsync($"http://localhost:{SiloMetricsPorts[n - 1]}/metrics")).Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal) || l.StartsWith(name + "{", StringComparison.Ordinal));
-                values.Add(line is null ? -1 : (long)double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+                values.Add(line is null ? -1 : (long)SampleValue(line));
             }
             catch (Exception error) when (error is HttpRequestException or TaskCanceledException)
             {
