@@ -86,6 +86,8 @@ public static class SiloServicesExtensions
         services.AddPlacementDirector<SiloPlacement, SiloPlacementDirector>();
         services.AddSingleton<UserDispatcher>();
         services.AddSingleton<ActiveUsers>();
+        services.AddSingleton<SeenOnceRelease>();
+        services.AddHostedService(sp => sp.GetRequiredService<SeenOnceRelease>());
         services.AddHostedService<MemoryGiveBack>();
         services.AddHostedService<ArchiveSweeper>();
         return services;

@@ -30,16 +30,17 @@ public sealed partial class NotificationGrain(
     ActiveUsers active,
     WebhookRecovery recovery,
     UserHomes homes,
+    SeenOnceRelease seenOnce,
     IWebhookPermits permits,
     IOptions<WebhookOptions> webhook,
     TimeProvider time,
     ILogger<NotificationGrain> log) : Grain, INotificationGrain
 {
     private const int ListLimit = 1_000;
-    // A user seen once (the commonest shape: a file of distinct users) lets its grain go this soon after its alert is
-    // settled and stored, not after IdleUserAfter: held idle, a million of them took gigabytes. A user whose next
-    // alert comes later than this is activated again for it.
-    private static readonly TimeSpan SeenOnceLinger = TimeSpan.FromSeconds(2);
+    // A user seen once (the commonest shape: a file of distinct users) lets its grain go a linger after its alert is
+    // settled and stored (SeenOnceRelease), not after IdleUserAfter: held idle, a million of them took gigabytes. A
+    // user whose next alert comes later than that is activated again for it.
+    private static readonly Action<object> LookAgain = grain => ((NotificationGrain)grain).LetGoIfSeenOnce();
     // A user away from home (a silo joined) migrates there once idle, checked this often, or after the longest wait
     // with its queue handed back to the files: so a newcomer takes its share of busy users too.
     private static readonly TimeSpan AwayCheck = TimeSpan.FromSeconds(1);
@@ -55,7 +56,6 @@ public sealed partial class NotificationGrain(
     private Action<Exception>? _writeFailed;
     private Action<DeliveryRecord>? _onWritten;
     private Action<Alert, int, DateTimeOffset>? _markInFlight;
-    private IGrainTimer? _seenOnce;
     private IGrainTimer? _away;
 
     private string UserId => this.GetPrimaryKeyString();
@@ -69,16 +69,17 @@ public sealed partial class NotificationGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         active.Activated();
-        _seenOnce = this.RegisterGrainTimer(LetGoIfSeenOnce, new GrainTimerCreationOptions(SeenOnceLinger, SeenOnceLinger) { Interleave = true, KeepAlive = false });
+        seenOnce.LookAgainAfterLinger(GrainContext.Scheduler, LookAgain, this);
         return Task.CompletedTask;
     }
 
-    // A user with more alerts than one is left to the idle age (a shorter one than this goes first): it may well come back soon.
-    private Task LetGoIfSeenOnce()
+    // A user with more alerts than one is left to the idle age (a shorter one than this goes first): it may well come
+    // back soon. One going already (deactivating, or its silo draining) needs no look.
+    private void LetGoIfSeenOnce()
     {
-        if (_state.Taken > 1) _seenOnce!.Dispose();
-        else if (_state.Idle && _background.All(work => work.IsCompleted)) this.DeactivateOnIdle();
-        return Task.CompletedTask;
+        if (_state.Taken > 1 || _stopping.IsCancellationRequested) return;
+        if (_state.Idle && _background.All(work => work.IsCompleted)) this.DeactivateOnIdle();
+        else seenOnce.LookAgainAfterLinger(GrainContext.Scheduler, LookAgain, this);
     }
 
     // A back-off come due, the webhook back or a paused file resumed: work that no dispatch brought, and so no check of home.
@@ -190,7 +191,7 @@ public sealed partial class NotificationGrain(
             _state.LookupEnded(); // only now: what this lookup read may predate a write whose outcome memory still holds
         }
         Workers.Start();
-        Wakeups.ScheduleBackoffs();
+        if (_state.AnyBackingOff) Wakeups.ScheduleBackoffs(); // most users never back off: no wake-ups made for them
     }
 
     public async Task<IReadOnlyList<DeliveryRecord>> GetDeliveriesAsync()

@@ -33,7 +33,8 @@ public sealed class UserDeliveries(TimeProvider time, WebhookRecovery recovery, 
     // Outcomes decided here, kept until stored and while a lookup that may have missed the write is out.
     private readonly Dictionary<string, DeliveryRecord> _decided = [];
     // Outcomes stored (told from outside the grain's turns), to be forgotten by the next call that finds no lookup out.
-    private readonly ConcurrentQueue<DeliveryRecord> _written = new();
+    // A stack, not a queue: the order does not matter, and a queue's first segment alone outweighs the rest of a user.
+    private readonly ConcurrentStack<DeliveryRecord> _written = new();
     // Alerts queued whose files an operator paused, set aside so that they hold no worker: put back when resumed.
     private readonly List<(Alert Alert, long QueuedAt, DateTimeOffset ParkedAt)> _parked = [];
     // Alerts queued, in flight or backing off: the silo's backlog gauge counts them.
@@ -172,7 +173,7 @@ public sealed class UserDeliveries(TimeProvider time, WebhookRecovery recovery, 
     }
 
     /// <summary>An outcome was stored; thread-safe.</summary>
-    public void Written(DeliveryRecord record) => _written.Enqueue(record);
+    public void Written(DeliveryRecord record) => _written.Push(record);
 
     /// <summary>Gives up the alert (its file dispatches it again, to this user's next activation); its record keeps its attempts.</summary>
     public void HandBack(Alert alert)
@@ -255,7 +256,7 @@ public sealed class UserDeliveries(TimeProvider time, WebhookRecovery recovery, 
     private void ForgetWritten()
     {
         if (_lookups > 0) return;
-        while (_written.TryDequeue(out var written))
+        while (_written.TryPop(out var written))
             if (_decided.GetValueOrDefault(written.AlertId) == written) _decided.Remove(written.AlertId);
     }
 
