@@ -5,9 +5,8 @@ namespace Alerts.Grains.Notifications;
 
 /// <summary>
 /// When a user's grain that has taken a single alert looks again at whether it may go (<see cref="NotificationGrain"/>):
-/// one queue and one timer for the silo. A grain timer per user cost every user a timer, its registration and a
-/// message per tick, most of a user seen once apart from its alert. The look runs on the grain's own scheduler,
-/// between its turns.
+/// one queue and one timer for the silo, where a grain timer per user cost each a timer, its registration and a
+/// message per tick. The look runs on the grain's own scheduler, between its turns.
 /// </summary>
 public sealed class SeenOnceRelease(TimeProvider time) : BackgroundService
 {
