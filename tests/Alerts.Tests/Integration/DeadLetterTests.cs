@@ -41,11 +41,8 @@ public sealed class DeadLetterTests(RedisClusterFixture cluster)
     }
 
     /// <summary>A gauge's value from the gateway's <c>/metrics</c>, or -1 before it is there.</summary>
-    private async Task<double> GaugeAsync(string name)
-    {
-        var line = (await cluster.Gateway.GetStringAsync("/metrics")).Split('\n').FirstOrDefault(l => l.StartsWith(name + " ") || l.StartsWith(name + "{"));
-        return line is null ? -1 : RedisClusterFixture.SampleValue(line);
-    }
+    private async Task<double> GaugeAsync(string name) =>
+        RedisClusterFixture.Sample(await cluster.Gateway.GetStringAsync("/metrics"), name) ?? -1;
 
     [Fact]
     public async Task Alerts_refused_for_a_bad_signature_are_dead_letters_that_retry_delivers_once_signed_right()

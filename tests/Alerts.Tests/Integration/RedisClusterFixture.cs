@@ -140,11 +140,15 @@ public class RedisClusterFixture : IAsyncLifetime
                 continue; // a silo this test stopped
             }
             metrics?.Add(text);
-            var line = text.Split('\n').FirstOrDefault(l => (l.StartsWith(name + "{", StringComparison.Ordinal) || l.StartsWith(name + " ", StringComparison.Ordinal)) && (label is null || l.Contains(label)));
-            counts.Add(line is null ? 0 : (long)SampleValue(line));
+            counts.Add((long)(Sample(text, name, label) ?? 0));
         }
         return counts;
     }
+
+    /// <summary>The value of the first sample of <paramref name="name"/> (with <paramref name="label"/>, if given) in a Prometheus page; null when none.</summary>
+    public static double? Sample(string page, string name, string? label = null) =>
+        page.Split('\n').FirstOrDefault(l => (l.StartsWith(name + "{", StringComparison.Ordinal) || l.StartsWith(name + " ", StringComparison.Ordinal)) && (label is null || l.Contains(label)))
+            is { } line ? SampleValue(line) : null;
 
     /// <summary>The value of one Prometheus sample line: what follows its last space.</summary>
     public static double SampleValue(string line) => double.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
@@ -158,8 +162,7 @@ public class RedisClusterFixture : IAsyncLifetime
         {
             try
             {
-                var line = (await http.GetStringAsync($"http://localhost:{SiloMetricsPorts[n - 1]}/metrics")).Split('\n').FirstOrDefault(l => l.StartsWith(name + " ", StringComparison.Ordinal) || l.StartsWith(name + "{", StringComparison.Ordinal));
-                values.Add(line is null ? -1 : (long)SampleValue(line));
+                values.Add((long)(Sample(await http.GetStringAsync($"http://localhost:{SiloMetricsPorts[n - 1]}/metrics"), name) ?? -1));
             }
             catch (Exception error) when (error is HttpRequestException or TaskCanceledException)
             {
