@@ -27,10 +27,14 @@ public static class FileDetails
         if (f.Path is not null) Line(output, "path", f.Path);
         if (f.Warning is not null) Line(output, "warning", f.Warning);
         if (f.Error is not null) Line(output, "error", f.Error);
-        Sample(output, "first invalid rows", f.InvalidRows, f.Invalid, r => $"line {r.Line}: {r.Reason}");
+        WriteInvalidRows(f, output);
         Sample(output, "first dead letters", f.DeadLetters, f.DeadLettered,
             d => $"line {d.Line}: {(d.HttpStatus is { } status ? $"HTTP {status}" : "no answer")}{(d.Error is null ? "" : $", {d.Error}")}");
     }
+
+    /// <summary>The file's first invalid rows with their reasons, if it has any.</summary>
+    public static void WriteInvalidRows(FileSummary f, TextWriter output) =>
+        Sample(output, "first invalid rows", f.InvalidRows, f.Invalid, r => $"line {r.Line}: {r.Reason}");
 
     private static void Line(TextWriter output, string label, string value) => output.WriteLine($"{label + ":",-14}{value}");
 

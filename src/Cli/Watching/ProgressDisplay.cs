@@ -15,6 +15,7 @@ public static class ProgressDisplay
     {
         var finished = IsTerminal(output) ? await BarAsync(output, watch) : await LinesAsync(output, watch);
         output.WriteLine(Outcome(finished));
+        FileDetails.WriteInvalidRows(finished, output); // why rows were left out, where a count alone would not say
         return finished;
     }
 

@@ -41,7 +41,10 @@ public static class UploadEndpoints
         {
             return Results.Problem(error.Message, statusCode: error.StatusCode);
         }
-        if ((upload.Size == 0 ? "file is empty" : Schedules.Problem(upload.NotBefore, DateTimeOffset.UtcNow)) is { } problem)
+        var problem = upload.Size == 0 ? "file is empty"
+            : Schedules.Problem(upload.NotBefore, DateTimeOffset.UtcNow)
+            ?? (upload.AlertMessage is null ? null : UserIdsOnly.Problem(upload.PartPath, upload.Name));
+        if (problem is not null)
         {
             File.Delete(upload.PartPath);
             return Results.Problem(problem, statusCode: StatusCodes.Status400BadRequest);

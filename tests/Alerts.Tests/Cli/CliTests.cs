@@ -30,6 +30,22 @@ public sealed partial class CliTests(RedisClusterFixture cluster) : IDisposable
     }
 
     [Fact]
+    public async Task Upload_with_watch_says_why_rows_were_left_out_and_a_message_for_rows_with_their_own_is_refused()
+    {
+        var path = Write($"{_prefix}.csv", $"{_prefix}-a,disk full\n{_prefix}-b,disk full,again\n");
+
+        var (exit, output, error) = await RunAsync("upload", path, "--watch");
+        var (refusedExit, refusedOutput, refusedError) = await RunAsync("upload", path, "-m", "maintenance");
+
+        Assert.True(exit == ExitCodes.Ok, $"exit {exit}\n{output}\n{error}");
+        Assert.Contains("Completed: 1 alerts delivered, 1 invalid rows", output);
+        Assert.Contains("first invalid rows:\n  line 2: expected 2 columns, found 3", output.ReplaceLineEndings("\n"));
+        Assert.Equal(ExitCodes.Error, refusedExit);
+        Assert.Equal("", refusedOutput);
+        Assert.Contains("'alertMessage' is for a file of user ids only, one per row, but line 1 has 2 columns", refusedError);
+    }
+
+    [Fact]
     public async Task Status_lists_recent_files_and_shows_one_by_a_prefix_of_its_id()
     {
         var fileId = await UploadAndCompleteAsync(rows: 3);

@@ -42,6 +42,24 @@ public sealed class UploadTests(RedisClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_message_for_a_file_whose_rows_have_messages_of_their_own_is_refused_with_the_reason()
+    {
+        var twoColumns = $"userId,alertMessage\n{_prefix}-a,disk full\n";
+        var quotedComma = $"\uFEFFuserId\n\n\"{_prefix}-b,c\"\n";
+
+        var refused = await UploadAsync(twoColumns, "both.csv", ("alertMessage", "maintenance"));
+        var jsonLines = await UploadAsync($"{{\"userId\":\"{_prefix}-j\",\"alertMessage\":\"own\"}}\n", "rows.jsonl", ("alertMessage", "fallback"));
+        var oneColumn = await UploadAsync(quotedComma, "ids.csv", ("alertMessage", "maintenance"));
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal("'alertMessage' is for a file of user ids only, one per row, but line 2 has 2 columns: upload it without a message to send each row's own",
+            await DetailAsync(refused));
+        Assert.Equal(HttpStatusCode.Accepted, jsonLines.StatusCode); // a row's own message wins over the form's
+        Assert.Equal(HttpStatusCode.Accepted, oneColumn.StatusCode); // a separator inside quotes is part of the id
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(cluster.Inbox, "uploads"), "*.part"));
+    }
+
+    [Fact]
     public async Task The_same_content_is_sent_once_unless_forced()
     {
         var content = InboxFiles.Csv(_prefix, rows: 3, users: 3);
