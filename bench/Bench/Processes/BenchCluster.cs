@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using System.Net.Sockets;
 using System.Text.Json;
 using Alerts.Faults;
 
@@ -177,12 +176,7 @@ public sealed class BenchCluster : IAsyncDisposable
         return sum;
     }
 
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int FreePort() => Alerts.Tests.Support.FreePort.Next();
 
     public async ValueTask DisposeAsync()
     {
