@@ -41,9 +41,18 @@ public static class UploadEndpoints
         {
             return Results.Problem(error.Message, statusCode: error.StatusCode);
         }
-        var problem = upload.Size == 0 ? "file is empty"
-            : Schedules.Problem(upload.NotBefore, DateTimeOffset.UtcNow)
-            ?? (upload.AlertMessage is null ? null : UserIdsOnly.Problem(upload.PartPath, upload.Name));
+        string? problem;
+        try
+        {
+            problem = upload.Size == 0 ? "file is empty"
+                : Schedules.Problem(upload.NotBefore, DateTimeOffset.UtcNow)
+                ?? (upload.AlertMessage is null ? null : UserIdsOnly.Problem(upload.PartPath, upload.Name));
+        }
+        catch
+        {
+            File.Delete(upload.PartPath); // the sweeper would take it only an hour later
+            throw;
+        }
         if (problem is not null)
         {
             File.Delete(upload.PartPath);

@@ -9,3 +9,10 @@ public enum FileFormat
     /// <summary>One JSON object per line (<c>.jsonl</c>, <c>.ndjson</c>).</summary>
     JsonLines,
 }
+
+public static class FileFormats
+{
+    /// <summary>A file's format by its name: JSON Lines for <c>.jsonl</c> and <c>.ndjson</c>, any other CSV.</summary>
+    public static FileFormat Of(string name) =>
+        Path.GetExtension(name).ToLowerInvariant() is ".jsonl" or ".ndjson" ? FileFormat.JsonLines : FileFormat.Csv;
+}

@@ -166,7 +166,7 @@ public sealed partial class FileGrain(
             State.TakenModified = source.Modified;
             State.TraceParent = System.Diagnostics.Activity.Current?.Id;
             State.AlertMessage = source.AlertMessage;
-            State.Format = AlertReaders.FormatOf(source.Name);
+            State.Format = FileFormats.Of(source.Name);
             State.MaxRowBytes = _options.MaxRowBytes;
             State.SegmentRows = _options.SegmentRows;
             State.DiscoveredAt = time.GetUtcNow();

@@ -76,7 +76,7 @@ public sealed class JsonLinesAlertReaderTests : IDisposable
     [InlineData("alerts.NDJSON", FileFormat.JsonLines)]
     [InlineData("alerts.csv", FileFormat.Csv)]
     [InlineData("alerts.txt", FileFormat.Csv)]
-    public void The_format_follows_the_extension(string name, FileFormat format) => Assert.Equal(format, AlertReaders.FormatOf(name));
+    public void The_format_follows_the_extension(string name, FileFormat format) => Assert.Equal(format, FileFormats.Of(name));
 
     [Fact]
     public void Binary_and_empty_files_are_rejected_as_unreadable()

@@ -45,17 +45,27 @@ public sealed class UploadTests(RedisClusterFixture cluster)
     public async Task A_message_for_a_file_whose_rows_have_messages_of_their_own_is_refused_with_the_reason()
     {
         var twoColumns = $"userId,alertMessage\n{_prefix}-a,disk full\n";
-        var quotedComma = $"\uFEFFuserId\n\n\"{_prefix}-b,c\"\n";
+        var quotedLineFeed = $"\"{_prefix}-m\nline\",disk full\n";
+        var quotedHeader = $"\"userId\",\"alertMessage\"\r\n\"{_prefix}-q\"\r\n";
+        var quotedComma = $"\uFEFF\n\"{_prefix}-b,c\"\n";
+        var jsonLines = $"{{\"userId\":\"{_prefix}-j\",\"alertMessage\":\"own\"}}\n";
 
         var refused = await UploadAsync(twoColumns, "both.csv", ("alertMessage", "maintenance"));
-        var jsonLines = await UploadAsync($"{{\"userId\":\"{_prefix}-j\",\"alertMessage\":\"own\"}}\n", "rows.jsonl", ("alertMessage", "fallback"));
-        var oneColumn = await UploadAsync(quotedComma, "ids.csv", ("alertMessage", "maintenance"));
+        var refusedQuoted = await UploadAsync(quotedLineFeed, "both.CSV", ("alertMessage", "maintenance"));
+        var accepted = new List<HttpResponseMessage>();
+        foreach (var (content, name) in new[] { (quotedHeader, "header.csv"), (quotedComma, "ids.csv"), (jsonLines, "rows.jsonl") })
+            accepted.Add(await UploadAsync(content, name, ("alertMessage", "maintenance")));
+        foreach (var response in accepted)
+            await cluster.CompletedAsync((await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("fileId").GetString()!);
 
         Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
         Assert.Equal("'alertMessage' is for a file of user ids only, one per row, but line 2 has 2 columns: upload it without a message to send each row's own",
             await DetailAsync(refused));
-        Assert.Equal(HttpStatusCode.Accepted, jsonLines.StatusCode); // a row's own message wins over the form's
-        Assert.Equal(HttpStatusCode.Accepted, oneColumn.StatusCode); // a separator inside quotes is part of the id
+        Assert.Equal(HttpStatusCode.BadRequest, refusedQuoted.StatusCode); // a line feed inside quotes does not end the row
+        Assert.Contains("but line 1 has 2 columns", await DetailAsync(refusedQuoted));
+        Assert.All(accepted, response => Assert.Equal(HttpStatusCode.Accepted, response.StatusCode));
+        // Read as the gateway judged them: a quoted header skipped, a separator inside quotes part of the id, a JSON row's own message first.
+        Assert.Equal([($"{_prefix}-b,c", "maintenance"), ($"{_prefix}-j", "own"), ($"{_prefix}-q", "maintenance")], DeliveredRows().Order());
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(cluster.Inbox, "uploads"), "*.part"));
     }
 

@@ -8,9 +8,6 @@ internal static class AlertReaders
     private const int SniffBytes = 8192;
     private static readonly byte[] Utf8Bom = [0xEF, 0xBB, 0xBF];
 
-    public static FileFormat FormatOf(string name) =>
-        Path.GetExtension(name).ToLowerInvariant() is ".jsonl" or ".ndjson" ? FileFormat.JsonLines : FileFormat.Csv;
-
     /// <summary>Opens <paramref name="source"/> at <paramref name="offset"/>, which follows <paramref name="linesBefore"/> lines.</summary>
     public static IAlertReader Open(RowSource source, long offset, long linesBefore)
     {
