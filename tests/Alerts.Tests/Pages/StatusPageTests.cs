@@ -36,8 +36,8 @@ public sealed class StatusPageTests(RedisClusterFixture cluster) : IDisposable
         Screenshot("file-completed");
 
         Assert.EndsWith($"#file={fileId}", _browser.Url);
-        Assert.Equal($"{_prefix}.csv", _browser.FindElement(By.Id("detail-name")).Text);
-        Assert.Equal("30", _browser.FindElement(By.CssSelector("dd[data-count='delivered']")).Text);
+        Assert.Equal($"{_prefix}.csv", TextOf("#detail-name"));
+        Assert.Equal("30", TextOf("dd[data-count='delivered']"));
         // Each figure sits under its own label, however the grid wraps. Read in one go: the page redraws the grid every
         // two seconds, and element by element a slow machine would read half of one drawing and half of the next.
         var pairs = (IReadOnlyCollection<object>)((IJavaScriptExecutor)_browser).ExecuteScript("""
@@ -120,8 +120,8 @@ public sealed class StatusPageTests(RedisClusterFixture cluster) : IDisposable
         _browser.FindElement(By.Id("upload-file")).SendKeys(later);
         _browser.FindElement(By.Id("upload-button")).Click();
         await UntilAsync(() => _browser.FindElement(By.Id("detail-status")).Text == "Scheduled", "the file shows scheduled");
-        var priority = _browser.FindElement(By.CssSelector("#detail-counts dd[data-count='priority']")).Text;
-        var notBefore = _browser.FindElement(By.CssSelector("#detail-counts dd[data-count='not before']")).Text;
+        var priority = TextOf("#detail-counts dd[data-count='priority']");
+        var notBefore = TextOf("#detail-counts dd[data-count='not before']");
         Screenshot("file-scheduled");
         _browser.FindElement(By.Id("cancel-button")).Click();
         _browser.SwitchTo().Alert().Dismiss(); // changed their mind: nothing happens
@@ -138,7 +138,7 @@ public sealed class StatusPageTests(RedisClusterFixture cluster) : IDisposable
         await UntilAsync(() => double.Parse(_browser.FindElement(By.Id("cluster-chart")).GetDomAttribute("data-max") ?? "0") > 0, "the chart shows deliveries");
         // Each silo's part: both of the cluster's silos sent some of the file's alerts, so both are listed.
         await UntilAsync(() => _browser.FindElements(By.CssSelector("#silos tbody tr")).Count == 2, "both silos listed with their part");
-        var users = _browser.FindElements(By.CssSelector("#silos tbody tr td:nth-child(4)")).Select(td => td.Text).ToList();
+        var users = TextsOf("#silos tbody tr td:nth-child(4)");
         Screenshot("charts");
 
         Assert.Equal("high", priority);
@@ -148,7 +148,7 @@ public sealed class StatusPageTests(RedisClusterFixture cluster) : IDisposable
         Assert.Equal(0, cluster.Notifier.ReadRows().Count(r => r.UserId.StartsWith(_prefix + "l")));
         Assert.NotEmpty(_browser.FindElements(By.CssSelector("#cluster-chart canvas"))); // drawn by the chart library, served by the gateway
         Assert.NotEmpty(_browser.FindElements(By.CssSelector("#file-chart canvas")));
-        Assert.Contains("budget/s", _browser.FindElement(By.Id("cluster-chart")).Text);
+        Assert.Contains("budget/s", TextOf("#cluster-chart"));
         Assert.All(users, held => Assert.True(int.TryParse(held, System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture, out _), held));
     }
 
@@ -206,6 +206,15 @@ public sealed class StatusPageTests(RedisClusterFixture cluster) : IDisposable
             throw new TimeoutException($"{what}: not reached within {Patience}; page at {_browser.Url}");
         }
     }
+
+    // Read in one script: the page redraws its grids every two seconds, and an element found just before a redraw is
+    // stale when its text is read.
+    private string TextOf(string selector) =>
+        (string)((IJavaScriptExecutor)_browser).ExecuteScript("return document.querySelector(arguments[0])?.innerText ?? '';", selector)!;
+
+    private List<string> TextsOf(string selector) =>
+        [.. ((IReadOnlyCollection<object>)((IJavaScriptExecutor)_browser).ExecuteScript(
+            "return [...document.querySelectorAll(arguments[0])].map((element) => element.innerText);", selector)!).Cast<string>()];
 
     private static bool Holds(Func<bool> condition)
     {
